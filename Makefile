@@ -1,0 +1,157 @@
+# hvisor: a bare-metal x86_64 hypervisor.
+#
+#   make          build/hvisor.elf, build/hvisor.efi, build/hvctl, test guests
+#   make iso      build/hvisor.iso (GRUB, Multiboot2) for hvisor.ini
+#   make esp      build/esp.img (FAT, UEFI) for hvisor.ini
+#   make run      install what is missing, build, boot the demo under Bochs
+#   make test     unit tests (cmocka) and integration tests (Bochs, QEMU+OVMF)
+#   make deps     install the Debian packages the build needs
+#
+# BUILD=dir puts every output in another folder.
+
+BUILD	?= build
+INI	?= hvisor.ini
+CC	:= gcc
+LD	:= ld
+OBJCOPY	:= objcopy
+
+GCCINC	:= $(shell $(CC) -print-file-name=include)
+INIH_A	:= $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libinih.a /usr/lib/libinih.a))
+EFI_LIB	:= /usr/lib
+EFI_INC	:= /usr/include/efi
+
+WARN	:= -Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes
+# Flags shared by both freestanding builds of the hypervisor.
+HV_COMMON := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
+	-isystem $(GCCINC) -Isrc/libc/include -I. \
+	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -DHVISOR
+HV_CFLAGS  := $(HV_COMMON) -fno-pic -fno-pie -mcmodel=small
+EFI_CFLAGS := $(HV_COMMON) -fpic -fshort-wchar -DGNU_EFI_USE_MS_ABI \
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64
+
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -DHV_HOST
+
+# Sources of the hypervisor core, shared by the Multiboot2 and UEFI images.
+CORE_C	:= src/boot/boot_info.c $(filter-out src/hvctl.c, \
+	$(wildcard src/*.c src/arch/*.c src/libc/*.c mm/*.c vmx/*.c \
+		   dev/*.c guests/*.c sched/*.c))
+CORE_S	:= $(wildcard src/arch/*.S vmx/*.S)
+MB_SRC	:= src/boot/mb2.S src/boot/multiboot2.c src/boot/mb2_entry.c
+EFI_SRC	:= $(wildcard src/boot/efi*.c)
+
+# Plain C that also builds for the host, for cmocka and hvctl.
+HOST_SRC := src/config.c src/boot/multiboot2.c src/boot/boot_info.c \
+	mm/frame.c mm/ept.c src/fmt.c $(wildcard src/boot/efi_info.c guests/elf.c)
+HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
+
+MB_OBJ	:= $(patsubst %,$(BUILD)/mb/%.o,$(CORE_C) $(CORE_S) $(MB_SRC))
+EFI_OBJ	:= $(patsubst %,$(BUILD)/efi/%.o,$(CORE_C) $(CORE_S) $(EFI_SRC))
+HOST_OBJ := $(patsubst %,$(BUILD)/host/%.o,$(HOST_SRC))
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+GUEST_SRC := $(wildcard tests/guests/*.c)
+GUEST_BIN := $(patsubst tests/guests/%.c,$(BUILD)/guests/%.elf,$(filter-out tests/guests/lib%.c,$(GUEST_SRC)))
+
+all: $(BUILD)/hvisor.elf $(BUILD)/hvisor.efi $(BUILD)/hvctl guests
+
+guests: $(GUEST_BIN)
+
+# ---- Multiboot2 image --------------------------------------------------
+$(BUILD)/mb/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/mb/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/hvisor.elf: $(MB_OBJ) src/arch/hvisor.ld $(INIH_A)
+	$(LD) -nostdlib -static -z max-page-size=0x1000 -T src/arch/hvisor.ld \
+		-o $@ $(MB_OBJ) $(INIH_A)
+
+# ---- UEFI application ---------------------------------------------------
+$(BUILD)/efi/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/efi/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/hvisor.so: $(EFI_OBJ) $(INIH_A)
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic \
+		-T $(EFI_LIB)/elf_x86_64_efi.lds -L$(EFI_LIB) \
+		$(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJ) $(INIH_A) \
+		-lefi -lgnuefi -o $@
+
+$(BUILD)/hvisor.efi: $(BUILD)/hvisor.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+
+# ---- host tool and unit tests -------------------------------------------
+$(BUILD)/host/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/libhvhost.a: $(HOST_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hvctl: src/hvctl.c $(BUILD)/libhvhost.a
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -linih
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvhost.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih
+
+# ---- test guests ----------------------------------------------------------
+GUEST_CFLAGS := -std=gnu11 -O2 -g -m32 -ffreestanding -nostdlib -fno-pic \
+	-fno-pie -fno-stack-protector -mgeneral-regs-only $(WARN) -Itests/guests -I.
+# gcc links PIE by default on Debian: a guest is a static ELF at fixed addresses.
+GUEST_LDFLAGS := -static -no-pie -Wl,-T,tests/guests/guest.ld \
+	-Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
+$(BUILD)/guests/%.elf: tests/guests/%.c tests/guests/libguest.c \
+		tests/guests/guest.ld tests/guests/libguest.h src/hypercall.h
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) \
+		-o $@ tests/guests/libguest.c $<
+
+# ---- images ---------------------------------------------------------------
+# The scripts find hvctl and put their logs under $BUILD.
+export BUILD
+
+iso: $(BUILD)/hvisor.elf $(BUILD)/hvctl guests
+	scripts/mkiso.sh -o $(BUILD)/hvisor.iso -e $(BUILD)/hvisor.elf \
+		-L $(BUILD)/guests $(INI)
+
+esp: $(BUILD)/hvisor.efi $(BUILD)/hvctl guests
+	scripts/mkesp.sh -o $(BUILD)/esp.img -e $(BUILD)/hvisor.efi \
+		-L $(BUILD)/guests $(INI)
+
+deps:
+	scripts/deps.sh
+
+run:
+	@scripts/deps.sh --check || scripts/deps.sh
+	$(MAKE) all
+	$(MAKE) iso
+	scripts/run-bochs.sh -c 2 $(BUILD)/hvisor.iso
+
+unit: $(UNIT_BIN)
+	tests/run-unit.sh $(UNIT_BIN)
+
+test:
+	@scripts/deps.sh --check || scripts/deps.sh
+	tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all guests iso esp deps run unit test clean
+.SECONDARY:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Guest creation from the validated configuration. */
+#include <errno.h>
+#include <string.h>
+#include "guests/elf.h"
+#include "guests/guest.h"
+#include "guests/mbi.h"
+#include "mm/ept.h"
+#include "mm/frame.h"
+#include "src/percpu.h"
+#include "src/printk.h"
+#include "src/vm.h"
+#include "vmx/vmx.h"
+
+#define MB2_BOOT_MAGIC	0x36d76289
+#define GUEST_MBI_GPA	0x1000
+#define GUEST_MBI_MAX	0x3000
+#define RAM_ALIGN	(2ULL << 20)
+
+static uint64_t ept_alloc_table(void *ctx)
+{
+	uint64_t pa = frame_alloc(1);
+
+	if (pa)
+		memset((void *)pa, 0, 4096);
+	return pa;
+}
+
+static void ept_free_table(void *ctx, uint64_t pa)
+{
+	frame_free(pa, 1);
+}
+
+static void *ept_phys_to_virt(void *ctx, uint64_t pa)
+{
+	return (void *)pa;		/* the host map is an identity map */
+}
+
+static const struct ept_ops hv_ept_ops = {
+	.alloc_table = ept_alloc_table,
+	.free_table = ept_free_table,
+	.phys_to_virt = ept_phys_to_virt,
+};
+
+static void uart_emit(void *ctx, const char *line, unsigned int len)
+{
+	struct vm *vm = ctx;
+
+	pr_info("[%s] %.*s\n", vm->name, (int)len, line);
+}
+
+static void test_exit(void *ctx, uint32_t code)
+{
+	struct vm *vm = ctx;
+
+	code &= 0xff;
+	/* Codes above the guest range would pose as hypervisor verdicts. */
+	if (code > HV_EXIT_GUEST_MAX)
+		code = HV_EXIT_GUEST_MAX;
+	vm_stop(vm, code, "exit code %u (port 0xf4)", code);
+}
+
+static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
+			   struct vcpu_boot *boot)
+{
+	struct elf_info ei;
+	struct mbi_region map[] = {
+		{ 0, 0x9fc00, 1 },
+		{ 0x9fc00, 0x100000 - 0x9fc00, 2 },
+		{ 0x100000, vm->ram_size - 0x100000, 1 },
+	};
+	int r;
+
+	r = elf_load((const void *)kernel->base, kernel->size,
+		     (uint8_t *)vm->ram_hpa, vm->ram_size, &ei);
+	if (r == -ERANGE) {
+		pr_err("hvisor: guest '%s': image '%s' does not fit in %lu MiB of RAM\n",
+		       vm->name, kernel->name, vm->ram_size >> 20);
+		return r;
+	}
+	if (r) {
+		pr_err("hvisor: guest '%s': image '%s' is not a valid x86 ELF file\n",
+		       vm->name, kernel->name);
+		return r;
+	}
+	if (ei.lowest < GUEST_MBI_GPA + GUEST_MBI_MAX) {
+		pr_err("hvisor: guest '%s': image '%s' loads at %#lx, over the boot information\n",
+		       vm->name, kernel->name, ei.lowest);
+		return -ERANGE;
+	}
+	r = mbi_build((void *)(vm->ram_hpa + GUEST_MBI_GPA), GUEST_MBI_MAX,
+		      vm->cfg->cmdline, map, 3);
+	if (r < 0)
+		return r;
+	boot->mode = VCPU_MODE_PM32;
+	boot->rip = ei.entry;
+	boot->rax = MB2_BOOT_MAGIC;
+	boot->rbx = GUEST_MBI_GPA;
+	pr_info("hvisor: guest '%s': %s loaded at %#lx-%#lx, entry %#lx\n",
+		vm->name, kernel->name, ei.lowest, ei.highest, ei.entry);
+	return 0;
+}
+
+/* The first allowed pCPU that is up, has VMX on and runs nothing yet. */
+static int pick_pcpu(const struct guest_config *g)
+{
+	for (uint32_t c = 0; c < nr_cpus; c++)
+		if ((g->cpus & (1ULL << c)) && cpus[c].vmx_on &&
+		    !cpus[c].assigned)
+			return c;
+	return -1;
+}
+
+static int create_one(struct vm *vm, const struct guest_config *g,
+		      const struct boot_info *bi)
+{
+	const struct boot_module *kernel = boot_find_module(bi, g->kernel);
+	struct vcpu_boot boot;
+	int pcpu, r;
+
+	vm->cfg = g;
+	vm->name = g->name;
+	if (g->kind != CFG_GUEST_MULTIBOOT2) {
+		pr_err("hvisor: guest '%s': kind = %s is not supported yet\n",
+		       g->name, cfg_kind_name(g->kind));
+		return -ENOTSUP;
+	}
+	if (!kernel) {
+		pr_err("hvisor: guest '%s': image '%s' was not loaded\n",
+		       g->name, g->kernel);
+		return -ENOENT;
+	}
+	pcpu = pick_pcpu(g);
+	if (pcpu < 0) {
+		pr_err("hvisor: guest '%s': no free pCPU with VMX among its cpus; "
+		       "sharing a pCPU needs the scheduler (not yet)\n", g->name);
+		return -EBUSY;
+	}
+	vm->ram_size = g->memory;
+	vm->ram_hpa = frame_alloc_aligned(g->memory >> 12, RAM_ALIGN);
+	if (!vm->ram_hpa) {
+		pr_err("hvisor: guest '%s': no contiguous %lu MiB block left for its RAM\n",
+		       g->name, g->memory >> 20);
+		return -ENOMEM;
+	}
+	memset((void *)vm->ram_hpa, 0, vm->ram_size);
+	r = ept_init(&vm->ept, &hv_ept_ops, (uint32_t)vmx_caps.ept_vpid);
+	if (!r)
+		r = ept_map(&vm->ept, 0, vm->ram_hpa, vm->ram_size, EPT_RWX,
+			    EPT_MT_WB);
+	if (r) {
+		pr_err("hvisor: guest '%s': building its EPT failed (%d)\n",
+		       g->name, r);
+		return r;
+	}
+	r = load_multiboot2(vm, kernel, &boot);
+	if (r)
+		return r;
+
+	vuart_init(&vm->uart, uart_emit, vm);
+	vm->texit.done = test_exit;
+	vm->texit.ctx = vm;
+	pio_register(&vm->pio, 0x3f8, 8, &vuart_ops, &vm->uart);
+	pio_register(&vm->pio, HV_TEST_EXIT_PORT, 1, &testexit_ops, &vm->texit);
+
+	r = vcpu_create(&vm->vcpus[0], vm, 0, &boot);
+	if (r)
+		return r;
+	vm->vcpus[0].vpid = vm->id + 1;
+	vm->n_vcpus = 1;
+	cpus[pcpu].assigned = &vm->vcpus[0];
+	pr_info("hvisor: guest '%s': %lu MiB at host %#lx, vCPU 0 on pCPU %d\n",
+		g->name, vm->ram_size >> 20, vm->ram_hpa, pcpu);
+	return 0;
+}
+
+int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
+{
+	for (uint32_t i = 0; i < cfg->n_guests; i++) {
+		struct vm *vm = &vms[i];
+		int r;
+
+		vm->id = i;
+		r = create_one(vm, &cfg->guests[i], bi);
+		if (r)
+			return r;
+		nr_vms = i + 1;
+	}
+	for (uint32_t i = 0; i < nr_vms; i++)
+		vm_mark_running(&vms[i]);
+	return 0;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef HV_GUESTS_GUEST_H
+#define HV_GUESTS_GUEST_H
+
+#include "src/boot_info.h"
+#include "src/config.h"
+
+/*
+ * Build one VM per [guest] section: RAM, EPT, image, devices, vCPU, and
+ * the pCPU it runs on. Reports any problem naming the guest and returns
+ * a negative error; nothing runs until every guest is built.
+ */
+int guests_create(const struct hv_config *cfg, const struct boot_info *bi);
+
+#endif

@@ -1,0 +1,987 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvisor.ini parser and validator.
+ *
+ * inih does the tokenising; we feed it the text one line at a time through
+ * our own reader so that we know the line number of every key (Debian's
+ * libinih is built without INI_HANDLER_LINENO) and see section headers,
+ * which inih does not report. All state lives in a struct parse_ctx on the
+ * stack because this file is also linked into the freestanding hypervisor.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "src/config.h"
+
+#if defined(__has_include) && __has_include(<ini.h>)
+#include <ini.h>
+#else
+/* The freestanding build has no <ini.h>: declare what we use of libinih 55. */
+typedef int (*ini_handler)(void *user, const char *section,
+			   const char *name, const char *value);
+typedef char *(*ini_reader)(char *str, int num, void *stream);
+int ini_parse_stream(ini_reader reader, void *stream, ini_handler handler,
+		     void *user);
+extern bool ini_allow_multiline;
+extern bool ini_allow_bom;
+extern bool ini_allow_inline_comments;
+extern bool ini_allow_no_value;
+extern bool ini_stop_on_first_error;
+extern bool ini_use_stack;
+extern int ini_max_line;
+extern char *ini_start_comment_prefixes;
+extern char *ini_inline_comment_prefixes;
+#endif
+
+/*
+ * The one place that limits vCPUs per guest until the scheduler can run
+ * more than one; raise it (or drop the check in parse_vcpus()) then.
+ */
+#define CFG_VCPUS_SUPPORTED	1
+
+/* Longest line inih buffers (on its stack): room for a full cmdline. */
+#define CFG_LINE_MAX		(CFG_CMDLINE_MAX + 128)
+#define CFG_SEC_TEXT		48
+#define CFG_MSG_MAX		320
+
+#define KIB			1024ULL
+#define MIB			(1024 * KIB)
+#define GIB			(1024 * MIB)
+
+enum sec_kind {
+	SEC_NONE,	/* before the first header */
+	SEC_HYP,
+	SEC_GUEST,
+	SEC_SKIP,	/* already reported; ignore its keys */
+};
+
+enum hyp_key {
+	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY, HK_N
+};
+
+enum guest_key {
+	GK_KIND, GK_KERNEL, GK_INITRD, GK_CMDLINE, GK_MEMORY, GK_VCPUS,
+	GK_CPUS, GK_WEIGHT, GK_ROOT, GK_N
+};
+
+struct guest_meta {
+	int mem_line;
+	char sec[CFG_SEC_TEXT];
+};
+
+struct parse_ctx {
+	const char *file;
+	const char *pos;		/* next unread character */
+	const struct cfg_machine *m;
+	struct hv_config *cfg;
+	int line;			/* line last handed to inih */
+	int errors;
+	int first_syntax;		/* first line flagged as bad syntax */
+	bool want_kv;			/* that line must be key = value */
+	bool got_kv;			/* ... and inih passed it to us */
+
+	enum sec_kind sec;
+	char sec_text[CFG_SEC_TEXT];	/* inside the [], as written */
+	int sec_line;
+	struct guest_config *g;		/* current guest (SEC_GUEST) */
+	int key_line[GK_N];		/* where each key was set, or 0 */
+
+	int hyp_line;			/* first [hypervisor] header */
+	int root_guest;			/* first guest with root = yes */
+	struct guest_meta meta[CFG_MAX_GUESTS];
+};
+
+struct key_desc {
+	const char *name;
+	void (*parse)(struct parse_ctx *c, const char *key, const char *val);
+	bool required;
+};
+
+struct choice {
+	const char *name;
+	int value;
+};
+
+/* ---- error reports ----------------------------------------------------- */
+
+static void vreport(struct parse_ctx *c, int line, const char *sec,
+		    const char *key, const char *fmt, va_list ap)
+{
+	const struct cfg_machine *m = c->m;
+	char msg[CFG_MSG_MAX];
+	size_t n;
+
+	c->errors++;
+	if (!m || !m->report)
+		return;
+	if (sec)
+		snprintf(msg, sizeof(msg), "%s:%d: [%s]%s%s: ", c->file, line,
+			 sec, key ? " " : "", key ? key : "");
+	else if (key)
+		snprintf(msg, sizeof(msg), "%s:%d: %s: ", c->file, line, key);
+	else
+		snprintf(msg, sizeof(msg), "%s:%d: ", c->file, line);
+	n = strnlen(msg, sizeof(msg));
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
+	m->report(m->ctx, msg);
+}
+
+static void report(struct parse_ctx *c, int line, const char *sec,
+		   const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void report(struct parse_ctx *c, int line, const char *sec,
+		   const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c, line, sec, key, fmt, ap);
+	va_end(ap);
+}
+
+static const char *cur_sec(struct parse_ctx *c)
+{
+	return c->sec == SEC_NONE || !c->sec_text[0] ? NULL : c->sec_text;
+}
+
+/* An error about @key on the current line of the current section. */
+static void key_err(struct parse_ctx *c, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void key_err(struct parse_ctx *c, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c, c->line, cur_sec(c), key, fmt, ap);
+	va_end(ap);
+}
+
+/* An error about the current section as a whole, at @line. */
+static void sec_err(struct parse_ctx *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void sec_err(struct parse_ctx *c, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(c, line, cur_sec(c), NULL, fmt, ap);
+	va_end(ap);
+}
+
+static void syntax_err(struct parse_ctx *c, const char *why)
+{
+	if (!c->first_syntax)
+		c->first_syntax = c->line;
+	sec_err(c, c->line, "%s", why);
+}
+
+/* ---- value parsers ----------------------------------------------------- */
+
+/* Decimal or 0x-hex digits at *s; advances *s. */
+static int parse_u64(const char **s, uint64_t *out)
+{
+	const char *p = *s;
+	unsigned int base = 10, digit;
+	uint64_t v = 0;
+	bool any = false;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    isxdigit((unsigned char)p[2])) {
+		base = 16;
+		p += 2;
+	}
+	for (;; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (isdigit(ch))
+			digit = ch - '0';
+		else if (base == 16 && isxdigit(ch))
+			digit = tolower(ch) - 'a' + 10;
+		else
+			break;
+		if (v > (UINT64_MAX - digit) / base)
+			return -ERANGE;
+		v = v * base + digit;
+		any = true;
+	}
+	if (!any)
+		return -EINVAL;
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+static const char *skip_space(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+int cfg_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v, mult = 1;
+	int ret;
+
+	ret = parse_u64(&s, &v);
+	if (ret)
+		return ret;
+	s = skip_space(s);
+	switch (toupper((unsigned char)*s)) {
+	case 'K':
+		mult = KIB;
+		break;
+	case 'M':
+		mult = MIB;
+		break;
+	case 'G':
+		mult = GIB;
+		break;
+	}
+	if (mult != 1) {
+		s++;
+		/* Also take "KB" and "KiB", meaning the same. */
+		if (*s == 'i')
+			s++;
+		if (*s == 'B')
+			s++;
+		else if (s[-1] == 'i')
+			return -EINVAL;
+	}
+	if (*skip_space(s))
+		return -EINVAL;
+	if (v > UINT64_MAX / mult)
+		return -ERANGE;
+	*out = v * mult;
+	return 0;
+}
+
+/* A whole-value number within [min, max]; reports and fails otherwise. */
+static int get_number(struct parse_ctx *c, const char *key, const char *val,
+		      uint64_t min, uint64_t max, uint64_t *out)
+{
+	const char *s = val;
+	int ret;
+
+	ret = parse_u64(&s, out);
+	if (ret == -EINVAL || (!ret && *skip_space(s))) {
+		key_err(c, key, "bad number '%.64s'", val);
+		return -EINVAL;
+	}
+	if (ret || *out < min || *out > max) {
+		key_err(c, key, "value %.64s is out of range (%llu..%llu)", val,
+			(unsigned long long)min, (unsigned long long)max);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int get_choice(struct parse_ctx *c, const char *key, const char *val,
+		      const struct choice *ch, size_t n, int *out)
+{
+	char list[96];
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!strcasecmp(val, ch[i].name)) {
+			*out = ch[i].value;
+			return 0;
+		}
+	}
+	list[0] = '\0';
+	for (i = 0; i < n && len < sizeof(list); i++) {
+		snprintf(list + len, sizeof(list) - len, "%s%s",
+			 !i ? "" : i + 1 == n ? " or " : ", ", ch[i].name);
+		len = strnlen(list, sizeof(list));
+	}
+	key_err(c, key, "bad value '%.64s' (use %s)", val, list);
+	return -EINVAL;
+}
+
+#define GET_CHOICE(c, key, val, tbl, out) \
+	get_choice(c, key, val, tbl, sizeof(tbl) / sizeof(tbl[0]), out)
+
+static int copy_str(struct parse_ctx *c, const char *key, const char *val,
+		    char *dst, size_t size)
+{
+	size_t len = strlen(val);
+
+	if (len >= size) {
+		key_err(c, key, "too long (%u characters, at most %u)",
+			(unsigned int)len, (unsigned int)size - 1);
+		return -E2BIG;
+	}
+	memcpy(dst, val, len + 1);
+	return 0;
+}
+
+/*
+ * An affinity list such as "0", "0-1" or "0,2-3". Returns -ERANGE with
+ * *bad set when a CPU number is beyond CFG_MAX_CPUS.
+ */
+static int parse_cpu_list(const char *s, uint64_t *mask, uint64_t *bad)
+{
+	uint64_t lo, hi, bit;
+
+	*mask = 0;
+	for (;;) {
+		s = skip_space(s);
+		if (parse_u64(&s, &lo))
+			return -EINVAL;
+		hi = lo;
+		s = skip_space(s);
+		if (*s == '-') {
+			s = skip_space(s + 1);
+			if (parse_u64(&s, &hi) || hi < lo)
+				return -EINVAL;
+			s = skip_space(s);
+		}
+		if (hi >= CFG_MAX_CPUS) {
+			*bad = hi;
+			return -ERANGE;
+		}
+		for (bit = lo; bit <= hi; bit++)
+			*mask |= 1ULL << bit;
+		if (!*s)
+			return 0;
+		if (*s != ',')
+			return -EINVAL;
+		s++;
+	}
+}
+
+static uint64_t all_cpus(uint32_t n)
+{
+	if (!n || n >= 64)
+		return ~0ULL;
+	return (1ULL << n) - 1;
+}
+
+/* ---- [hypervisor] ------------------------------------------------------ */
+
+static const struct choice consoles[] = {
+	{ "serial", CFG_CONSOLE_SERIAL },
+	{ "e9", CFG_CONSOLE_E9 },
+};
+
+static const struct choice log_levels[] = {
+	{ "error", LOG_ERROR },
+	{ "warn", LOG_WARN },
+	{ "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+};
+
+static const struct choice scheds[] = {
+	{ "fair", CFG_SCHED_FAIR },
+	{ "rr", CFG_SCHED_RR },
+	{ "partition", CFG_SCHED_PARTITION },
+};
+
+static void parse_console(struct parse_ctx *c, const char *key, const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, consoles, &v))
+		c->cfg->hyp.console = v;
+}
+
+static void parse_log_level(struct parse_ctx *c, const char *key,
+			    const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, log_levels, &v))
+		c->cfg->hyp.log_level = v;
+}
+
+static void parse_scheduler(struct parse_ctx *c, const char *key,
+			    const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, scheds, &v))
+		c->cfg->hyp.scheduler = v;
+}
+
+static void parse_slice(struct parse_ctx *c, const char *key, const char *val)
+{
+	uint64_t v;
+
+	if (!get_number(c, key, val, 100, 1000000, &v))
+		c->cfg->hyp.slice_us = v;
+}
+
+static void parse_latency(struct parse_ctx *c, const char *key,
+			  const char *val)
+{
+	uint64_t v;
+
+	if (!get_number(c, key, val, 10, 1000000, &v))
+		c->cfg->hyp.latency_us = v;
+}
+
+static const struct key_desc hyp_keys[HK_N] = {
+	[HK_CONSOLE]	= { "console", parse_console, false },
+	[HK_LOG_LEVEL]	= { "log_level", parse_log_level, false },
+	[HK_SCHEDULER]	= { "scheduler", parse_scheduler, false },
+	[HK_SLICE]	= { "slice_us", parse_slice, false },
+	[HK_LATENCY]	= { "latency_us", parse_latency, false },
+};
+
+/* ---- [guest NAME] ------------------------------------------------------ */
+
+static const struct choice kinds[] = {
+	{ "linux", CFG_GUEST_LINUX },
+	{ "multiboot2", CFG_GUEST_MULTIBOOT2 },
+};
+
+static const struct choice bools[] = {
+	{ "yes", 1 }, { "no", 0 },
+	{ "true", 1 }, { "false", 0 },
+	{ "1", 1 }, { "0", 0 },
+};
+
+static void parse_kind(struct parse_ctx *c, const char *key, const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, kinds, &v))
+		c->g->kind = v;
+}
+
+/* An image name: stored as written, and it has to exist. */
+static void parse_image(struct parse_ctx *c, const char *key, const char *val,
+			char *dst)
+{
+	const struct cfg_machine *m = c->m;
+	uint64_t size;
+	int ret;
+
+	if (copy_str(c, key, val, dst, CFG_PATH_MAX))
+		return;
+	if (!m || !m->image_size)
+		return;
+	ret = m->image_size(m->ctx, val, &size);
+	if (ret == -ENOENT)
+		key_err(c, key, "image '%s' not found", val);
+	else if (ret < 0)
+		key_err(c, key, "image '%s' cannot be read (error %d)",
+			val, ret);
+}
+
+static void parse_kernel(struct parse_ctx *c, const char *key, const char *val)
+{
+	if (!*val) {
+		key_err(c, key, "empty image name");
+		return;
+	}
+	parse_image(c, key, val, c->g->kernel);
+}
+
+static void parse_initrd(struct parse_ctx *c, const char *key, const char *val)
+{
+	/* An empty initrd means none, as if the key were not there. */
+	if (*val)
+		parse_image(c, key, val, c->g->initrd);
+}
+
+static void parse_cmdline(struct parse_ctx *c, const char *key,
+			  const char *val)
+{
+	copy_str(c, key, val, c->g->cmdline, CFG_CMDLINE_MAX);
+}
+
+static void parse_memory(struct parse_ctx *c, const char *key, const char *val)
+{
+	uint64_t v;
+	int ret;
+
+	ret = cfg_parse_size(val, &v);
+	if (ret == -EINVAL) {
+		key_err(c, key, "bad size '%.64s' (bytes, or with a K, M or G suffix)",
+			val);
+		return;
+	}
+	if (ret) {
+		key_err(c, key, "size %.64s is out of range", val);
+		return;
+	}
+	if (v < MIB) {
+		key_err(c, key, "size %.64s is out of range (at least 1M)", val);
+		return;
+	}
+	if (v % (4 * KIB)) {
+		key_err(c, key, "size %.64s is not a multiple of 4K", val);
+		return;
+	}
+	c->g->memory = v;
+	c->meta[c->g - c->cfg->guests].mem_line = c->line;
+}
+
+static void parse_vcpus(struct parse_ctx *c, const char *key, const char *val)
+{
+	uint64_t v;
+	const char *s = val;
+
+	/* Zero parses as a number but gets its own, clearer message. */
+	if (!parse_u64(&s, &v) && !*skip_space(s) && v < 1) {
+		key_err(c, key, "a guest needs at least 1 vCPU");
+		return;
+	}
+	if (get_number(c, key, val, 1, CFG_MAX_CPUS, &v))
+		return;
+	if (v > CFG_VCPUS_SUPPORTED) {
+		key_err(c, key, "vcpus = %llu: more than one vCPU per guest is not supported yet",
+			(unsigned long long)v);
+		return;
+	}
+	c->g->vcpus = v;
+}
+
+static void parse_cpus(struct parse_ctx *c, const char *key, const char *val)
+{
+	uint32_t n = c->m ? c->m->n_cpus : 0;
+	uint64_t mask, bad, cpu;
+	int ret;
+
+	ret = parse_cpu_list(val, &mask, &bad);
+	if (ret == -ERANGE) {
+		key_err(c, key, "cpu %llu is out of range (0..%d)",
+			(unsigned long long)bad, CFG_MAX_CPUS - 1);
+		return;
+	}
+	if (ret) {
+		key_err(c, key, "bad cpus list '%.64s' (e.g. 0 or 0-1 or 0,2-3)",
+			val);
+		return;
+	}
+	if (n && (mask & ~all_cpus(n))) {
+		for (cpu = n; !(mask & (1ULL << cpu)); cpu++)
+			;
+		key_err(c, key, "cpu %llu is outside the machine (%u CPU%s)",
+			(unsigned long long)cpu, n, n == 1 ? "" : "s");
+		return;
+	}
+	c->g->cpus = mask;
+}
+
+static void parse_weight(struct parse_ctx *c, const char *key, const char *val)
+{
+	uint64_t v;
+
+	if (!get_number(c, key, val, 1, 65535, &v))
+		c->g->weight = v;
+}
+
+static void parse_root(struct parse_ctx *c, const char *key, const char *val)
+{
+	int idx = c->g - c->cfg->guests;
+	int v;
+
+	if (GET_CHOICE(c, key, val, bools, &v))
+		return;
+	c->g->root = v;
+	if (!v)
+		return;
+	if (c->root_guest >= 0) {
+		key_err(c, key, "guests '%s' and '%s' both have root = yes (only one root guest)",
+			c->cfg->guests[c->root_guest].name, c->g->name);
+		return;
+	}
+	c->root_guest = idx;
+}
+
+static const struct key_desc guest_keys[GK_N] = {
+	[GK_KIND]	= { "kind", parse_kind, true },
+	[GK_KERNEL]	= { "kernel", parse_kernel, true },
+	[GK_INITRD]	= { "initrd", parse_initrd, false },
+	[GK_CMDLINE]	= { "cmdline", parse_cmdline, false },
+	[GK_MEMORY]	= { "memory", parse_memory, true },
+	[GK_VCPUS]	= { "vcpus", parse_vcpus, false },
+	[GK_CPUS]	= { "cpus", parse_cpus, false },
+	[GK_WEIGHT]	= { "weight", parse_weight, false },
+	[GK_ROOT]	= { "root", parse_root, false },
+};
+
+/* ---- sections ---------------------------------------------------------- */
+
+static void set_key(struct parse_ctx *c, const struct key_desc *keys, int n,
+		    const char *key, const char *val)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcasecmp(key, keys[i].name))
+			break;
+	if (i == n) {
+		key_err(c, key, "unknown key");
+		return;
+	}
+	if (c->key_line[i]) {
+		key_err(c, key, "duplicate key (first set on line %d)",
+			c->key_line[i]);
+		return;
+	}
+	c->key_line[i] = c->line;
+	keys[i].parse(c, key, val);
+}
+
+/* Checks that need the whole section: required keys. */
+static void close_section(struct parse_ctx *c)
+{
+	const struct key_desc *keys = guest_keys;
+	int i, n = GK_N;
+
+	if (c->sec == SEC_HYP) {
+		keys = hyp_keys;
+		n = HK_N;
+	} else if (c->sec != SEC_GUEST) {
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (keys[i].required && !c->key_line[i])
+			sec_err(c, c->sec_line, "missing required key '%s'",
+				keys[i].name);
+}
+
+static bool valid_name_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '-';
+}
+
+static bool valid_guest_name(const char *name)
+{
+	size_t len = strnlen(name, CFG_NAME_MAX);
+	size_t i;
+
+	if (!len || len >= CFG_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!valid_name_char(name[i]))
+			return false;
+	return true;
+}
+
+static void start_guest(struct parse_ctx *c, const char *name)
+{
+	struct hv_config *cfg = c->cfg;
+	struct guest_config *g;
+	uint32_t i;
+
+	if (cfg->n_guests == CFG_MAX_GUESTS) {
+		sec_err(c, c->line, "too many guests (at most %d)",
+			CFG_MAX_GUESTS);
+		c->sec = SEC_SKIP;
+		return;
+	}
+	if (!*name) {
+		sec_err(c, c->line, "missing guest name (write [guest NAME])");
+	} else if (!valid_guest_name(name)) {
+		sec_err(c, c->line, "bad guest name (1 to %d of A-Z a-z 0-9 _ -)",
+			CFG_NAME_MAX - 1);
+	} else {
+		for (i = 0; i < cfg->n_guests; i++) {
+			if (!strcmp(cfg->guests[i].name, name)) {
+				sec_err(c, c->line, "duplicate guest name '%s' (first on line %d)",
+					name, cfg->guests[i].line);
+				break;
+			}
+		}
+	}
+
+	g = &cfg->guests[cfg->n_guests];
+	memcpy(c->meta[cfg->n_guests].sec, c->sec_text, CFG_SEC_TEXT);
+	cfg->n_guests++;
+	memset(g, 0, sizeof(*g));
+	strncpy(g->name, name, CFG_NAME_MAX - 1);
+	g->line = c->line;
+	g->vcpus = 1;
+	g->weight = 256;
+	g->cpus = all_cpus(c->m ? c->m->n_cpus : 0);
+	c->g = g;
+}
+
+/* Copy at most @size - 1 of the @len characters at @src, terminated. */
+static void copy_cut(char *dst, size_t size, const char *src, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/*
+ * A section header: @s points after '[' and @len runs up to the ']'.
+ * Called from the reader, before inih sees the line.
+ */
+static void start_section(struct parse_ctx *c, const char *s, size_t len)
+{
+	const char *end = s + len, *w;
+	char word[16], name[CFG_NAME_MAX + 1];
+
+	close_section(c);
+	if (len < CFG_SEC_TEXT) {
+		memcpy(c->sec_text, s, len);
+		c->sec_text[len] = '\0';
+	} else {
+		memcpy(c->sec_text, s, CFG_SEC_TEXT - 4);
+		strcpy(c->sec_text + CFG_SEC_TEXT - 4, "...");
+	}
+	c->sec_line = c->line;
+	c->sec = SEC_SKIP;
+	c->g = NULL;
+	memset(c->key_line, 0, sizeof(c->key_line));
+
+	/* "TYPE NAME": a too long word or name is cut, then rejected. */
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	for (w = s; s < end && !isspace((unsigned char)*s); s++)
+		;
+	copy_cut(word, sizeof(word), w, s - w);
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	copy_cut(name, sizeof(name), s, end - s);
+
+	if (!strcasecmp(word, "hypervisor")) {
+		if (*name) {
+			sec_err(c, c->line, "[hypervisor] takes no name");
+		} else if (c->hyp_line) {
+			sec_err(c, c->line, "duplicate section (first on line %d)",
+				c->hyp_line);
+		} else {
+			c->hyp_line = c->line;
+			c->sec = SEC_HYP;
+		}
+	} else if (!strcasecmp(word, "guest")) {
+		c->sec = SEC_GUEST;
+		start_guest(c, name);
+	} else if (!strcasecmp(word, "virtio")) {
+		sec_err(c, c->line, "virtio devices are not supported yet");
+	} else {
+		sec_err(c, c->line, "unknown section (use [hypervisor], [guest NAME])");
+	}
+}
+
+/* ---- inih glue --------------------------------------------------------- */
+
+/* Where inih would see the closing ']' (it stops at an inline comment). */
+static const char *find_bracket(const char *s, const char *end)
+{
+	bool was_space = false;
+
+	for (; s < end && *s != ']'; s++) {
+		if (was_space && *s == ';')
+			return end;
+		was_space = isspace((unsigned char)*s);
+	}
+	return s;
+}
+
+/* The previous line was not blank/comment/header: inih must have used it. */
+static void finish_line(struct parse_ctx *c)
+{
+	if (c->want_kv && !c->got_kv)
+		syntax_err(c, "expected 'key = value', '[section]' or a comment");
+	c->want_kv = false;
+	c->got_kv = false;
+}
+
+/* Sort a line before inih parses it, so that we track sections ourselves. */
+static void classify_line(struct parse_ctx *c, const char *p, size_t len,
+			  bool too_long)
+{
+	const char *end = p + len, *br;
+
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	if (p == end || *p == ';' || *p == '#')
+		return;
+	if (*p == '[') {
+		br = find_bracket(p + 1, end);
+		if (br == end) {
+			/* Skip its keys: they belong to no section we know. */
+			close_section(c);
+			c->sec = SEC_SKIP;
+			c->sec_text[0] = '\0';
+			syntax_err(c, "section header without ']'");
+			return;
+		}
+		start_section(c, p + 1, br - p - 1);
+		if (too_long)
+			syntax_err(c, "line too long");
+		return;
+	}
+	if (too_long)
+		syntax_err(c, "line too long");
+	else
+		c->want_kv = true;
+}
+
+/* fgets() for inih, over the text, one line per call. */
+static char *read_line(char *buf, int size, void *stream)
+{
+	struct parse_ctx *c = stream;
+	const char *p = c->pos, *nl;
+	size_t len;
+	bool too_long;
+
+	finish_line(c);
+	if (!*p)
+		return NULL;
+	nl = strchr(p, '\n');
+	len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+	c->pos = p + len;
+	c->line++;
+	if (c->line == 1 && len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
+		p += 3;
+		len -= 3;
+	}
+
+	/* Never hand inih part of a line: its next call would miscount. */
+	too_long = len + 1 > (size_t)size;
+	classify_line(c, p, len, too_long);
+	if (too_long)
+		len = 0;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+static int on_key(void *user, const char *section, const char *name,
+		  const char *value)
+{
+	struct parse_ctx *c = user;
+
+	c->got_kv = true;
+	switch (c->sec) {
+	case SEC_NONE:
+		key_err(c, name, "key outside any section");
+		break;
+	case SEC_HYP:
+		set_key(c, hyp_keys, HK_N, name, value);
+		break;
+	case SEC_GUEST:
+		set_key(c, guest_keys, GK_N, name, value);
+		break;
+	case SEC_SKIP:
+		break;
+	}
+	/* Errors are ours to report; inih's count would stop at the first. */
+	return 1;
+}
+
+/* ---- whole-file checks ------------------------------------------------- */
+
+static void check_memory(struct parse_ctx *c)
+{
+	const struct hv_config *cfg = c->cfg;
+	uint64_t free_mem = c->m ? c->m->free_mem : 0;
+	uint64_t total = 0, sum = 0;
+	uint32_t i, over = cfg->n_guests;
+
+	if (!free_mem)
+		return;
+	for (i = 0; i < cfg->n_guests; i++) {
+		uint64_t mem = cfg->guests[i].memory;
+
+		total = total + mem < total ? UINT64_MAX : total + mem;
+		if (over == cfg->n_guests && total > free_mem)
+			over = i;
+	}
+	if (over == cfg->n_guests)
+		return;
+	sum = (total + MIB - 1) / MIB;
+	/* Point at the guest whose memory no longer fits. */
+	report(c, c->meta[over].mem_line, c->meta[over].sec, "memory",
+	       "guests need %llu MiB but only %llu MiB is free",
+	       (unsigned long long)sum, (unsigned long long)(free_mem / MIB));
+}
+
+static void set_defaults(struct hv_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->hyp.console = CFG_CONSOLE_SERIAL;
+	cfg->hyp.log_level = LOG_INFO;
+	cfg->hyp.scheduler = CFG_SCHED_FAIR;
+	cfg->hyp.slice_us = 1000;
+	cfg->hyp.latency_us = 1000;
+}
+
+/* inih's knobs are globals: pin the ones the line counting relies on. */
+static void setup_inih(void)
+{
+	ini_allow_multiline = false;
+	ini_allow_bom = false;		/* read_line() strips it */
+	ini_allow_no_value = false;
+	ini_allow_inline_comments = true;
+	ini_stop_on_first_error = false;
+	ini_use_stack = true;		/* no malloc in the hypervisor */
+	ini_max_line = CFG_LINE_MAX;
+	ini_start_comment_prefixes = ";#";
+	ini_inline_comment_prefixes = ";";
+}
+
+int config_parse(const char *file, const char *text,
+		 const struct cfg_machine *m, struct hv_config *cfg)
+{
+	struct parse_ctx c;
+	int ret;
+
+	if (!text || !cfg)
+		return -EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.file = file ? file : "<config>";
+	c.pos = text;
+	c.m = m;
+	c.cfg = cfg;
+	c.root_guest = -1;
+	set_defaults(cfg);
+
+	setup_inih();
+	ret = ini_parse_stream(read_line, &c, on_key, &c);
+	finish_line(&c);
+	close_section(&c);
+	c.sec = SEC_NONE;
+	if (ret > 0 && ret != c.first_syntax)
+		report(&c, ret, NULL, NULL, "syntax error");
+	else if (ret < 0)
+		report(&c, c.line, NULL, NULL, "inih failed (%d)", ret);
+
+	if (!cfg->n_guests)
+		report(&c, c.line ? c.line : 1, NULL, NULL,
+		       "no guests (add a [guest NAME] section)");
+	check_memory(&c);
+	return c.errors ? -EINVAL : 0;
+}
+
+const char *cfg_kind_name(enum cfg_guest_kind kind)
+{
+	switch (kind) {
+	case CFG_GUEST_LINUX:
+		return "linux";
+	case CFG_GUEST_MULTIBOOT2:
+		return "multiboot2";
+	}
+	return "?";
+}
+
+const char *cfg_sched_name(enum cfg_sched s)
+{
+	switch (s) {
+	case CFG_SCHED_FAIR:
+		return "fair";
+	case CFG_SCHED_RR:
+		return "rr";
+	case CFG_SCHED_PARTITION:
+		return "partition";
+	}
+	return "?";
+}

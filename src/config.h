@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvisor.ini, parsed with inih into a validated configuration. The same
+ * code runs inside the hypervisor and in the host tool `hvctl check`.
+ */
+#ifndef HV_CONFIG_H
+#define HV_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CFG_MAX_GUESTS	8
+#define CFG_MAX_CPUS	64
+#define CFG_NAME_MAX	32
+#define CFG_PATH_MAX	64
+#define CFG_CMDLINE_MAX	512
+
+enum cfg_console {
+	CFG_CONSOLE_SERIAL,	/* 16550 on COM1 */
+	CFG_CONSOLE_E9,		/* Bochs/QEMU debug port 0xE9 */
+};
+
+enum cfg_sched {
+	CFG_SCHED_FAIR,
+	CFG_SCHED_RR,
+	CFG_SCHED_PARTITION,
+};
+
+enum cfg_guest_kind {
+	CFG_GUEST_LINUX,
+	CFG_GUEST_MULTIBOOT2,
+};
+
+/* Log levels, lowest is most severe. */
+enum cfg_log_level {
+	LOG_ERROR,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG,
+};
+
+struct hyp_config {
+	enum cfg_console console;
+	enum cfg_log_level log_level;
+	enum cfg_sched scheduler;
+	uint32_t slice_us;
+	uint32_t latency_us;
+};
+
+struct guest_config {
+	char name[CFG_NAME_MAX];
+	int line;			/* line of the [guest NAME] header */
+	enum cfg_guest_kind kind;
+	char kernel[CFG_PATH_MAX];	/* image name as the INI spells it */
+	char initrd[CFG_PATH_MAX];	/* "" when none */
+	char cmdline[CFG_CMDLINE_MAX];
+	uint64_t memory;		/* bytes */
+	uint32_t vcpus;
+	uint64_t cpus;			/* bitmask of allowed pCPUs */
+	uint32_t weight;
+	bool root;
+};
+
+struct hv_config {
+	struct hyp_config hyp;
+	uint32_t n_guests;
+	struct guest_config guests[CFG_MAX_GUESTS];
+};
+
+/*
+ * What the validator needs to know about the machine it will run on.
+ * A zero n_cpus or free_mem skips that check; a NULL image_size skips the
+ * image check.
+ */
+struct cfg_machine {
+	uint32_t n_cpus;
+	uint64_t free_mem;
+	/* Return 0 and the size if image @name exists, negative otherwise. */
+	int (*image_size)(void *ctx, const char *name, uint64_t *size);
+	/* Called once per error with one line of text, no newline. */
+	void (*report)(void *ctx, const char *msg);
+	void *ctx;
+};
+
+/*
+ * Parse and validate @text (the contents of @file). Every problem is
+ * reported through m->report as "FILE:LINE: [SECTION] KEY: why". Returns 0
+ * when the configuration is valid, or -EINVAL after reporting all errors.
+ */
+int config_parse(const char *file, const char *text,
+		 const struct cfg_machine *m, struct hv_config *cfg);
+
+/*
+ * Parse a size such as "4096", "64M" or "1G" (K, M, G are powers of 1024)
+ * into bytes. Returns 0, -EINVAL for bad syntax or -ERANGE on overflow.
+ */
+int cfg_parse_size(const char *s, uint64_t *bytes);
+
+const char *cfg_kind_name(enum cfg_guest_kind kind);
+const char *cfg_sched_name(enum cfg_sched s);
+
+#endif

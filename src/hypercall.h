@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest <-> hvisor contract: hypercall numbers and return values, the
+ * test-exit port and the exit codes of the hypervisor itself. Only
+ * #defines, so that the hypervisor, the host tools and the 32-bit test
+ * guests can all include it.
+ *
+ * A hypercall is `vmcall` with EAX = number; results come back in EAX
+ * (and EBX for HC_VERSION).
+ */
+#ifndef HV_HYPERCALL_H
+#define HV_HYPERCALL_H
+
+/* HC_VERSION: EAX = HC_VERSION_MAGIC, EBX = HC_VERSION_ABI. */
+#define HC_VERSION		0
+#define HC_VERSION_MAGIC	0x68767372u	/* 'hvsr' */
+#define HC_VERSION_ABI		1
+
+/* EAX after a hypercall with a number the hypervisor does not know. */
+#define HC_ENOSYS		(-38)
+
+/*
+ * A guest writes its result (outb or outl) to this port and is stopped:
+ * 0 = pass, 1..63 = the guest's own failure code.
+ */
+#define HV_TEST_EXIT_PORT	0xf4
+
+/*
+ * Exit codes of the hypervisor, printed as "HVISOR EXIT <n>" before it
+ * powers the machine off; the test scripts exit with the same number.
+ */
+#define HV_EXIT_PASS		0	/* every guest exited with 0 */
+#define HV_EXIT_GUEST_MIN	1	/* 1..63: a guest's own failure code */
+#define HV_EXIT_GUEST_MAX	63
+#define HV_EXIT_GUEST_CRASH	64	/* a guest was stopped by the hypervisor */
+#define HV_EXIT_CONFIG		65	/* hvisor.ini is invalid */
+#define HV_EXIT_NO_VMX		66	/* the CPU cannot run guests */
+#define HV_EXIT_PANIC		67	/* the hypervisor itself failed */
+
+#endif

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hv_main: from a filled struct boot_info to running guests. */
+#include <errno.h>
+#include <string.h>
+#include "guests/guest.h"
+#include "mm/frame.h"
+#include "src/acpi.h"
+#include "src/arch/cpu.h"
+#include "src/arch/lapic.h"
+#include "src/arch/smp.h"
+#include "src/arch/tsc.h"
+#include "src/arch/x86.h"
+#include "src/boot_info.h"
+#include "src/config.h"
+#include "src/console.h"
+#include "src/hypercall.h"
+#include "src/panic.h"
+#include "src/percpu.h"
+#include "src/power.h"
+#include "src/printk.h"
+#include "src/vm.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmx.h"
+
+#define HV_VERSION	"0.1"
+#define INI_NAME	"hvisor.ini"
+/* Kept back from guests for VMCS, EPT tables, stacks. */
+#define HV_RESERVE	(16ULL << 20)
+
+static struct hv_config config;
+static volatile int go;		/* BSP -> APs: guests are built */
+static volatile int aps_ready;
+
+static void config_report(void *ctx, const char *msg)
+{
+	pr_err("%s\n", msg);
+}
+
+static int image_size(void *ctx, const char *name, uint64_t *size)
+{
+	const struct boot_module *m = boot_find_module(ctx, name);
+
+	if (!m)
+		return -ENOENT;
+	*size = m->size;
+	return 0;
+}
+
+static void load_config(struct boot_info *bi, uint32_t n_cpus)
+{
+	const struct boot_module *ini = boot_find_module(bi, INI_NAME);
+	struct cfg_machine m = {
+		.n_cpus = n_cpus,
+		.image_size = image_size,
+		.report = config_report,
+		.ctx = bi,
+	};
+	static char text[16384];
+	uint64_t free = frame_pool_free_bytes(&hv_frames);
+
+	if (!ini) {
+		pr_err("hvisor: no %s was loaded (a module named '%s' is required)\n",
+		       INI_NAME, INI_NAME);
+		power_off(HV_EXIT_CONFIG);
+	}
+	if (ini->size >= sizeof(text)) {
+		pr_err("hvisor: %s is %lu bytes; the limit is %zu\n", INI_NAME,
+		       ini->size, sizeof(text) - 1);
+		power_off(HV_EXIT_CONFIG);
+	}
+	memcpy(text, (const void *)ini->base, ini->size);
+	text[ini->size] = '\0';
+	m.free_mem = free > HV_RESERVE ? free - HV_RESERVE : 1;
+	if (config_parse(INI_NAME, text, &m, &config)) {
+		pr_err("hvisor: %s is invalid; no guest was started\n", INI_NAME);
+		power_off(HV_EXIT_CONFIG);
+	}
+	log_level = config.hyp.log_level;
+	if (console_select(config.hyp.console == CFG_CONSOLE_E9 ?
+			   &e9_console : &serial_console))
+		pr_err("hvisor: console = %s is not present on this machine; "
+		       "keeping the boot console\n",
+		       config.hyp.console == CFG_CONSOLE_E9 ? "e9" : "serial");
+	pr_info("hvisor: %s: %u guest(s), scheduler %s, slice %u us\n",
+		INI_NAME, config.n_guests, cfg_sched_name(config.hyp.scheduler),
+		config.hyp.slice_us);
+}
+
+static void run_assigned(struct percpu *c)
+{
+	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	if (c->assigned)
+		vcpu_run(c->assigned);
+}
+
+static void ap_main(struct percpu *c)
+{
+	c->tsc_khz = tsc_khz;
+	if (vmx_cpu_init())
+		pr_err("cpu%u: VMX unavailable; no guest will run here\n", c->id);
+	__atomic_fetch_add(&aps_ready, 1, __ATOMIC_ACQ_REL);
+	run_assigned(c);
+	halt_forever();
+}
+
+static uint64_t memory_top(const struct boot_info *bi)
+{
+	uint64_t top = 4ULL << 30;
+
+	for (uint32_t i = 0; i < bi->n_mmap; i++)
+		if (bi->mmap[i].base + bi->mmap[i].len > top)
+			top = bi->mmap[i].base + bi->mmap[i].len;
+	return top;
+}
+
+static uint64_t trampoline_page(const struct boot_info *bi)
+{
+	uint64_t pa = bi->trampoline;
+
+	if (!pa)
+		pa = frame_find_low_page(bi, 0x9f000);
+	if (pa && bi->keep_len && pa + 4096 > bi->keep_base &&
+	    pa < bi->keep_base + bi->keep_len)
+		pa = 0;
+	return pa;
+}
+
+void hv_main(struct boot_info *bi)
+{
+	struct percpu *bsp = &cpus[0];
+	uint32_t apic_ids[MAX_CPUS];
+	const char *how;
+	uint64_t tramp;
+	int n, r;
+
+	cli();
+	cpu_init_control_regs();
+	percpu_init(0, 0);
+	gdt_load(bsp);
+	idt_init();
+	idt_load();
+	pic_disable();
+	console_init();
+	pr_info("hvisor %s: booted by %s, command line '%s'\n", HV_VERSION,
+		bi->loader, bi->cmdline);
+
+	r = frame_pool_init(&hv_frames, bi);
+	if (!r && bi->keep_len)
+		r = frame_pool_reserve(&hv_frames, bi->keep_base, bi->keep_len);
+	if (r)
+		panic("cannot build the frame allocator from the memory map (%d)", r);
+	tramp = trampoline_page(bi);
+	if (tramp)
+		frame_pool_reserve(&hv_frames, tramp, 4096);
+	pr_info("hvisor: %u memory map entries, %lu MiB free, %u module(s)\n",
+		bi->n_mmap, frame_pool_free_bytes(&hv_frames) >> 20, bi->n_mods);
+	if (paging_init(memory_top(bi)))
+		panic("out of memory for the host page tables");
+
+	acpi_init(bi->rsdp);
+	lapic_init();
+	bsp->apic_id = lapic_id();
+	n = acpi_madt_cpus(apic_ids, MAX_CPUS);
+	if (n <= 0) {
+		apic_ids[0] = bsp->apic_id;
+		n = 1;
+	}
+	tsc_khz = tsc_calibrate(&how);
+	bsp->tsc_khz = tsc_khz;
+	pr_info("hvisor: %d CPU(s) in the MADT, local APIC in %s mode, TSC %lu kHz (%s)\n",
+		n, lapic_mode(), tsc_khz, how);
+
+	load_config(bi, n);
+
+	if (!vmx_supported()) {
+		pr_err("hvisor: this CPU has no VMX (CPUID.1:ECX[5]=0); cannot start guests\n");
+		power_off(HV_EXIT_NO_VMX);
+	}
+	if (n > 1 && !tramp)
+		panic("no free page below 1 MiB for the AP trampoline");
+	if (n > 1)
+		smp_start(tramp, apic_ids, n, ap_main);
+	pr_info("hvisor: %u CPU(s) online\n", nr_cpus);
+	if (vmx_cpu_init())
+		panic("VMX could not be enabled on the boot CPU");
+	while (__atomic_load_n(&aps_ready, __ATOMIC_ACQUIRE) < (int)nr_cpus - 1)
+		cpu_relax();
+
+	if (guests_create(&config, bi)) {
+		pr_err("hvisor: guests could not be built; none was started\n");
+		power_off(HV_EXIT_CONFIG);
+	}
+	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
+	run_assigned(bsp);
+	while (vms_running())
+		cpu_relax();
+	power_off(vms_summary());
+}

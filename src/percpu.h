@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU data. GS base points at the CPU's own struct percpu; so does FS
+ * base, because Debian's libinih/libfdt are built with the stack protector,
+ * which reads its canary at %fs:0x28.
+ */
+#ifndef HV_PERCPU_H
+#define HV_PERCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_CPUS	16
+#define HV_STACK_SIZE	(16 * 1024)
+
+struct vcpu;
+struct vmx_cpu;
+
+struct percpu {
+	struct percpu *self;		/* 0x00: read through %gs:0 */
+	uint32_t id;			/* 0x08: logical CPU number */
+	uint32_t apic_id;		/* 0x0c */
+	uint64_t reserved[3];
+	uint64_t stack_canary;		/* 0x28: %fs:0x28 */
+
+	uint64_t stack_top;
+	uint64_t tsc_khz;
+	bool online;
+	bool vmx_on;
+
+	/* Arch state, owned by src/arch/. */
+	uint64_t gdt[8];
+	uint8_t tss[104] __attribute__((aligned(16)));
+	uint8_t ist_stack[4096] __attribute__((aligned(16)));
+
+	/* VMX state, owned by vmx/. */
+	uint64_t vmxon_pa;
+	struct vcpu *current;		/* vCPU loaded on this CPU */
+	struct vcpu *assigned;		/* the vCPU this CPU runs (foundation) */
+};
+
+_Static_assert(offsetof(struct percpu, stack_canary) == 0x28,
+	       "the stack protector reads %fs:0x28");
+
+extern struct percpu cpus[MAX_CPUS];
+extern uint32_t nr_cpus;
+
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	asm volatile("movq %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+void percpu_init(uint32_t id, uint32_t apic_id);
+
+#endif

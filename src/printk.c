@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Formatted, line-atomic console output. */
+#include "src/console.h"
+#include "src/fmt.h"
+#include "src/printk.h"
+#include "src/spinlock.h"
+
+enum cfg_log_level log_level = LOG_INFO;
+static spinlock_t print_lock;
+
+void vprintk(enum cfg_log_level level, const char *fmt, va_list ap)
+{
+	char buf[512];
+	int n;
+
+	if (level > log_level)
+		return;
+	n = hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	spin_lock(&print_lock);
+	console_write(buf, n);
+	spin_unlock(&print_lock);
+}
+
+void printk(enum cfg_log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(level, fmt, ap);
+	va_end(ap);
+}

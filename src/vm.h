@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A VM: one guest's memory, EPT, devices and vCPUs, and how it ended.
+ * guests/ builds them from the configuration; vmx/ runs their vCPUs.
+ */
+#ifndef HV_VM_H
+#define HV_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "dev/pio.h"
+#include "dev/testexit.h"
+#include "dev/uart.h"
+#include "mm/ept.h"
+#include "src/config.h"
+#include "src/hypercall.h"
+#include "vmx/vcpu.h"
+
+#define VM_MAX_VCPUS	1	/* one vCPU per guest until the scheduler */
+
+enum vm_state {
+	VM_RUNNING,
+	VM_STOPPED,
+};
+
+struct vm {
+	uint32_t id;
+	const struct guest_config *cfg;
+	const char *name;
+	uint64_t ram_hpa;
+	uint64_t ram_size;
+	struct ept ept;
+	struct pio_bus pio;
+	struct vuart uart;
+	struct testexit texit;
+	uint32_t n_vcpus;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	int state;		/* enum vm_state, changed atomically */
+	int exit_code;		/* 0 pass, 1..63 guest's, 64 crashed */
+	char reason[192];
+};
+
+extern struct vm vms[CFG_MAX_GUESTS];
+extern uint32_t nr_vms;
+
+/* Count @vm as running; done once it is fully built. */
+void vm_mark_running(struct vm *vm);
+/* End the VM with @code; the first call wins, later ones are ignored. */
+void vm_stop(struct vm *vm, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool vm_stopped(const struct vm *vm);
+/* Host pointer for [gpa, gpa + len) of guest RAM, or NULL. */
+void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
+/* Number of VMs still running. */
+int vms_running(void);
+/* Print one line per VM; return the worst exit code. */
+int vms_summary(void);
+
+/* VMCALL: returns RAX; may also set *rbx. */
+uint64_t hypercall(struct vcpu *v, uint64_t nr, uint64_t *rbx);
+
+#endif

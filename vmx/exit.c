@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM-exit dispatch: one handler per basic exit reason. An exit with no
+ * handler, or one a handler cannot make sense of, stops that guest and
+ * only that guest.
+ */
+#include "src/arch/cpu.h"
+#include "src/arch/lapic.h"
+#include "src/hypercall.h"
+#include "src/printk.h"
+#include "src/vm.h"
+#include "vmx/exit.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+
+typedef void (*exit_handler_t)(struct vcpu *v);
+
+static const char *const reason_names[EXIT_REASON_MAX] = {
+	[EXIT_EXCEPTION_NMI] = "exception or NMI",
+	[EXIT_EXTERNAL_INTR] = "external interrupt",
+	[EXIT_TRIPLE_FAULT] = "triple fault",
+	[EXIT_INIT] = "INIT signal",
+	[EXIT_SIPI] = "SIPI",
+	[EXIT_INTR_WINDOW] = "interrupt window",
+	[EXIT_CPUID] = "CPUID",
+	[EXIT_HLT] = "HLT",
+	[EXIT_INVLPG] = "INVLPG",
+	[EXIT_RDTSC] = "RDTSC",
+	[EXIT_VMCALL] = "VMCALL",
+	[EXIT_CR_ACCESS] = "control-register access",
+	[EXIT_IO] = "I/O instruction",
+	[EXIT_RDMSR] = "RDMSR",
+	[EXIT_WRMSR] = "WRMSR",
+	[EXIT_INVALID_STATE] = "VM entry: invalid guest state",
+	[EXIT_MSR_LOADING] = "VM entry: MSR loading",
+	[EXIT_MWAIT] = "MWAIT",
+	[EXIT_MONITOR] = "MONITOR",
+	[EXIT_PAUSE] = "PAUSE",
+	[EXIT_MACHINE_CHECK] = "VM entry: machine check",
+	[EXIT_APIC_ACCESS] = "APIC access",
+	[EXIT_EPT_VIOLATION] = "EPT violation",
+	[EXIT_EPT_MISCONFIG] = "EPT misconfiguration",
+	[EXIT_PREEMPT_TIMER] = "preemption timer",
+	[EXIT_WBINVD] = "WBINVD",
+	[EXIT_XSETBV] = "XSETBV",
+};
+
+const char *exit_reason_name(uint32_t reason)
+{
+	reason &= 0xffff;
+	if (reason < EXIT_REASON_MAX && reason_names[reason])
+		return reason_names[reason];
+	return "unknown";
+}
+
+static void stop_unhandled(struct vcpu *v)
+{
+	vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+		"unhandled VM exit %u (%s), qualification %#lx, RIP %#lx",
+		v->exit.reason & 0xffff, exit_reason_name(v->exit.reason),
+		v->exit.qual, v->exit.rip);
+}
+
+static void handle_external_intr(struct vcpu *v)
+{
+	/* "Acknowledge interrupt on exit" left the vector for us. */
+	uint32_t info = vmcs_read(EXIT_INTR_INFO);
+	struct trap_frame f = { .vector = info & 0xff };
+
+	if (info & (1u << 31))
+		trap_dispatch(&f);
+}
+
+static void handle_triple_fault(struct vcpu *v)
+{
+	vm_stop(v->vm, HV_EXIT_GUEST_CRASH, "triple fault at RIP %#lx",
+		v->exit.rip);
+}
+
+static void handle_cpuid(struct vcpu *v)
+{
+	uint32_t out[4];
+
+	vcpu_cpuid(v, v->regs.rax, v->regs.rcx, out);
+	v->regs.rax = out[0];
+	v->regs.rbx = out[1];
+	v->regs.rcx = out[2];
+	v->regs.rdx = out[3];
+	vcpu_skip_instruction(v);
+}
+
+static void handle_hlt(struct vcpu *v)
+{
+	/*
+	 * With interrupts off nothing can ever wake the vCPU. Otherwise
+	 * it blocks until an interrupt arrives; no interrupt source exists
+	 * yet, so the vCPU stays parked (the scheduler issue adds them).
+	 */
+	if (!(vmcs_read(GUEST_RFLAGS) & (1u << 9))) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"HLT with interrupts disabled at RIP %#lx", v->exit.rip);
+		return;
+	}
+	vcpu_skip_instruction(v);
+	v->blocked = true;
+}
+
+static void handle_vmcall(struct vcpu *v)
+{
+	v->regs.rax = hypercall(v, v->regs.rax, &v->regs.rbx);
+	vcpu_skip_instruction(v);
+}
+
+static void handle_io(struct vcpu *v)
+{
+	uint64_t q = v->exit.qual;
+	unsigned int size = (q & 7) + 1;
+	bool in = q & (1u << 3);
+	uint16_t port = q >> 16;
+	uint32_t mask = size == 4 ? 0xffffffff : (1u << (size * 8)) - 1;
+
+	if (q & (3u << 4)) {		/* string or REP */
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"string I/O on port %#x is not supported (RIP %#lx)",
+			port, v->exit.rip);
+		return;
+	}
+	if (in) {
+		uint32_t val = pio_read(&v->vm->pio, port, size);
+
+		v->regs.rax = (v->regs.rax & ~(uint64_t)mask) | (val & mask);
+	} else {
+		pio_write(&v->vm->pio, port, size, v->regs.rax & mask);
+	}
+	if (!vm_stopped(v->vm))
+		vcpu_skip_instruction(v);
+}
+
+static void handle_ept_violation(struct vcpu *v)
+{
+	uint64_t q = v->exit.qual;
+
+	vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+		"EPT violation: %s GPA %#lx (nothing is mapped there), qualification %#lx, RIP %#lx",
+		q & 4 ? "fetch at" : q & 2 ? "write to" : "read of",
+		vmcs_read(GUEST_PHYS_ADDR), q, v->exit.rip);
+}
+
+static const exit_handler_t handlers[EXIT_REASON_MAX] = {
+	[EXIT_EXTERNAL_INTR] = handle_external_intr,
+	[EXIT_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_CPUID] = handle_cpuid,
+	[EXIT_HLT] = handle_hlt,
+	[EXIT_VMCALL] = handle_vmcall,
+	[EXIT_IO] = handle_io,
+	[EXIT_EPT_VIOLATION] = handle_ept_violation,
+};
+
+void vmx_handle_exit(struct vcpu *v)
+{
+	uint32_t basic = v->exit.reason & 0xffff;
+
+	if (v->exit.reason & EXIT_REASON_ENTRY_FAIL) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"VM entry failed: %s (reason %u, qualification %#lx)",
+			exit_reason_name(basic), basic, v->exit.qual);
+		return;
+	}
+	if (basic < EXIT_REASON_MAX && handlers[basic])
+		handlers[basic](v);
+	else
+		stop_unhandled(v);
+}

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A vCPU's VMCS and its run loop on one physical CPU. */
+#include <errno.h>
+#include <string.h>
+#include "mm/frame.h"
+#include "src/arch/cpu.h"
+#include "src/arch/x86.h"
+#include "src/percpu.h"
+#include "src/printk.h"
+#include "src/vm.h"
+#include "vmx/exit.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+
+/* Control bits we ask for (Intel SDM Vol. 3C, chapter 25). */
+#define PIN_EXT_INTR		(1u << 0)
+#define PIN_NMI			(1u << 3)
+#define PROC_HLT		(1u << 7)
+#define PROC_UNCOND_IO		(1u << 24)
+#define PROC_SECONDARY		(1u << 31)
+#define PROC2_EPT		(1u << 1)
+#define PROC2_RDTSCP		(1u << 3)
+#define PROC2_VPID		(1u << 5)
+#define PROC2_UNRESTRICTED	(1u << 7)
+#define EXIT_HOST_64		(1u << 9)
+#define EXIT_ACK_INTR		(1u << 15)
+#define EXIT_SAVE_PAT		(1u << 18)
+#define EXIT_LOAD_PAT		(1u << 19)
+#define EXIT_SAVE_EFER		(1u << 20)
+#define EXIT_LOAD_EFER		(1u << 21)
+#define ENTRY_LOAD_PAT		(1u << 14)
+#define ENTRY_LOAD_EFER		(1u << 15)
+
+#define AR_CODE32		0xc09b
+#define AR_DATA32		0xc093
+#define AR_TSS_BUSY		0x008b
+#define AR_UNUSABLE		0x10000
+
+extern char vmx_exit_stub[];
+int vmx_enter(struct guest_regs *regs, int launched);
+
+int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id,
+		const struct vcpu_boot *boot)
+{
+	memset(v, 0, sizeof(*v));
+	v->vm = vm;
+	v->id = id;
+	v->boot = *boot;
+	v->vmcs_pa = frame_alloc(1);
+	if (!v->vmcs_pa)
+		return -ENOMEM;
+	memset((void *)v->vmcs_pa, 0, 4096);
+	*(uint32_t *)v->vmcs_pa = vmx_caps.revision;
+	return 0;
+}
+
+static int vmcs_load(uint64_t pa)
+{
+	uint8_t fail;
+
+	asm volatile("vmclear %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
+	if (fail)
+		return -EIO;
+	asm volatile("vmptrld %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
+	return fail ? -EIO : 0;
+}
+
+static void setup_controls(struct vcpu *v)
+{
+	const struct vmx_caps *c = &vmx_caps;
+	uint32_t proc2 = PROC2_EPT | PROC2_UNRESTRICTED | PROC2_RDTSCP;
+
+	if (c->vpid && v->vpid)
+		proc2 |= PROC2_VPID;
+	vmcs_write(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR | PIN_NMI));
+	vmcs_write(PROC_CONTROLS, vmx_adjust(c->proc,
+		   PROC_HLT | PROC_UNCOND_IO | PROC_SECONDARY));
+	vmcs_write(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
+	vmcs_write(EXIT_CONTROLS, vmx_adjust(c->exit,
+		   EXIT_HOST_64 | EXIT_ACK_INTR | EXIT_SAVE_PAT |
+		   EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER));
+	vmcs_write(ENTRY_CONTROLS, vmx_adjust(c->entry,
+		   ENTRY_LOAD_PAT | ENTRY_LOAD_EFER));
+	vmcs_write(EXCEPTION_BITMAP, 0);
+	vmcs_write(CR3_TARGET_COUNT, 0);
+	vmcs_write(EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(ENTRY_INTR_INFO, 0);
+	vmcs_write(VMCS_LINK_PTR, ~0ULL);
+	vmcs_write(EPT_POINTER, ept_eptp(&v->vm->ept));
+	if (proc2 & PROC2_VPID)
+		vmcs_write(VPID, v->vpid);
+	/*
+	 * The guest sees the CR0/CR4 it wrote; bits VMX forces on (NE,
+	 * VMXE) are owned by us and hidden behind the read shadows.
+	 */
+	vmcs_write(CR0_GUEST_HOST_MASK, X86_CR0_NE);
+	vmcs_write(CR4_GUEST_HOST_MASK, X86_CR4_VMXE);
+}
+
+static void setup_host(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr;
+
+	asm volatile("sidt %0" : "=m"(idtr));
+	vmcs_write(HOST_CR0, read_cr0());
+	vmcs_write(HOST_CR3, read_cr3());
+	vmcs_write(HOST_CR4, read_cr4());
+	vmcs_write(HOST_CS_SEL, SEL_CODE);
+	vmcs_write(HOST_SS_SEL, SEL_DATA);
+	vmcs_write(HOST_DS_SEL, SEL_DATA);
+	vmcs_write(HOST_ES_SEL, SEL_DATA);
+	vmcs_write(HOST_FS_SEL, 0);
+	vmcs_write(HOST_GS_SEL, 0);
+	vmcs_write(HOST_TR_SEL, SEL_TSS);
+	vmcs_write(HOST_FS_BASE, (uint64_t)cpu);
+	vmcs_write(HOST_GS_BASE, (uint64_t)cpu);
+	vmcs_write(HOST_TR_BASE, (uint64_t)cpu->tss);
+	vmcs_write(HOST_GDTR_BASE, (uint64_t)cpu->gdt);
+	vmcs_write(HOST_IDTR_BASE, idtr.base);
+	vmcs_write(HOST_SYSENTER_CS, 0);
+	vmcs_write(HOST_SYSENTER_ESP, 0);
+	vmcs_write(HOST_SYSENTER_EIP, 0);
+	vmcs_write(HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	vmcs_write(HOST_IA32_EFER, rdmsr(MSR_EFER));
+	vmcs_write(HOST_RIP, (uint64_t)vmx_exit_stub);
+}
+
+static void set_seg(enum vmcs_field sel, uint16_t s, uint32_t ar)
+{
+	/* Selector, limit, AR and base fields keep the same order. */
+	vmcs_write(sel, s);
+	vmcs_write(GUEST_ES_LIMIT + (sel - GUEST_ES_SEL), 0xffffffff);
+	vmcs_write(GUEST_ES_AR + (sel - GUEST_ES_SEL), ar);
+	vmcs_write(GUEST_ES_BASE + (sel - GUEST_ES_SEL), 0);
+}
+
+static void setup_guest(struct vcpu *v)
+{
+	const struct vmx_caps *c = &vmx_caps;
+	uint64_t cr0 = X86_CR0_PE | (1UL << 4);	/* PE | ET */
+
+	vmcs_write(CR0_READ_SHADOW, cr0);
+	vmcs_write(GUEST_CR0, (cr0 | X86_CR0_NE | (c->cr0_fixed0 &
+		   ~(X86_CR0_PE | X86_CR0_PG))) & c->cr0_fixed1);
+	vmcs_write(CR4_READ_SHADOW, 0);
+	vmcs_write(GUEST_CR4, (c->cr4_fixed0 | X86_CR4_VMXE) & c->cr4_fixed1);
+	vmcs_write(GUEST_CR3, 0);
+	vmcs_write(GUEST_DR7, 0x400);
+	vmcs_write(GUEST_RSP, 0);
+	vmcs_write(GUEST_RIP, v->boot.rip);
+	vmcs_write(GUEST_RFLAGS, 0x2);
+
+	set_seg(GUEST_CS_SEL, 0x08, AR_CODE32);
+	set_seg(GUEST_SS_SEL, 0x10, AR_DATA32);
+	set_seg(GUEST_DS_SEL, 0x10, AR_DATA32);
+	set_seg(GUEST_ES_SEL, 0x10, AR_DATA32);
+	set_seg(GUEST_FS_SEL, 0x10, AR_DATA32);
+	set_seg(GUEST_GS_SEL, 0x10, AR_DATA32);
+	vmcs_write(GUEST_TR_SEL, 0);
+	vmcs_write(GUEST_TR_LIMIT, 0xffff);
+	vmcs_write(GUEST_TR_AR, AR_TSS_BUSY);
+	vmcs_write(GUEST_TR_BASE, 0);
+	vmcs_write(GUEST_LDTR_SEL, 0);
+	vmcs_write(GUEST_LDTR_LIMIT, 0);
+	vmcs_write(GUEST_LDTR_AR, AR_UNUSABLE);
+	vmcs_write(GUEST_LDTR_BASE, 0);
+	vmcs_write(GUEST_GDTR_BASE, 0);
+	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(GUEST_IDTR_BASE, 0);
+	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
+
+	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);
+	vmcs_write(GUEST_IA32_EFER, 0);
+	vmcs_write(GUEST_SYSENTER_CS, 0);
+	vmcs_write(GUEST_SYSENTER_ESP, 0);
+	vmcs_write(GUEST_SYSENTER_EIP, 0);
+	vmcs_write(GUEST_ACTIVITY_STATE, 0);
+	vmcs_write(GUEST_INTERRUPTIBILITY, 0);
+	vmcs_write(GUEST_PENDING_DBG, 0);
+
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.rax = v->boot.rax;
+	v->regs.rbx = v->boot.rbx;
+}
+
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	vmcs_write(GUEST_RIP, v->exit.rip + v->exit.len);
+}
+
+static void read_exit(struct vcpu *v)
+{
+	v->exit.reason = vmcs_read(EXIT_REASON);
+	v->exit.qual = vmcs_read(EXIT_QUALIFICATION);
+	v->exit.rip = vmcs_read(GUEST_RIP);
+	v->exit.len = vmcs_read(EXIT_INSTR_LEN);
+	v->nr_exits++;
+}
+
+void vcpu_run(struct vcpu *v)
+{
+	struct percpu *cpu = this_cpu();
+
+	if (vmcs_load(v->vmcs_pa)) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"VMCLEAR/VMPTRLD of its VMCS failed");
+		return;
+	}
+	cpu->current = v;
+	v->pcpu = cpu->id;
+	setup_controls(v);
+	setup_host();
+	setup_guest(v);
+
+	while (!vm_stopped(v->vm)) {
+		if (v->blocked) {
+			/* Park with interrupts on until something wakes it. */
+			sti();
+			hlt();
+			cli();
+			continue;
+		}
+		if (vmx_enter(&v->regs, v->launched)) {
+			vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+				"VM entry failed: VM-instruction error %lu",
+				vmcs_read(VM_INSTRUCTION_ERROR));
+			break;
+		}
+		v->launched = true;
+		read_exit(v);
+		vmx_handle_exit(v);
+	}
+	asm volatile("vmclear %0" : : "m"(v->vmcs_pa) : "cc", "memory");
+	cpu->current = NULL;
+}

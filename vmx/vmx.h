@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef HV_VMX_VMX_H
+#define HV_VMX_VMX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* What this CPU's VMX can do, read once from the capability MSRs. */
+struct vmx_caps {
+	uint32_t revision;
+	bool true_ctls;
+	uint64_t pin, proc, proc2, exit, entry;	/* allowed 0/1 pairs */
+	uint64_t misc, ept_vpid;
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	bool ept, ept_2m, ept_1g, ept_wb, vpid, unrestricted;
+	bool preempt_timer, vid, posted_intr, apic_reg_virt;
+	unsigned int preempt_shift;	/* timer ticks at TSC >> shift */
+};
+
+extern struct vmx_caps vmx_caps;
+
+/* CPUID.1:ECX[5]. */
+bool vmx_supported(void);
+/* Read the capabilities of this CPU into @c. */
+void vmx_probe(struct vmx_caps *c);
+/* Print one line for this CPU and enter VMX root operation. */
+int vmx_cpu_init(void);
+/* Fit @want into what an allowed-0/1 MSR value permits. */
+uint32_t vmx_adjust(uint64_t msr_val, uint32_t want);
+
+#endif
