@@ -44,7 +44,8 @@ EFI_SRC	:= $(wildcard src/boot/efi*.c)
 
 # Plain C that also builds for the host, for cmocka and hvctl.
 HOST_SRC := src/config.c src/boot/multiboot2.c src/boot/boot_info.c \
-	mm/frame.c mm/ept.c src/fmt.c $(wildcard src/boot/efi_info.c guests/elf.c)
+	mm/frame.c mm/ept.c src/fmt.c src/boot/efi_info.c guests/elf.c \
+	guests/mbi.c dev/uart.c dev/pio.c
 HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
 
 MB_OBJ	:= $(patsubst %,$(BUILD)/mb/%.o,$(CORE_C) $(CORE_S) $(MB_SRC))
@@ -81,11 +82,19 @@ $(BUILD)/efi/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
 
-$(BUILD)/hvisor.so: $(EFI_OBJ) $(INIH_A)
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic \
-		-T $(EFI_LIB)/elf_x86_64_efi.lds -L$(EFI_LIB) \
+# libefi.a's init.o (InitializeLib) also defines memcpy and memset, which
+# clash with src/libc: link a copy where those two are weak.
+$(BUILD)/efi/libefi.a: $(EFI_LIB)/libefi.a
+	@mkdir -p $(dir $@)
+	$(OBJCOPY) --weaken-symbol=memcpy --weaken-symbol=memset $< $@
+
+# --no-undefined: a shared object may otherwise keep undefined symbols,
+# which nothing resolves at run time (gnu-efi only applies relocations).
+$(BUILD)/hvisor.so: $(EFI_OBJ) $(INIH_A) $(BUILD)/efi/libefi.a
+	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+		-T $(EFI_LIB)/elf_x86_64_efi.lds \
 		$(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJ) $(INIH_A) \
-		-lefi -lgnuefi -o $@
+		$(BUILD)/efi/libefi.a $(EFI_LIB)/libgnuefi.a -o $@
 
 $(BUILD)/hvisor.efi: $(BUILD)/hvisor.so
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \

@@ -32,7 +32,7 @@ usage() {
 	exit 2
 }
 
-out= efi=
+out='' efi=''
 libdirs=()
 while getopts "o:e:L:h" opt; do
 	case $opt in
@@ -45,7 +45,7 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || usage
 ini=$1
-[ -n "$out" ] && [ -n "$efi" ] || usage
+if [ -z "$out" ] || [ -z "$efi" ]; then usage; fi
 [ -f "$efi" ] || die "hypervisor image '$efi' not found"
 [ -f "$ini" ] || die "configuration '$ini' not found"
 for t in mformat mmd mcopy mdir; do

@@ -4,8 +4,9 @@
 # run-qemu-efi.sh [-t TIMEOUT_S] [-l LOG] ESP.img
 #
 # Boots ESP.img (see scripts/mkesp.sh) with OVMF under QEMU TCG, headless,
-# and streams the serial port (OVMF's console, then hvisor's) to stdout as
-# it comes; LOG (default ${BUILD:-build}/qemu-efi-<pid>.log) keeps it.
+# and streams the console to stdout as it comes: COM1 (OVMF's console, then
+# hvisor's) and the debug port 0xE9 (hvisor's `console = e9`) share one log,
+# LOG (default ${BUILD:-build}/qemu-efi-<pid>.log).
 # TCG has no VMX, so this checks the UEFI boot path and hvisor's "no VMX"
 # exit, not guests.
 #
@@ -56,7 +57,8 @@ start=$(date +%s.%N)
 timeout -k 5 "$tmo" "$qemu" \
 	-accel tcg -machine pc -m 1G -smp 2 \
 	-nodefaults -display none -no-reboot \
-	-serial "file:$log" \
+	-chardev "file,id=con,path=$log,mux=on" -serial chardev:con \
+	-device isa-debugcon,iobase=0xe9,chardev=con \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-bios "$ovmf" \
 	-drive "if=none,id=esp,file=$img,format=raw,readonly=on" \

@@ -884,7 +884,7 @@ static void check_memory(struct parse_ctx *c)
 {
 	const struct hv_config *cfg = c->cfg;
 	uint64_t free_mem = c->m ? c->m->free_mem : 0;
-	uint64_t total = 0, sum = 0;
+	uint64_t total = 0, need;
 	uint32_t i, over = cfg->n_guests;
 
 	if (!free_mem)
@@ -898,11 +898,11 @@ static void check_memory(struct parse_ctx *c)
 	}
 	if (over == cfg->n_guests)
 		return;
-	sum = (total + MIB - 1) / MIB;
+	need = total / MIB + !!(total % MIB);
 	/* Point at the guest whose memory no longer fits. */
 	report(c, c->meta[over].mem_line, c->meta[over].sec, "memory",
 	       "guests need %llu MiB but only %llu MiB is free",
-	       (unsigned long long)sum, (unsigned long long)(free_mem / MIB));
+	       (unsigned long long)need, (unsigned long long)(free_mem / MIB));
 }
 
 static void set_defaults(struct hv_config *cfg)
