@@ -57,7 +57,7 @@ vpanic(const struct trap_frame *f, const char *fmt, va_list ap)
 		       f->r13, f->r14, f->r15, f->error);
 		rbp = f->rbp;
 	} else {
-		asm volatile("movq %%rbp, %0" : "=r"(rbp));
+		rbp = (uint64_t)__builtin_frame_address(0);
 	}
 	printk(LOG_ERROR,
 	       "CR0 %016lx CR2 %016lx CR3 %016lx CR4 %016lx\n",

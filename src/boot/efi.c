@@ -14,6 +14,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "src/arch/x86.h"
 #include "src/boot_info.h"
 #include "src/boot/efi_info.h"
 
@@ -383,8 +384,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 
 	/* The firmware's IDT is no longer ours to take interrupts on. */
-	__asm__ volatile("cli" ::: "memory");
+	cli();
 	hv_main(bi);
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	halt_forever();
 }
