@@ -28,7 +28,7 @@ usage() {
 	exit 2
 }
 
-out= elf= cmdline=
+out='' elf='' cmdline=''
 libdirs=()
 while getopts "o:e:L:c:h" opt; do
 	case $opt in
@@ -42,7 +42,7 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || usage
 ini=$1
-[ -n "$out" ] && [ -n "$elf" ] || usage
+{ [ -n "$out" ] && [ -n "$elf" ]; } || usage
 [ -f "$elf" ] || die "hypervisor image '$elf' not found"
 [ -f "$ini" ] || die "configuration '$ini' not found"
 command -v grub-mkrescue >/dev/null ||
@@ -118,10 +118,15 @@ log=$(mktemp "${TMPDIR:-/tmp}/mkiso-log.XXXXXX")
 trap 'rm -rf "$stage" "$log"' EXIT
 mkdir -p "$stage/boot/grub"
 
-# GRUB's parser takes unquoted words made of these; quote anything else.
+# A module string for grub.cfg. GRUB's parser takes unquoted words made of
+# the characters below; anything else is single-quoted. GRUB hands a string
+# with blanks, quotes or backslashes to the kernel re-quoted or escaped, so
+# hvisor would not find the image by its name: refuse those.
 grub_word() {
 	case $1 in
-	*\'*) die "name '$1' contains a single quote" ;;
+	*[[:space:]\'\"\\]*)
+		die "image name '$1': GRUB cannot pass blanks, quotes or" \
+			"backslashes in a module string; rename the file" ;;
 	*[!A-Za-z0-9._/+=:,@-]*) printf "'%s'" "$1" ;;
 	*) printf '%s' "$1" ;;
 	esac
@@ -143,16 +148,19 @@ while IFS=$'\t' read -r name path; do
 		missing+=("$name")
 		continue
 	fi
-	# Two names may share a basename, or clash with hvisor's own files.
+	# The ISO file gets a plain name; two names may share a basename, or
+	# clash with hvisor's own files.
 	file=$(basename "$path")
+	file=${file//[!A-Za-z0-9._+-]/_}
 	if [ "$file" = hvisor.elf ] || [ "$file" = hvisor.ini ] ||
 	   [ -n "${seen_file[$file]:-}" ]; then
 		file=$((${#seen_file[@]} + 1))-$file
 	fi
 	seen_file[$file]=1
+	word=$(grub_word "$name") || exit 1
 	cp "$path" "$stage/boot/$file"
 	say "/boot/$file <- $path (module $name)"
-	modules+="	module2 /boot/$file $(grub_word "$name")"$'\n'
+	modules+="	module2 /boot/$file $word"$'\n'
 done <<<"$list"
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -52,8 +52,9 @@ if ! grep -qw vmx /proc/cpuinfo; then
 		"hvisor cannot run under KVM here (use scripts/run-bochs.sh)" >&2
 	exit 2
 fi
-[ -r /dev/kvm ] && [ -w /dev/kvm ] ||
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
 	die "no read/write access to /dev/kvm (join the kvm group)"
+fi
 command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 not found (run scripts/deps.sh)"
 ovmf=/usr/share/ovmf/OVMF.fd

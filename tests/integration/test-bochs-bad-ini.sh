@@ -6,7 +6,7 @@
 # ("hvisor.ini:LINE: [guest alpha] colour: ...") and exit with
 # HV_EXIT_CONFIG (65) without starting any guest.
 #
-# BUILD (default build) holds the outputs; TEST_TIMEOUT (default 300)
+# BUILD (default build) holds the outputs; TEST_TIMEOUT (default 180)
 # bounds the Bochs run in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,7 +36,7 @@ fi
 rm -rf "$logdir"
 mkdir -p "$logdir"
 rc=0
-scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-300}" -l "$logdir" "$iso" || rc=$?
+scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-180}" -l "$logdir" "$iso" || rc=$?
 
 # hvisor's console (stdout, port 0xE9) and COM1, without CRs.
 log=$logdir/console.txt

@@ -5,7 +5,7 @@
 # ("alpha", CPU 0): hvisor must stop crash alone, report it, let alpha
 # pass, and exit with HV_EXIT_GUEST_CRASH (64).
 #
-# BUILD (default build) holds the outputs; TEST_TIMEOUT (default 300)
+# BUILD (default build) holds the outputs; TEST_TIMEOUT (default 180)
 # bounds the Bochs run in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +29,7 @@ fi
 rm -rf "$logdir"
 mkdir -p "$logdir"
 rc=0
-scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-300}" -l "$logdir" "$iso" || rc=$?
+scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-180}" -l "$logdir" "$iso" || rc=$?
 
 # hvisor's console (stdout, port 0xE9) and COM1, without CRs.
 log=$logdir/console.txt

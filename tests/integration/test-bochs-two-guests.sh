@@ -5,7 +5,7 @@
 # hvisor must exit 0 and both guests must print "hello: PASS", which
 # hvisor prefixes with the guest's name.
 #
-# BUILD (default build) holds the outputs; TEST_TIMEOUT (default 300)
+# BUILD (default build) holds the outputs; TEST_TIMEOUT (default 180)
 # bounds the Bochs run in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +28,7 @@ fi
 rm -rf "$logdir"
 mkdir -p "$logdir"
 rc=0
-scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-300}" -l "$logdir" "$iso" || rc=$?
+scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-180}" -l "$logdir" "$iso" || rc=$?
 
 # hvisor's console (stdout, port 0xE9) and COM1, without CRs.
 log=$logdir/console.txt
