@@ -23,6 +23,8 @@
 # kernel and initrd) outgrow FAT16 sizes anyway; the file is sparse, so the
 # 64 MiB minimum costs nothing. Needs mtools.
 set -euo pipefail
+# shellcheck source=lib/images.sh source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib/images.sh"
 
 prog=mkesp
 die() { echo "$prog: error: $*" >&2; exit 1; }
@@ -52,7 +54,6 @@ for t in mformat mmd mcopy mdir; do
 	command -v $t >/dev/null || die "$t not found (install mtools)"
 done
 
-ini_dir=$(dirname "$ini")
 if [ -n "${HVCTL:-}" ]; then
 	hvctl=$HVCTL
 elif [ -n "${BUILD:-}" ]; then
@@ -61,62 +62,7 @@ else
 	hvctl=$(dirname "$efi")/hvctl
 fi
 
-# NAME<TAB>PATH for each kernel/initrd in a [guest ...] section, PATH empty
-# when the file is not found. A fallback only: hvctl runs the real parser.
-list_images_awk() {
-	awk '
-		/^[ \t]*[;#]/ { next }
-		/^[ \t]*\[/ {
-			s = $0
-			sub(/^[ \t]*\[/, "", s)
-			guest = (tolower(s) ~ /^guest([ \t]|\]|$)/)
-			next
-		}
-		guest && tolower($0) ~ /^[ \t]*(kernel|initrd)[ \t]*[=:]/ {
-			v = $0
-			sub(/^[^=:]*[=:]/, "", v)
-			sub(/[ \t];.*$/, "", v)
-			sub(/^[ \t]+/, "", v)
-			sub(/[ \t\r]+$/, "", v)
-			if (v != "")
-				print v
-		}' "$ini" | while IFS= read -r name; do
-		path=
-		for d in "$ini_dir" "${libdirs[@]}"; do
-			case $name in
-			/*) f=$name ;;
-			*) f=$d/$name ;;
-			esac
-			if [ -f "$f" ]; then
-				path=$f
-				break
-			fi
-		done
-		printf '%s\t%s\n' "$name" "$path"
-	done
-}
-
-list=
-if [ -x "$hvctl" ]; then
-	ldargs=()
-	for d in "${libdirs[@]}"; do
-		ldargs+=(-L "$d")
-	done
-	rc=0
-	list=$("$hvctl" images "${ldargs[@]}" "$ini") || rc=$?
-	case $rc in
-	0) say "images from '$hvctl images'" ;;
-	1) say "warning: $hvctl says $ini is invalid; building the ESP" \
-		"anyway so that hvisor reports it at boot"
-	   list=$(list_images_awk) ;;
-	*) say "warning: '$hvctl images' failed (exit $rc); listing images" \
-		"with awk instead"
-	   list=$(list_images_awk) ;;
-	esac
-else
-	say "note: $hvctl not built; listing images with awk"
-	list=$(list_images_awk)
-fi
+list_images ESP
 
 # The ESP path of an INI name, as hvisor.efi builds it (efi_esp_path()):
 # no leading slash, runs of slashes collapsed.
@@ -132,17 +78,10 @@ esp_path() {
 }
 
 names=() paths=() esps=()
-missing=()
-declare -A seen_name=() seen_esp=()
+declare -A seen_esp=()
 total=$(( $(stat -c %s "$efi") + $(stat -c %s "$ini") ))
-while IFS=$'\t' read -r name path; do
-	[ -n "$name" ] || continue
-	[ -z "${seen_name[$name]:-}" ] || continue
-	seen_name[$name]=1
-	if [ -z "$path" ] || [ ! -f "$path" ]; then
-		missing+=("$name")
-		continue
-	fi
+add_image() {
+	local name=$1 path=$2 esp lower
 	esp=$(esp_path "$name")
 	case /$esp/ in
 	*/../* | */./* | //) die "image name '$name' cannot be placed on the ESP" ;;
@@ -154,21 +93,13 @@ while IFS=$'\t' read -r name path; do
 	if [ -n "${seen_esp[$lower]:-}" ]; then
 		[ "${seen_esp[$lower]}" -ef "$path" ] ||
 			die "two images map to /$esp on the ESP"
-		continue
+		return 0
 	fi
 	seen_esp[$lower]=$path
 	names+=("$name") paths+=("$path") esps+=("$esp")
 	total=$((total + $(stat -L -c %s "$path")))
-done <<<"$list"
-
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "$prog: error: image(s) named in $ini not found in" \
-		"$ini_dir ${libdirs[*]:-}:" >&2
-	for m in "${missing[@]}"; do
-		echo "$prog:   $m" >&2
-	done
-	exit 1
-fi
+}
+each_image add_image
 
 # Room for the files, FAT32's tables and slack; at least 64 MiB.
 mib=$(( (total * 5 / 4 + (1 << 20) - 1) / (1 << 20) + 8 ))

@@ -19,6 +19,8 @@
 #
 # Needs grub-mkrescue (grub-common, grub-pc-bin), xorriso and mtools.
 set -euo pipefail
+# shellcheck source=lib/images.sh source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib/images.sh"
 
 prog=mkiso
 die() { echo "$prog: error: $*" >&2; exit 1; }
@@ -50,68 +52,8 @@ command -v grub-mkrescue >/dev/null ||
 
 build=${BUILD:-build}
 hvctl=${HVCTL:-$build/hvctl}
-ini_dir=$(dirname "$ini")
 
-# Print "NAME<TAB>PATH" for each image the INI names (PATH empty when not
-# found): the fallback for when hvctl cannot list them.
-list_images_awk() {
-	# kernel/initrd lines of [guest ...] sections, as hvisor.ini's syntax
-	# has them: "key = value" (or "key: value"), " ; comment" after a value,
-	# whole-line comments starting with # or ;.
-	awk '
-		/^[ \t]*[;#]/ { next }
-		/^[ \t]*\[/ {
-			s = $0
-			sub(/^[ \t]*\[/, "", s)
-			guest = (tolower(s) ~ /^guest([ \t]|\]|$)/)
-			next
-		}
-		guest && tolower($0) ~ /^[ \t]*(kernel|initrd)[ \t]*[=:]/ {
-			v = $0
-			sub(/^[^=:]*[=:]/, "", v)
-			sub(/[ \t];.*$/, "", v)
-			sub(/^[ \t]+/, "", v)
-			sub(/[ \t\r]+$/, "", v)
-			if (v != "")
-				print v
-		}' "$ini" | while IFS= read -r name; do
-		# Like hvctl: next to the INI first, then each -L DIR.
-		path=
-		for d in "$ini_dir" "${libdirs[@]}"; do
-			case $name in
-			/*) f=$name ;;
-			*) f=$d/$name ;;
-			esac
-			if [ -f "$f" ]; then
-				path=$f
-				break
-			fi
-		done
-		printf '%s\t%s\n' "$name" "$path"
-	done
-}
-
-list=
-if [ -x "$hvctl" ]; then
-	ldargs=()
-	for d in "${libdirs[@]}"; do
-		ldargs+=(-L "$d")
-	done
-	rc=0
-	list=$("$hvctl" images "${ldargs[@]}" "$ini") || rc=$?
-	case $rc in
-	0) say "images from '$hvctl images'" ;;
-	1) say "warning: $hvctl says $ini is invalid; building the ISO" \
-		"anyway so that hvisor reports it at boot"
-	   list=$(list_images_awk) ;;
-	*) say "warning: '$hvctl images' failed (exit $rc); listing images" \
-		"with awk instead"
-	   list=$(list_images_awk) ;;
-	esac
-else
-	say "note: $hvctl not built; listing images with awk"
-	list=$(list_images_awk)
-fi
+list_images ISO
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/mkiso.XXXXXX")
 log=$(mktemp "${TMPDIR:-/tmp}/mkiso-log.XXXXXX")
@@ -138,16 +80,9 @@ say "/boot/hvisor.elf <- $elf"
 say "/boot/hvisor.ini <- $ini (module hvisor.ini)"
 
 modules=
-missing=()
-declare -A seen_name=() seen_file=()
-while IFS=$'\t' read -r name path; do
-	[ -n "$name" ] || continue
-	[ -z "${seen_name[$name]:-}" ] || continue
-	seen_name[$name]=1
-	if [ -z "$path" ] || [ ! -f "$path" ]; then
-		missing+=("$name")
-		continue
-	fi
+declare -A seen_file=()
+add_image() {
+	local name=$1 path=$2 file word
 	# The ISO file gets a plain name; two names may share a basename, or
 	# clash with hvisor's own files.
 	file=$(basename "$path")
@@ -161,16 +96,8 @@ while IFS=$'\t' read -r name path; do
 	cp "$path" "$stage/boot/$file"
 	say "/boot/$file <- $path (module $name)"
 	modules+="	module2 /boot/$file $word"$'\n'
-done <<<"$list"
-
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "$prog: error: image(s) named in $ini not found in" \
-		"$ini_dir ${libdirs[*]:-}:" >&2
-	for m in "${missing[@]}"; do
-		echo "$prog:   $m" >&2
-	done
-	exit 1
-fi
+}
+each_image add_image
 
 mb_line="multiboot2 /boot/hvisor.elf"
 [ -z "$cmdline" ] || mb_line+=" $cmdline"

@@ -9,43 +9,11 @@
 # bounds the Bochs run in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/integration/lib.sh
+. tests/integration/lib.sh
 
-name=two-guests
-BUILD=${BUILD:-build}
-export BUILD
-iso=$BUILD/test-$name.iso
-logdir=$BUILD/test-$name
-
-if ! make -s BUILD="$BUILD" "$BUILD/hvisor.elf" "$BUILD/hvctl" guests; then
-	echo "test-bochs-$name: FAIL: build failed"
-	exit 1
-fi
-if ! scripts/mkiso.sh -o "$iso" -e "$BUILD/hvisor.elf" -L "$BUILD/guests" \
-		tests/configs/$name.ini; then
-	echo "test-bochs-$name: FAIL: mkiso.sh failed"
-	exit 1
-fi
-rm -rf "$logdir"
-mkdir -p "$logdir"
-rc=0
-scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-180}" -l "$logdir" "$iso" || rc=$?
-
-# hvisor's console (stdout, port 0xE9) and COM1, without CRs.
-log=$logdir/console.txt
-cat "$logdir/stdout.log" "$logdir/serial.log" 2>/dev/null | tr -d '\r' >"$log" ||
-	true
-
-fail=()
-[ "$rc" -eq 0 ] || fail+=("exit code $rc, want 0")
-grep -qF '[alpha] hello: PASS' "$log" || fail+=("no '[alpha] hello: PASS'")
-grep -qF '[beta] hello: PASS' "$log" || fail+=("no '[beta] hello: PASS'")
-
-if [ ${#fail[@]} -eq 0 ]; then
-	echo "test-bochs-$name: PASS"
-	exit 0
-fi
-for f in "${fail[@]}"; do
-	echo "test-bochs-$name: FAIL: $f"
-done
-echo "test-bochs-$name: logs in $logdir"
-exit 1
+bochs_boot two-guests tests/configs/two-guests.ini
+expect_exit 0
+expect_line '[alpha] hello: PASS'
+expect_line '[beta] hello: PASS'
+report

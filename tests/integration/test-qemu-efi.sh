@@ -10,25 +10,24 @@
 # bounds the QEMU run in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/integration/lib.sh
+. tests/integration/lib.sh
 
 name=qemu-efi
-BUILD=${BUILD:-build}
-export BUILD
+tag=test-$name
 esp=$BUILD/esp.img
 ini=hvisor.ini
 log=$BUILD/test-$name.log
+where="log in $log"
 
-if ! make -s BUILD="$BUILD" esp; then
-	echo "test-$name: FAIL: make esp failed"
-	exit 1
-fi
+make -s BUILD="$BUILD" esp || abort "make esp failed"
 
 rc=0
 scripts/run-qemu-efi.sh -t "${TEST_TIMEOUT:-120}" -l "$log" "$esp" || rc=$?
 
 # The console without CRs and the firmware's terminal escape sequences.
-txt=$BUILD/test-$name.txt
-tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;=?]*[A-Za-z]//g' >"$txt"
+console=$BUILD/test-$name.txt
+tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;=?]*[A-Za-z]//g' >"$console"
 
 # The images the INI names, as mkesp.sh put them on the ESP.
 images=()
@@ -39,31 +38,20 @@ if [ -x "$BUILD/hvctl" ] &&
 		[ -z "$img" ] || images+=("$img")
 	done <<<"$list"
 else
-	echo "test-$name: FAIL: '$BUILD/hvctl images' cannot list $ini"
-	exit 1
+	abort "'$BUILD/hvctl images' cannot list $ini"
 fi
 
 no_vmx='hvisor: this CPU has no VMX (CPUID.1:ECX[5]=0); cannot start guests'
-fail=()
-[ "$rc" -eq 66 ] || fail+=("exit code $rc, want 66 (no VMX)")
-grep -qE '^hvisor\.efi: loaded hvisor\.ini \([0-9]+ bytes\)' "$txt" ||
+expect_exit 66 'no VMX'
+grep -qE '^hvisor\.efi: loaded hvisor\.ini \([0-9]+ bytes\)' "$console" ||
 	fail+=("no 'hvisor.efi: loaded hvisor.ini' line")
 for img in "${images[@]}"; do
-	n=$(grep -cF "hvisor.efi: loaded $img (" "$txt" || true)
+	n=$(grep -cF "hvisor.efi: loaded $img (" "$console" || true)
 	[ "$n" -eq 1 ] ||
 		fail+=("$n 'hvisor.efi: loaded $img (...)' lines, want 1")
 done
 # hvisor's banner: its own line naming the loader, not one of ours.
-grep -v '^hvisor\.efi:' "$txt" | grep 'hvisor' | grep -q 'uefi' ||
+grep -v '^hvisor\.efi:' "$console" | grep 'hvisor' | grep -q 'uefi' ||
 	fail+=("no banner line with 'hvisor' and 'uefi'")
-grep -qF "$no_vmx" "$txt" || fail+=("no line '$no_vmx'")
-
-if [ ${#fail[@]} -eq 0 ]; then
-	echo "test-$name: PASS (${#images[@]} image(s) loaded, exit 66)"
-	exit 0
-fi
-for f in "${fail[@]}"; do
-	echo "test-$name: FAIL: $f"
-done
-echo "test-$name: log in $log"
-exit 1
+expect_line "$no_vmx" "no line '$no_vmx'"
+report "(${#images[@]} image(s) loaded, exit 66)"

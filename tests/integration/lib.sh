@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# lib.sh: the steps the integration tests share. Sourced from the
+# repository root, not run (tests/run-all.sh runs test-*.sh only).
+#
+# A Bochs test is
+#
+#   bochs_boot NAME INI       build, make the ISO, boot it, capture the log
+#   expect_exit WANT          one call per assertion; each failing one
+#   expect_line TEXT          adds a line to fail
+#   report                    PASS, or each failure, and the exit status
+#
+# A test that boots otherwise sets tag (the message prefix), console (the
+# console text, for expect_line), where (where the logs are) and rc itself.
+#
+# BUILD (default build) holds the outputs; TEST_TIMEOUT (default 180)
+# bounds the Bochs run in seconds.
+
+BUILD=${BUILD:-build}
+export BUILD
+
+tag="test"
+console=
+where=
+rc=0
+fail=()
+
+# abort MESSAGE: the test cannot go on.
+abort() {
+	echo "$tag: FAIL: $*"
+	exit 1
+}
+
+# bochs_boot NAME INI: builds hvisor.elf, hvctl and the test guests, makes
+# $BUILD/test-NAME.iso from INI (mkiso.sh makes one even when hvctl rejects
+# the INI) and boots it under Bochs with 2 CPUs; the logs go to
+# $BUILD/test-NAME. Sets rc to run-bochs.sh's exit code and console to
+# hvisor's console (stdout, port 0xE9) and COM1, without CRs.
+bochs_boot() {
+	local name=$1 ini=$2 iso logdir
+	tag=test-bochs-$name
+	iso=$BUILD/test-$name.iso
+	logdir=$BUILD/test-$name
+	where="logs in $logdir"
+
+	if ! make -s BUILD="$BUILD" "$BUILD/hvisor.elf" "$BUILD/hvctl" guests; then
+		abort "build failed"
+	fi
+	if ! scripts/mkiso.sh -o "$iso" -e "$BUILD/hvisor.elf" -L "$BUILD/guests" \
+			"$ini"; then
+		abort "mkiso.sh failed"
+	fi
+	rm -rf "$logdir"
+	mkdir -p "$logdir"
+	rc=0
+	scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-180}" -l "$logdir" "$iso" || rc=$?
+
+	console=$logdir/console.txt
+	cat "$logdir/stdout.log" "$logdir/serial.log" 2>/dev/null | tr -d '\r' >"$console" ||
+		true
+}
+
+# expect_exit WANT [WHY]: the run exited with WANT.
+expect_exit() {
+	[ "$rc" -eq "$1" ] || fail+=("exit code $rc, want $1${2:+ ($2)}")
+}
+
+# expect_line TEXT [MESSAGE]: TEXT, a fixed string, is in the console;
+# MESSAGE (default "no 'TEXT'") is the failure otherwise.
+expect_line() {
+	local text=$1 msg="no '$1'"
+	[ $# -lt 2 ] || msg=$2
+	grep -qF -- "$text" "$console" || fail+=("$msg")
+}
+
+# report [NOTE]: PASS (with NOTE) and exit 0 when nothing failed, else each
+# failure and where the logs are, and exit 1.
+# shellcheck disable=SC2120  # NOTE is optional
+report() {
+	local f
+	if [ ${#fail[@]} -eq 0 ]; then
+		echo "$tag: PASS${1:+ $1}"
+		exit 0
+	fi
+	for f in "${fail[@]}"; do
+		echo "$tag: FAIL: $f"
+	done
+	echo "$tag: $where"
+	exit 1
+}
