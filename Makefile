@@ -45,7 +45,8 @@ EFI_SRC	:= $(wildcard src/boot/efi*.c)
 # Plain C that also builds for the host, for cmocka and hvctl.
 HOST_SRC := src/config.c src/boot/multiboot2.c src/boot/boot_info.c \
 	mm/frame.c mm/ept.c src/fmt.c src/boot/efi_info.c guests/elf.c \
-	guests/mbi.c dev/uart.c dev/pio.c
+	guests/mbi.c dev/uart.c dev/pio.c sched/sched.c sched/policy_fair.c \
+	sched/policy_rr.c sched/policy_partition.c sched/stats.c sched/timer.c
 HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
 
 MB_OBJ	:= $(patsubst %,$(BUILD)/mb/%.o,$(CORE_C) $(CORE_S) $(MB_SRC))

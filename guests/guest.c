@@ -7,6 +7,7 @@
 #include "guests/mbi.h"
 #include "mm/ept.h"
 #include "mm/frame.h"
+#include "src/fmt.h"
 #include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
@@ -101,14 +102,15 @@ static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
 	return 0;
 }
 
-/* The first allowed pCPU that is up, has VMX on and runs nothing yet. */
-static int pick_pcpu(const struct guest_config *g)
+/* The pCPUs a guest's vCPUs may use: its cpus list, online and with VMX. */
+static uint64_t usable_cpus(const struct guest_config *g)
 {
+	uint64_t mask = 0;
+
 	for (uint32_t c = 0; c < nr_cpus; c++)
-		if ((g->cpus & (1ULL << c)) && cpus[c].vmx_on &&
-		    !cpus[c].assigned)
-			return c;
-	return -1;
+		if ((g->cpus & (1ULL << c)) && cpus[c].vmx_on)
+			mask |= 1ULL << c;
+	return mask;
 }
 
 static int create_one(struct vm *vm, const struct guest_config *g,
@@ -116,7 +118,8 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 {
 	const struct boot_module *kernel = boot_find_module(bi, g->kernel);
 	struct vcpu_boot boot;
-	int pcpu, r;
+	uint64_t affinity;
+	int r;
 
 	vm->cfg = g;
 	vm->name = g->name;
@@ -130,11 +133,16 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		       g->name, g->kernel);
 		return -ENOENT;
 	}
-	pcpu = pick_pcpu(g);
-	if (pcpu < 0) {
-		pr_err("hvisor: guest '%s': no free pCPU with VMX among its cpus; "
-		       "sharing a pCPU needs the scheduler (not yet)\n", g->name);
-		return -EBUSY;
+	affinity = usable_cpus(g);
+	if (!affinity) {
+		pr_err("hvisor: guest '%s': none of its cpus is online with VMX\n",
+		       g->name);
+		return -ENODEV;
+	}
+	if (g->vcpus > VM_MAX_VCPUS) {
+		pr_err("hvisor: guest '%s': vcpus = %u, at most %d are supported\n",
+		       g->name, g->vcpus, VM_MAX_VCPUS);
+		return -E2BIG;
 	}
 	vm->ram_size = g->memory;
 	vm->ram_hpa = frame_alloc_aligned(g->memory >> 12, RAM_ALIGN);
@@ -163,14 +171,23 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	pio_register(&vm->pio, 0x3f8, 8, &vuart_ops, &vm->uart);
 	pio_register(&vm->pio, HV_TEST_EXIT_PORT, 1, &testexit_ops, &vm->texit);
 
-	r = vcpu_create(&vm->vcpus[0], vm, 0, &boot);
-	if (r)
-		return r;
-	vm->vcpus[0].vpid = vm->id + 1;
-	vm->n_vcpus = 1;
-	cpus[pcpu].assigned = &vm->vcpus[0];
-	pr_info("hvisor: guest '%s': %lu MiB at host %#lx, vCPU 0 on pCPU %d\n",
-		g->name, vm->ram_size >> 20, vm->ram_hpa, pcpu);
+	for (uint32_t i = 0; i < g->vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		r = vcpu_create(v, vm, i);
+		if (r)
+			return r;
+		/* VPIDs only need to differ between vCPUs; 0 is the host's. */
+		v->vpid = vm->id * VM_MAX_VCPUS + i + 1;
+		v->se.affinity = affinity;
+		v->se.weight = g->weight;
+		hv_snprintf(v->name, sizeof(v->name), "%s/%u", g->name, i);
+	}
+	vm->n_vcpus = g->vcpus;
+	vm->boot = boot;
+	pr_info("hvisor: guest '%s': %lu MiB at host %#lx, %u vCPU(s), cpus %#lx, weight %u\n",
+		g->name, vm->ram_size >> 20, vm->ram_hpa, vm->n_vcpus,
+		affinity, g->weight);
 	return 0;
 }
 
@@ -186,7 +203,23 @@ int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
 			return r;
 		nr_vms = i + 1;
 	}
-	for (uint32_t i = 0; i < nr_vms; i++)
-		vm_mark_running(&vms[i]);
+	return 0;
+}
+
+int guests_start(uint64_t now)
+{
+	for (uint32_t i = 0; i < nr_vms; i++) {
+		struct vm *vm = &vms[i];
+		int r;
+
+		vm_mark_running(vm);
+		/* vCPU 0 boots; the others wait for their guest to start them. */
+		r = vcpu_start(&vm->vcpus[0], &vm->boot, now);
+		if (r) {
+			pr_err("hvisor: guest '%s': the scheduler cannot place vCPU 0 (%d)\n",
+			       vm->name, r);
+			return r;
+		}
+	}
 	return 0;
 }

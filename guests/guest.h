@@ -2,6 +2,7 @@
 #ifndef HV_GUESTS_GUEST_H
 #define HV_GUESTS_GUEST_H
 
+#include <stdint.h>
 #include "src/boot_info.h"
 #include "src/config.h"
 
@@ -11,5 +12,7 @@
  * a negative error; nothing runs until every guest is built.
  */
 int guests_create(const struct hv_config *cfg, const struct boot_info *bi);
+/* Hand every guest's boot vCPU to the scheduler. */
+int guests_start(uint64_t now);
 
 #endif

@@ -39,12 +39,6 @@ extern char *ini_start_comment_prefixes;
 extern char *ini_inline_comment_prefixes;
 #endif
 
-/*
- * The one place that limits vCPUs per guest until the scheduler can run
- * more than one; raise it (or drop the check in parse_vcpus()) then.
- */
-#define CFG_VCPUS_SUPPORTED	1
-
 /* Longest line inih buffers (on its stack): room for a full cmdline. */
 #define CFG_LINE_MAX		(CFG_CMDLINE_MAX + 128)
 #define CFG_SEC_TEXT		48
@@ -72,6 +66,8 @@ enum guest_key {
 
 struct guest_meta {
 	int mem_line;
+	int vcpus_line;			/* 0 when the key is not set */
+	int cpus_line;
 	char sec[CFG_SEC_TEXT];
 };
 
@@ -536,12 +532,8 @@ static void parse_vcpus(struct parse_ctx *c, const char *key, const char *val)
 	}
 	if (get_number(c, key, val, 1, CFG_MAX_CPUS, &v))
 		return;
-	if (v > CFG_VCPUS_SUPPORTED) {
-		key_err(c, key, "vcpus = %llu: more than one vCPU per guest is not supported yet",
-			(unsigned long long)v);
-		return;
-	}
 	c->g->vcpus = v;
+	c->meta[c->g - c->cfg->guests].vcpus_line = c->line;
 }
 
 static void parse_cpus(struct parse_ctx *c, const char *key, const char *val)
@@ -569,6 +561,7 @@ static void parse_cpus(struct parse_ctx *c, const char *key, const char *val)
 		return;
 	}
 	c->g->cpus = mask;
+	c->meta[c->g - c->cfg->guests].cpus_line = c->line;
 }
 
 static void parse_weight(struct parse_ctx *c, const char *key, const char *val)
@@ -905,6 +898,108 @@ static void check_memory(struct parse_ctx *c)
 	       (unsigned long long)need, (unsigned long long)(free_mem / MIB));
 }
 
+/* Bits set in @mask (the hypervisor links no libgcc for popcount). */
+static uint32_t count_cpus(uint64_t mask)
+{
+	uint32_t n = 0;
+
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
+}
+
+/* "0-1,3" for a CPU mask. */
+static void format_cpus(uint64_t mask, char *buf, size_t size)
+{
+	size_t len = 0;
+	int lo, hi;
+
+	buf[0] = '\0';
+	for (lo = 0; lo < 64 && len < size; lo++) {
+		if (!(mask & (1ULL << lo)))
+			continue;
+		for (hi = lo; hi < 63 && (mask & (1ULL << (hi + 1))); hi++)
+			;
+		if (hi == lo)
+			snprintf(buf + len, size - len, "%s%d", len ? "," : "", lo);
+		else
+			snprintf(buf + len, size - len, "%s%d-%d", len ? "," : "",
+				 lo, hi);
+		len = strnlen(buf, size);
+		lo = hi;
+	}
+}
+
+/*
+ * scheduler = partition gives every vCPU a pCPU of its own. Refuse what
+ * would need sharing: a guest with more vCPUs than its own cpus list,
+ * guests with more vCPUs than the machine has pCPUs, or a cpus list with
+ * no free pCPU left. The last check places vCPUs as the scheduler does:
+ * guests in file order, each vCPU on the lowest free pCPU of its list.
+ */
+static void check_partition(struct parse_ctx *c)
+{
+	const struct hv_config *cfg = c->cfg;
+	uint32_t n = c->m ? c->m->n_cpus : 0;
+	uint64_t machine = all_cpus(n), taken = 0, free_cpus;
+	uint32_t i, v, total = 0, allowed, over = cfg->n_guests;
+	bool sharing = false;
+	char list[3 * CFG_MAX_CPUS];
+	int line;
+
+	if (cfg->hyp.scheduler != CFG_SCHED_PARTITION)
+		return;
+	for (i = 0; i < cfg->n_guests; i++) {
+		const struct guest_config *g = &cfg->guests[i];
+		const struct guest_meta *meta = &c->meta[i];
+
+		line = meta->vcpus_line ? meta->vcpus_line : g->line;
+		/* A list the user wrote; the default one is the machine. */
+		allowed = count_cpus(g->cpus & machine);
+		if (meta->cpus_line && g->vcpus > allowed) {
+			format_cpus(g->cpus & machine, list, sizeof(list));
+			report(c, line, meta->sec, "vcpus",
+			       "partition needs one pCPU per vCPU: %u vCPUs but cpus %s has %u pCPU%s",
+			       g->vcpus, list, allowed, allowed == 1 ? "" : "s");
+			sharing = true;
+		}
+		total += g->vcpus;
+		if (n && total > n && over == cfg->n_guests)
+			over = i;
+	}
+	if (over < cfg->n_guests) {
+		/* Point at the guest that no longer fits. */
+		line = c->meta[over].vcpus_line ? c->meta[over].vcpus_line :
+						  cfg->guests[over].line;
+		report(c, line, c->meta[over].sec, "vcpus",
+		       "partition needs one pCPU per vCPU: guests need %u pCPUs but the machine has %u",
+		       total, n);
+		return;
+	}
+	if (sharing)
+		return;
+
+	for (i = 0; i < cfg->n_guests; i++) {
+		const struct guest_config *g = &cfg->guests[i];
+		const struct guest_meta *meta = &c->meta[i];
+
+		for (v = 0; v < g->vcpus; v++) {
+			free_cpus = g->cpus & machine & ~taken;
+			if (!free_cpus)
+				break;
+			taken |= free_cpus & -free_cpus;
+		}
+		if (v == g->vcpus)
+			continue;
+		format_cpus(g->cpus & machine, list, sizeof(list));
+		report(c, meta->cpus_line ? meta->cpus_line : g->line,
+		       meta->sec, "cpus",
+		       "partition needs one pCPU per vCPU: no free pCPU in cpus %s for vCPU %u (vCPUs before it took them)",
+		       list, v);
+		return;
+	}
+}
+
 static void set_defaults(struct hv_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -959,6 +1054,7 @@ int config_parse(const char *file, const char *text,
 		report(&c, c.line ? c.line : 1, NULL, NULL,
 		       "no guests (add a [guest NAME] section)");
 	check_memory(&c);
+	check_partition(&c);
 	return c.errors ? -EINVAL : 0;
 }
 

@@ -57,12 +57,20 @@ static void serial_flush(void)
 			break;
 }
 
+static int serial_getc(void)
+{
+	if (!(inb(COM1 + UART_LSR) & 0x01))	/* data ready */
+		return -1;
+	return inb(COM1 + UART_THR);
+}
+
 const struct console_ops serial_console = {
 	.name = "serial",
 	.probe = serial_probe,
 	.init = serial_init,
 	.write = serial_write,
 	.flush = serial_flush,
+	.getc = serial_getc,
 };
 
 bool e9_present(void)
@@ -136,4 +144,12 @@ void console_flush(void)
 {
 	for (int i = 0; i < n_active; i++)
 		active[i]->flush();
+}
+
+int console_getc(void)
+{
+	/* Keys come from COM1 whichever console prints. */
+	if (!serial_probe())
+		return -1;
+	return serial_getc();
 }

@@ -12,6 +12,7 @@ struct console_ops {
 	void (*init)(void);
 	void (*write)(const char *s, size_t n);
 	void (*flush)(void);	/* wait until every byte has left */
+	int (*getc)(void);	/* a received byte, or -1; NULL: output only */
 };
 
 extern const struct console_ops serial_console;
@@ -24,5 +25,7 @@ int console_select(const struct console_ops *ops);
 void console_write(const char *s, size_t n);
 void console_flush(void);
 bool e9_present(void);
+/* A key typed on COM1, or -1. */
+int console_getc(void);
 
 #endif

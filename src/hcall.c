@@ -1,13 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Hypercalls (VMCALL with EAX = number); see src/hypercall.h. */
+#include <errno.h>
+#include "src/arch/x86.h"
+#include "src/percpu.h"
 #include "src/vm.h"
+
+static void sleep_done(struct sw_timer *t, uint64_t now)
+{
+	struct vcpu *v = t->data;
+
+	sched_wake(&v->se, now);
+}
+
+static uint64_t hc_sleep_until(struct vcpu *v, uint64_t deadline)
+{
+	if (deadline <= v->exit.tsc)
+		return 0;
+	v->sleep_timer.fn = sleep_done;
+	v->sleep_timer.data = v;
+	timer_arm(&v->sleep_timer, this_cpu()->id, deadline);
+	sched_block(&v->se, v->exit.tsc);
+	return 0;
+}
+
+static uint64_t hc_vcpu_start(struct vcpu *v, uint32_t idx, uint32_t eip,
+			      uint32_t esp)
+{
+	struct vm *vm = v->vm;
+	struct vcpu_boot boot = {
+		.mode = VCPU_MODE_PM32, .rip = eip, .rsp = esp, .rax = idx,
+	};
+
+	if (idx == 0 || idx >= vm->n_vcpus)
+		return (uint32_t)-EINVAL;
+	if (vm->vcpus[idx].started)
+		return (uint32_t)-EBUSY;
+	if (vcpu_start(&vm->vcpus[idx], &boot, v->exit.tsc))
+		return (uint32_t)-EBUSY;
+	return 0;
+}
 
 uint64_t hypercall(struct vcpu *v, uint64_t nr, uint64_t *rbx)
 {
+	struct guest_regs *r = &v->regs;
+
 	switch (nr & 0xffffffff) {
 	case HC_VERSION:
 		*rbx = HC_VERSION_ABI;
 		return HC_VERSION_MAGIC;
+	case HC_SLEEP_UNTIL:
+		return hc_sleep_until(v, (r->rdx << 32) | (uint32_t)r->rbx);
+	case HC_VCPU_START:
+		return hc_vcpu_start(v, r->rbx, r->rcx, r->rdx);
 	default:
 		return (uint32_t)HC_ENOSYS;
 	}

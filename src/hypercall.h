@@ -16,6 +16,21 @@
 #define HC_VERSION_MAGIC	0x68767372u	/* 'hvsr' */
 #define HC_VERSION_ABI		1
 
+/*
+ * HC_SLEEP_UNTIL: block this vCPU until the TSC reaches EDX:EBX (a
+ * deadline in the past returns at once). EAX = 0. Stands in for the
+ * vLAPIC timer until the interrupt platform exists.
+ */
+#define HC_SLEEP_UNTIL		2
+
+/*
+ * HC_VCPU_START: start vCPU EBX (1..vcpus-1) of this guest in 32-bit flat
+ * protected mode at EIP = ECX with ESP = EDX and EAX = its index. EAX = 0,
+ * or -22 (-EINVAL: no such vCPU) or -16 (-EBUSY: already started). Stands
+ * in for INIT/SIPI until the interrupt platform exists.
+ */
+#define HC_VCPU_START		3
+
 /* EAX after a hypercall with a number the hypervisor does not know. */
 #define HC_ENOSYS		(-38)
 

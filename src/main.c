@@ -19,6 +19,8 @@
 #include "src/power.h"
 #include "src/printk.h"
 #include "src/vm.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
@@ -86,12 +88,70 @@ static void load_config(struct boot_info *bi, uint32_t n_cpus)
 		config.hyp.slice_us);
 }
 
-static void run_assigned(struct percpu *c)
+static void run_guests(struct percpu *c)
 {
 	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
 		cpu_relax();
-	if (c->assigned)
-		vcpu_run(c->assigned);
+	lapic_timer_init();
+	vcpu_loop();
+}
+
+static void irq_nop(struct trap_frame *f)
+{
+	/* The interrupt's job was to end a HLT or a guest's run. */
+}
+
+static void sched_kick(uint32_t cpu)
+{
+	lapic_send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
+}
+
+static uint32_t sched_this_cpu(void)
+{
+	return this_cpu()->id;
+}
+
+static const struct sched_arch hv_sched_arch = {
+	.kick = sched_kick,
+	.this_cpu = sched_this_cpu,
+};
+
+/* Debug keys on COM1, polled from CPU 0's timer list every 50 ms. */
+static void debug_keys(struct sw_timer *t, uint64_t now)
+{
+	int c = console_getc();
+
+	if (c == 's')
+		vms_print_sched(false);
+	timer_arm(t, 0, now + tsc_khz * 50);
+}
+
+static struct sw_timer debug_key_timer = { .fn = debug_keys };
+
+static void start_scheduler(void)
+{
+	static const enum sched_policy_id ids[] = {
+		[CFG_SCHED_FAIR] = SCHED_FAIR,
+		[CFG_SCHED_RR] = SCHED_RR,
+		[CFG_SCHED_PARTITION] = SCHED_PARTITION,
+	};
+	struct sched_params p = {
+		.policy = ids[config.hyp.scheduler],
+		.n_cpus = nr_cpus,
+		.tsc_khz = tsc_khz,
+		.slice = (uint64_t)config.hyp.slice_us * tsc_khz / 1000,
+		.latency = (uint64_t)config.hyp.latency_us * tsc_khz / 1000,
+	};
+
+	irq_register(VEC_TIMER, irq_nop);
+	irq_register(VEC_RESCHED, irq_nop);
+	timer_init(nr_cpus);
+	if (sched_init(&p, &hv_sched_arch))
+		panic("scheduler initialisation failed");
+	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, %s preemption\n",
+		sched_policy_name(p.policy), config.hyp.slice_us,
+		config.hyp.latency_us, vmx_caps.preempt_timer ?
+		"VMX-preemption-timer" : "LAPIC-timer");
 }
 
 static void ap_main(struct percpu *c)
@@ -100,7 +160,7 @@ static void ap_main(struct percpu *c)
 	if (vmx_cpu_init())
 		pr_err("cpu%u: VMX unavailable; no guest will run here\n", c->id);
 	__atomic_fetch_add(&aps_ready, 1, __ATOMIC_ACQ_REL);
-	run_assigned(c);
+	run_guests(c);
 	halt_forever();
 }
 
@@ -187,13 +247,18 @@ void hv_main(struct boot_info *bi)
 	while (__atomic_load_n(&aps_ready, __ATOMIC_ACQUIRE) < (int)nr_cpus - 1)
 		cpu_relax();
 
+	start_scheduler();
 	if (guests_create(&config, bi)) {
 		pr_err("hvisor: guests could not be built; none was started\n");
 		power_off(HV_EXIT_CONFIG);
 	}
+	vms_start_tsc = rdtsc();
+	if (guests_start(vms_start_tsc)) {
+		pr_err("hvisor: guests could not be started; none was run\n");
+		power_off(HV_EXIT_CONFIG);
+	}
+	timer_arm(&debug_key_timer, 0, vms_start_tsc + tsc_khz * 50);
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
-	run_assigned(bsp);
-	while (vms_running())
-		cpu_relax();
+	run_guests(bsp);
 	power_off(vms_summary());
 }

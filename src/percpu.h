@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "src/spinlock.h"
 
 #define MAX_CPUS	16
 #define HV_STACK_SIZE	(16 * 1024)
@@ -36,8 +37,13 @@ struct percpu {
 
 	/* VMX state, owned by vmx/. */
 	uint64_t vmxon_pa;
-	struct vcpu *current;		/* vCPU loaded on this CPU */
-	struct vcpu *assigned;		/* the vCPU this CPU runs (foundation) */
+	struct vcpu *current;		/* vCPU whose VMCS is current here */
+	/* Mailbox: VMCSs other CPUs want cleared here before they load them. */
+	spinlock_t mbox_lock;
+	unsigned int n_clear;
+	struct vcpu *clear_req[MAX_CPUS];
+	uint64_t idle_wake_tsc;		/* when the idle HLT last ended */
+	uint64_t preempt_exit_tsc;	/* when the last slice-end exit came */
 };
 
 _Static_assert(offsetof(struct percpu, stack_canary) == 0x28,

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* VM lifetime: stopping a guest touches nothing but that guest. */
 #include <stdarg.h>
+#include "src/arch/cpu.h"
+#include "src/arch/lapic.h"
+#include "src/arch/tsc.h"
+#include "src/arch/x86.h"
 #include "src/fmt.h"
+#include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
 
@@ -28,7 +33,10 @@ void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	else
 		pr_info("hvisor: guest '%s' finished: %s\n", vm->name,
 			vm->reason);
-	__atomic_fetch_sub(&running, 1, __ATOMIC_ACQ_REL);
+	/* The last guest gone: the boot CPU may be idle, wake it. */
+	if (__atomic_sub_fetch(&running, 1, __ATOMIC_ACQ_REL) == 0 &&
+	    this_cpu()->id != 0)
+		lapic_send_ipi(cpus[0].apic_id, VEC_RESCHED);
 }
 
 bool vm_stopped(const struct vm *vm)
@@ -54,6 +62,71 @@ void vm_mark_running(struct vm *vm)
 	__atomic_fetch_add(&running, 1, __ATOMIC_ACQ_REL);
 }
 
+static void print_line(void *ctx, const char *line)
+{
+	pr_info("%s\n", line);
+}
+
+static uint64_t to_us(uint64_t ticks)
+{
+	return ticks * 1000 / tsc_khz;
+}
+
+/* Upper bound, in us, of the histogram bucket holding the @pct'th value. */
+static uint64_t hist_pct(const uint32_t *h, unsigned int pct)
+{
+	uint64_t total = 0, seen = 0;
+
+	for (int i = 0; i < SCHED_HIST_BUCKETS; i++)
+		total += h[i];
+	if (!total)
+		return 0;
+	for (int i = 0; i < SCHED_HIST_BUCKETS; i++) {
+		seen += h[i];
+		if (seen * 100 >= total * pct)
+			return 2ULL << i;
+	}
+	return 2ULL << (SCHED_HIST_BUCKETS - 1);
+}
+
+static void path_line(const char *name, const struct path_stat *p)
+{
+	pr_info("sched-path %s avg=%lu min=%lu n=%lu\n", name,
+		p->n ? p->sum / p->n : 0, p->min, p->n);
+}
+
+/* The scheduler table, and one machine-readable line per vCPU. */
+void vms_print_sched(bool machine)
+{
+	struct sched_entity *ents[CFG_MAX_GUESTS * VM_MAX_VCPUS] = { 0 };
+	uint64_t now = rdtsc();
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < nr_vms; i++)
+		for (uint32_t j = 0; j < vms[i].n_vcpus; j++)
+			if (vms[i].vcpus[j].started)
+				ents[n++] = &vms[i].vcpus[j].se;
+	sched_print_stats(ents, n, now, print_line, NULL);
+	if (!machine)
+		return;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct sched_stats *st = &ents[i]->st;
+
+		pr_info("sched-stat vcpu=%s run_us=%lu wait_us=%lu blocked_us=%lu "
+			"switches=%lu migrations=%lu wakeups=%lu lat_p50_us=%lu "
+			"lat_p99_us=%lu lat_max_us=%lu\n", ents[i]->name,
+			to_us(st->run), to_us(st->wait), to_us(st->blocked),
+			st->switches, st->migrations, st->wakeups,
+			hist_pct(st->wake_lat, 50), hist_pct(st->wake_lat, 99),
+			to_us(st->wake_lat_max));
+	}
+	pr_info("sched-stat elapsed_us=%lu\n", to_us(now - vms_start_tsc));
+	path_line("preempt_exit_to_entry", &path_preempt);
+	path_line("hlt_to_wake_entry", &path_wake);
+}
+
+uint64_t vms_start_tsc;
+
 int vms_summary(void)
 {
 	int worst = 0;
@@ -63,12 +136,16 @@ int vms_summary(void)
 		const struct vm *vm = &vms[i];
 		const char *verdict = vm->exit_code == 0 ? "PASS" :
 			vm->exit_code == HV_EXIT_GUEST_CRASH ? "CRASHED" : "FAIL";
+		uint64_t exits = 0;
 
+		for (uint32_t j = 0; j < vm->n_vcpus; j++)
+			exits += vm->vcpus[j].nr_exits;
 		pr_info("hvisor:   %-12s %-7s code %-3d vcpus %u exits %lu: %s\n",
-			vm->name, verdict, vm->exit_code, vm->n_vcpus,
-			vm->vcpus[0].nr_exits, vm->reason);
+			vm->name, verdict, vm->exit_code, vm->n_vcpus, exits,
+			vm->reason);
 		if (vm->exit_code > worst)
 			worst = vm->exit_code;
 	}
+	vms_print_sched(true);
 	return worst;
 }

@@ -16,7 +16,7 @@
 #include "src/hypercall.h"
 #include "vmx/vcpu.h"
 
-#define VM_MAX_VCPUS	1	/* one vCPU per guest until the scheduler */
+#define VM_MAX_VCPUS	8
 
 enum vm_state {
 	VM_RUNNING,
@@ -34,6 +34,7 @@ struct vm {
 	struct vuart uart;
 	struct testexit texit;
 	uint32_t n_vcpus;
+	struct vcpu_boot boot;		/* how vCPU 0 starts */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	int state;		/* enum vm_state, changed atomically */
 	int exit_code;		/* 0 pass, 1..63 guest's, 64 crashed */
@@ -53,8 +54,12 @@ bool vm_stopped(const struct vm *vm);
 void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
 /* Number of VMs still running. */
 int vms_running(void);
-/* Print one line per VM; return the worst exit code. */
+/* Print one line per VM and the scheduler table; return the worst code. */
 int vms_summary(void);
+/* The scheduler table; @machine adds the sched-stat/sched-path lines. */
+void vms_print_sched(bool machine);
+/* TSC when the guests were started. */
+extern uint64_t vms_start_tsc;
 
 /* VMCALL: returns RAX; may also set *rbx. */
 uint64_t hypercall(struct vcpu *v, uint64_t nr, uint64_t *rbx);

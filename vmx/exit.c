@@ -7,6 +7,7 @@
 #include "src/arch/cpu.h"
 #include "src/arch/lapic.h"
 #include "src/hypercall.h"
+#include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
 #include "vmx/exit.h"
@@ -93,8 +94,8 @@ static void handle_hlt(struct vcpu *v)
 {
 	/*
 	 * With interrupts off nothing can ever wake the vCPU. Otherwise
-	 * it blocks until an interrupt arrives; no interrupt source exists
-	 * yet, so the vCPU stays parked (the scheduler issue adds them).
+	 * it blocks until an interrupt arrives; there is no virtual
+	 * interrupt source yet, so only a hypercall timer wakes a vCPU.
 	 */
 	if (!(vmcs_read(GUEST_RFLAGS) & (1u << 9))) {
 		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
@@ -102,7 +103,19 @@ static void handle_hlt(struct vcpu *v)
 		return;
 	}
 	vcpu_skip_instruction(v);
-	v->blocked = true;
+	sched_block(&v->se, v->exit.tsc);
+}
+
+static void handle_preempt_timer(struct vcpu *v)
+{
+	sched_tick(this_cpu()->id, v->exit.tsc);
+}
+
+static void handle_pause(struct vcpu *v)
+{
+	/* A PAUSE loop: whoever it waits for may need this pCPU. */
+	vcpu_skip_instruction(v);
+	sched_yield(&v->se, v->exit.tsc);
 }
 
 static void handle_vmcall(struct vcpu *v)
@@ -154,6 +167,8 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_VMCALL] = handle_vmcall,
 	[EXIT_IO] = handle_io,
 	[EXIT_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_PAUSE] = handle_pause,
+	[EXIT_PREEMPT_TIMER] = handle_preempt_timer,
 };
 
 void vmx_handle_exit(struct vcpu *v)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "mm/frame.h"
 #include "src/arch/cpu.h"
+#include "src/arch/lapic.h"
 #include "src/arch/x86.h"
 #include "src/percpu.h"
 #include "src/printk.h"
@@ -16,6 +17,7 @@
 /* Control bits we ask for (Intel SDM Vol. 3C, chapter 25). */
 #define PIN_EXT_INTR		(1u << 0)
 #define PIN_NMI			(1u << 3)
+#define PIN_PREEMPT_TIMER	(1u << 6)
 #define PROC_HLT		(1u << 7)
 #define PROC_UNCOND_IO		(1u << 24)
 #define PROC_SECONDARY		(1u << 31)
@@ -23,6 +25,7 @@
 #define PROC2_RDTSCP		(1u << 3)
 #define PROC2_VPID		(1u << 5)
 #define PROC2_UNRESTRICTED	(1u << 7)
+#define PROC2_PLE		(1u << 10)
 #define EXIT_HOST_64		(1u << 9)
 #define EXIT_ACK_INTR		(1u << 15)
 #define EXIT_SAVE_PAT		(1u << 18)
@@ -40,13 +43,14 @@
 extern char vmx_exit_stub[];
 int vmx_enter(struct guest_regs *regs, int launched);
 
-int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id,
-		const struct vcpu_boot *boot)
+int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id)
 {
 	memset(v, 0, sizeof(*v));
 	v->vm = vm;
 	v->id = id;
-	v->boot = *boot;
+	v->vmcs_cpu = VMCS_NOWHERE;
+	v->se.owner = v;
+	v->se.name = v->name;
 	v->vmcs_pa = frame_alloc(1);
 	if (!v->vmcs_pa)
 		return -ENOMEM;
@@ -55,25 +59,30 @@ int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id,
 	return 0;
 }
 
-static int vmcs_load(uint64_t pa)
+static int vmptrld(uint64_t pa)
 {
 	uint8_t fail;
 
-	asm volatile("vmclear %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
-	if (fail)
-		return -EIO;
 	asm volatile("vmptrld %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
 	return fail ? -EIO : 0;
+}
+
+static void vmclear(uint64_t pa)
+{
+	asm volatile("vmclear %0" : : "m"(pa) : "cc", "memory");
 }
 
 static void setup_controls(struct vcpu *v)
 {
 	const struct vmx_caps *c = &vmx_caps;
-	uint32_t proc2 = PROC2_EPT | PROC2_UNRESTRICTED | PROC2_RDTSCP;
+	uint32_t proc2 = PROC2_EPT | PROC2_UNRESTRICTED | PROC2_RDTSCP | PROC2_PLE;
+	uint32_t pin = PIN_EXT_INTR | PIN_NMI;
 
 	if (c->vpid && v->vpid)
 		proc2 |= PROC2_VPID;
-	vmcs_write(PIN_CONTROLS, vmx_adjust(c->pin, PIN_EXT_INTR | PIN_NMI));
+	if (c->preempt_timer)
+		pin |= PIN_PREEMPT_TIMER;
+	vmcs_write(PIN_CONTROLS, vmx_adjust(c->pin, pin));
 	vmcs_write(PROC_CONTROLS, vmx_adjust(c->proc,
 		   PROC_HLT | PROC_UNCOND_IO | PROC_SECONDARY));
 	vmcs_write(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
@@ -98,6 +107,13 @@ static void setup_controls(struct vcpu *v)
 	 */
 	vmcs_write(CR0_GUEST_HOST_MASK, X86_CR0_NE);
 	vmcs_write(CR4_GUEST_HOST_MASK, X86_CR4_VMXE);
+	/*
+	 * PAUSE-loop exiting: a guest spinning on a lock held by a vCPU
+	 * that is not running yields instead of burning its slice. Gap and
+	 * window in TSC cycles, about what KVM uses.
+	 */
+	vmcs_write(PLE_GAP, 128);
+	vmcs_write(PLE_WINDOW, 4096);
 }
 
 static void setup_host(void)
@@ -153,7 +169,7 @@ static void setup_guest(struct vcpu *v)
 	vmcs_write(GUEST_CR4, (c->cr4_fixed0 | X86_CR4_VMXE) & c->cr4_fixed1);
 	vmcs_write(GUEST_CR3, 0);
 	vmcs_write(GUEST_DR7, 0x400);
-	vmcs_write(GUEST_RSP, 0);
+	vmcs_write(GUEST_RSP, v->boot.rsp);
 	vmcs_write(GUEST_RIP, v->boot.rip);
 	vmcs_write(GUEST_RFLAGS, 0x2);
 
@@ -196,48 +212,184 @@ void vcpu_skip_instruction(struct vcpu *v)
 	vmcs_write(GUEST_RIP, v->exit.rip + v->exit.len);
 }
 
-static void read_exit(struct vcpu *v)
+int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now)
 {
+	int r;
+
+	v->boot = *boot;
+	v->started = true;
+	r = sched_add(&v->se, now);
+	if (r)
+		v->started = false;
+	return r;
+}
+
+/* ---- VMCS ownership across pCPUs ---------------------------------------- */
+
+/* Clear every VMCS other CPUs asked for; runs only on this CPU. */
+static void mbox_process(struct percpu *cpu)
+{
+	spin_lock(&cpu->mbox_lock);
+	for (unsigned int i = 0; i < cpu->n_clear; i++) {
+		struct vcpu *v = cpu->clear_req[i];
+
+		vmclear(v->vmcs_pa);
+		if (cpu->current == v)
+			cpu->current = NULL;
+		v->launched = false;
+		__atomic_store_n(&v->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
+	}
+	cpu->n_clear = 0;
+	spin_unlock(&cpu->mbox_lock);
+}
+
+/*
+ * VMCLEAR must run on the CPU where a VMCS is active: ask that CPU
+ * through its mailbox and an IPI, and serve our own mailbox while
+ * waiting so two CPUs asking each other cannot deadlock.
+ */
+static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
+{
+	struct percpu *o = &cpus[owner];
+
+	spin_lock(&o->mbox_lock);
+	o->clear_req[o->n_clear++] = v;
+	spin_unlock(&o->mbox_lock);
+	lapic_send_ipi(o->apic_id, VEC_RESCHED);
+	while (__atomic_load_n(&v->vmcs_cpu, __ATOMIC_ACQUIRE) != VMCS_NOWHERE) {
+		mbox_process(cpu);
+		cpu_relax();
+	}
+}
+
+/* Make @v's VMCS the current one on this CPU. */
+static int vcpu_load(struct percpu *cpu, struct vcpu *v)
+{
+	int owner = __atomic_load_n(&v->vmcs_cpu, __ATOMIC_ACQUIRE);
+
+	if (owner != VMCS_NOWHERE && owner != (int)cpu->id)
+		vmcs_pull(cpu, v, owner);
+	if (cpu->current == v)
+		return 0;
+	if (vmptrld(v->vmcs_pa))
+		return -EIO;
+	cpu->current = v;
+	if (v->vmcs_cpu == (int)cpu->id)
+		return 0;
+	/* First time on this CPU: host state is per CPU, VPID stays. */
+	v->vmcs_cpu = cpu->id;
+	v->launched = false;
+	if (!v->configured) {
+		setup_controls(v);
+		setup_guest(v);
+		v->configured = true;
+	}
+	setup_host();
+	return 0;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+struct path_stat path_preempt, path_wake;
+
+static void path_add(struct path_stat *p, uint64_t cycles)
+{
+	/* Shared by all CPUs; a rare lost update only blurs an average. */
+	p->sum += cycles;
+	if (!p->n || cycles < p->min)
+		p->min = cycles;
+	p->n++;
+}
+
+static void arm_slice_timer(uint32_t cpu, uint64_t now)
+{
+	uint64_t end = sched_slice_end(cpu, now);
+	uint64_t t = timer_next(cpu);
+
+	if (t < end)
+		end = t;
+	if (vmx_caps.preempt_timer) {
+		uint64_t ticks = end > now ?
+			(end - now) >> vmx_caps.preempt_shift : 0;
+
+		vmcs_write(PREEMPT_TIMER_VALUE,
+			   ticks > 0xffffffff ? 0xffffffff : ticks);
+	} else {
+		/* No preemption timer: the host LAPIC timer exits the guest. */
+		lapic_timer_arm(end);
+	}
+}
+
+static void idle(struct percpu *cpu)
+{
+	uint64_t next = timer_next(cpu->id);
+
+	lapic_timer_arm(next == UINT64_MAX ? 0 : next);
+	sti();
+	hlt();
+	cli();
+	cpu->idle_wake_tsc = rdtsc();
+}
+
+static void run_one(struct percpu *cpu, struct vcpu *v)
+{
+	uint64_t now;
+
+	if (vcpu_load(cpu, v)) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"VMPTRLD of vCPU %u's VMCS failed", v->id);
+		return;
+	}
+	now = rdtsc();
+	arm_slice_timer(cpu->id, now);
+	/* Hypervisor path lengths: from the event to this entry, on this pCPU. */
+	if (cpu->idle_wake_tsc)
+		path_add(&path_wake, now - cpu->idle_wake_tsc);
+	else if (cpu->preempt_exit_tsc)
+		path_add(&path_preempt, now - cpu->preempt_exit_tsc);
+	cpu->idle_wake_tsc = 0;
+	cpu->preempt_exit_tsc = 0;
+	if (vmx_enter(&v->regs, v->launched)) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"VM entry failed: VM-instruction error %lu",
+			vmcs_read(VM_INSTRUCTION_ERROR));
+		return;
+	}
+	v->exit.tsc = rdtsc();
+	v->launched = true;
 	v->exit.reason = vmcs_read(EXIT_REASON);
 	v->exit.qual = vmcs_read(EXIT_QUALIFICATION);
 	v->exit.rip = vmcs_read(GUEST_RIP);
 	v->exit.len = vmcs_read(EXIT_INSTR_LEN);
 	v->nr_exits++;
+	if ((v->exit.reason & 0xffff) == EXIT_PREEMPT_TIMER)
+		cpu->preempt_exit_tsc = v->exit.tsc;
+	vmx_handle_exit(v);
 }
 
-void vcpu_run(struct vcpu *v)
+void vcpu_loop(void)
 {
 	struct percpu *cpu = this_cpu();
+	struct sched_entity *se = NULL;
 
-	if (vmcs_load(v->vmcs_pa)) {
-		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
-			"VMCLEAR/VMPTRLD of its VMCS failed");
-		return;
-	}
-	cpu->current = v;
-	v->pcpu = cpu->id;
-	setup_controls(v);
-	setup_host();
-	setup_guest(v);
+	while (vms_running()) {
+		uint64_t now;
 
-	while (!vm_stopped(v->vm)) {
-		if (v->blocked) {
-			/* Park with interrupts on until something wakes it. */
-			sti();
-			hlt();
-			cli();
+		mbox_process(cpu);
+		now = rdtsc();
+		timer_run(cpu->id, now);
+		se = sched_current(cpu->id);
+		if (!se || se->state != VCPU_RUNNING || sched_need_resched(cpu->id))
+			se = sched_pick(cpu->id, now);
+		if (!se) {
+			idle(cpu);
 			continue;
 		}
-		if (vmx_enter(&v->regs, v->launched)) {
-			vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
-				"VM entry failed: VM-instruction error %lu",
-				vmcs_read(VM_INSTRUCTION_ERROR));
-			break;
+		if (vm_stopped(se_to_vcpu(se)->vm)) {
+			sched_remove(se, now);
+			continue;
 		}
-		v->launched = true;
-		read_exit(v);
-		vmx_handle_exit(v);
+		run_one(cpu, se_to_vcpu(se));
 	}
-	asm volatile("vmclear %0" : : "m"(v->vmcs_pa) : "cc", "memory");
-	cpu->current = NULL;
+	mbox_process(cpu);
 }

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "sched/sched.h"
+#include "sched/timer.h"
 
 struct vm;
 
@@ -21,7 +23,7 @@ enum vcpu_mode {
 
 struct vcpu_boot {
 	enum vcpu_mode mode;
-	uint64_t rip;
+	uint64_t rip, rsp;
 	uint64_t rax, rbx;
 };
 
@@ -30,28 +32,51 @@ struct vcpu_exit {
 	uint64_t qual;
 	uint64_t rip;
 	uint32_t len;
-	uint64_t gpa;
+	uint64_t tsc;		/* when the exit reached us */
 };
+
+#define VMCS_NOWHERE	(-1)
 
 struct vcpu {
 	struct guest_regs regs;		/* first: entry.S uses offset 0 */
 	struct vm *vm;
 	uint32_t id;			/* index within its VM */
-	uint32_t pcpu;			/* the physical CPU it runs on */
 	uint16_t vpid;
 	uint64_t vmcs_pa;
-	bool launched;
-	bool blocked;		/* in HLT, waiting for an interrupt */
+	int vmcs_cpu;			/* pCPU where the VMCS is active */
+	bool launched;			/* VMRESUME, not VMLAUNCH */
+	bool configured;		/* controls and guest state written */
+	bool started;
 	struct vcpu_boot boot;
 	struct vcpu_exit exit;
 	uint64_t nr_exits;
+	struct sched_entity se;
+	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
+	char name[40];			/* "guest/N" */
 };
 
+static inline struct vcpu *se_to_vcpu(struct sched_entity *se)
+{
+	return se->owner;
+}
+
 /* Allocate the VMCS; any CPU may call it. */
-int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id,
-		const struct vcpu_boot *boot);
-/* Run @v on this CPU until its VM is stopped. */
-void vcpu_run(struct vcpu *v);
+int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id);
+/* Hand a created vCPU to the scheduler with its start-up state. */
+int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now);
 void vcpu_skip_instruction(struct vcpu *v);
+
+/* Path-length counters (TSC cycles) for the benchmark. */
+struct path_stat {
+	uint64_t sum, min, n;
+};
+extern struct path_stat path_preempt, path_wake;
+
+/*
+ * This pCPU's scheduling loop: pick a vCPU, enter it, handle its exit,
+ * repeat; idle with the LAPIC timer armed when nothing is runnable.
+ * Returns (on any CPU) once no guest is running any more.
+ */
+void vcpu_loop(void);
 
 #endif

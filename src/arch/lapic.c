@@ -2,6 +2,7 @@
 /* The host local APIC, in x2APIC mode wherever the CPU has it. */
 #include "src/arch/cpu.h"
 #include "src/arch/lapic.h"
+#include "src/arch/tsc.h"
 #include "src/arch/x86.h"
 
 #define APIC_BASE_ENABLE	(1UL << 11)
@@ -116,4 +117,60 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 const char *lapic_mode(void)
 {
 	return ops ? ops->name : "none";
+}
+
+#define LVT_TSC_DEADLINE	(2u << 17)
+#define LVT_MASKED		(1u << 16)
+#define TDCR_DIV1		0x0b
+
+static bool tsc_deadline;
+static uint64_t apic_ticks_per_ms;	/* one-shot fallback */
+
+void lapic_timer_init(void)
+{
+	uint32_t start, end;
+
+	tsc_deadline = cpuid(1, 0).ecx & (1u << 24);
+	if (tsc_deadline) {
+		ops->write(APIC_LVT_TIMER, LVT_TSC_DEADLINE | VEC_TIMER);
+		return;
+	}
+	/* Measure the APIC timer against the TSC once, on the BSP. */
+	if (!apic_ticks_per_ms) {
+		ops->write(APIC_TDCR, TDCR_DIV1);
+		ops->write(APIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+		ops->write(APIC_TMICT, 0xffffffff);
+		start = ops->read(APIC_TMCCT);
+		udelay(1000);
+		end = ops->read(APIC_TMCCT);
+		apic_ticks_per_ms = start - end;
+	}
+	ops->write(APIC_TDCR, TDCR_DIV1);
+	ops->write(APIC_LVT_TIMER, LVT_MASKED | VEC_TIMER);
+}
+
+void lapic_timer_arm(uint64_t deadline)
+{
+	uint64_t now, ticks;
+
+	if (tsc_deadline) {
+		wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
+		return;
+	}
+	if (!deadline) {
+		ops->write(APIC_TMICT, 0);
+		return;
+	}
+	now = rdtsc();
+	ticks = deadline > now ?
+		(deadline - now) * apic_ticks_per_ms / tsc_khz + 1 : 1;
+	if (ticks > 0xffffffff)
+		ticks = 0xffffffff;
+	ops->write(APIC_LVT_TIMER, VEC_TIMER);
+	ops->write(APIC_TMICT, ticks);
+}
+
+const char *lapic_timer_mode(void)
+{
+	return tsc_deadline ? "TSC-deadline" : "one-shot";
 }

@@ -41,4 +41,13 @@ void lapic_eoi(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
 const char *lapic_mode(void);
 
+/*
+ * The host's timer for an idle pCPU: fire VEC_TIMER at TSC @deadline.
+ * Uses TSC-deadline mode where the CPU has it, else a one-shot count
+ * calibrated against the TSC. 0 disarms.
+ */
+void lapic_timer_init(void);
+void lapic_timer_arm(uint64_t deadline);
+const char *lapic_timer_mode(void);
+
 #endif

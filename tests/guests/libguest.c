@@ -157,12 +157,19 @@ struct desc_ptr {
 
 static struct idt_gate guest_idt[32];
 
-static void idt_init(void)
+/* Loads guest_idt on this vCPU; every vCPU shares it. */
+static void idt_load(void)
 {
 	struct desc_ptr idtr = {
 		.limit = sizeof(guest_idt) - 1,
 		.base = (uint32_t)guest_idt,
 	};
+
+	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+static void idt_init(void)
+{
 	unsigned int i;
 
 	for (i = 0; i < 32; i++) {
@@ -172,7 +179,7 @@ static void idt_init(void)
 		guest_idt[i].type = 0x8e;
 		guest_idt[i].offset_hi = guest_trap_stubs[i] >> 16;
 	}
-	asm volatile("lidt %0" : : "m"(idtr));
+	idt_load();
 }
 
 /* ---- serial ---------------------------------------------------------------- */
@@ -195,10 +202,44 @@ void guest_putc(char c)
 	outb(COM1 + UART_THR, (uint8_t)c);
 }
 
-void guest_puts(const char *s)
+/*
+ * The output lock. Its owner (vCPU index + 1, or 0) lets a vCPU that
+ * traps while printing report the trap instead of deadlocking on itself.
+ */
+static struct guest_spinlock out_lock;
+static volatile uint32_t out_owner;
+
+static bool out_begin(void)
+{
+	uint32_t self = guest_this_vcpu() + 1;
+
+	if (out_owner == self)
+		return false;		/* nested: we hold it already */
+	guest_spin_lock(&out_lock);
+	out_owner = self;
+	return true;
+}
+
+static void out_end(bool locked)
+{
+	if (!locked)
+		return;
+	out_owner = 0;
+	guest_spin_unlock(&out_lock);
+}
+
+static void puts_unlocked(const char *s)
 {
 	while (*s)
 		guest_putc(*s++);
+}
+
+void guest_puts(const char *s)
+{
+	bool locked = out_begin();
+
+	puts_unlocked(s);
+	out_end(locked);
 }
 
 static void put_unsigned(uint32_t v, uint32_t base)
@@ -214,13 +255,11 @@ static void put_unsigned(uint32_t v, uint32_t base)
 		guest_putc(buf[--n]);
 }
 
-void guest_printf(const char *fmt, ...)
+static void vprintf_unlocked(const char *fmt, va_list ap)
 {
-	va_list ap;
 	const char *s;
 	int d;
 
-	va_start(ap, fmt);
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
 			guest_putc(*fmt);
@@ -229,7 +268,7 @@ void guest_printf(const char *fmt, ...)
 		switch (*++fmt) {
 		case 's':
 			s = va_arg(ap, const char *);
-			guest_puts(s ? s : "(null)");
+			puts_unlocked(s ? s : "(null)");
 			break;
 		case 'd':
 			d = va_arg(ap, int);
@@ -261,7 +300,17 @@ void guest_printf(const char *fmt, ...)
 			break;
 		}
 	}
+}
+
+void guest_printf(const char *fmt, ...)
+{
+	bool locked = out_begin();
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf_unlocked(fmt, ap);
 	va_end(ap);
+	out_end(locked);
 }
 
 /* ---- CPU ---------------------------------------------------------------------- */
@@ -335,11 +384,276 @@ const struct mb2_tag *mb2_find_tag(uint32_t mbi, uint32_t type)
 	return 0;
 }
 
+/* ---- command line ------------------------------------------------------------ */
+
+#define CMDLINE_MAX	256
+
+static char cmdline[CMDLINE_MAX];
+
+/* Copies the MBI's command line, cut at CMDLINE_MAX - 1 characters. */
+static void cmdline_save(uint32_t mbi)
+{
+	const struct mb2_tag *tag = mb2_find_tag(mbi, MB2_TAG_CMDLINE);
+	const char *s;
+	uint32_t i, max;
+
+	if (!tag)
+		return;
+	s = (const char *)(tag + 1);
+	max = tag->size - sizeof(*tag);
+	for (i = 0; i < max && i < CMDLINE_MAX - 1 && s[i]; i++)
+		cmdline[i] = s[i];
+	cmdline[i] = '\0';
+}
+
+const char *guest_cmdline(void)
+{
+	return cmdline;
+}
+
+static int digit_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return 99;
+}
+
+/* Parses [@s, @end) as a decimal or 0x-hex u32. Returns 0 or -1. */
+static int parse_u32(const char *s, const char *end, uint32_t *val)
+{
+	uint32_t base = 10, v = 0, d;
+
+	if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (s == end)
+		return -1;
+	for (; s < end; s++) {
+		d = digit_value(*s);
+		if (d >= base || v > (0xffffffffu - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	*val = v;
+	return 0;
+}
+
+/* Does the word [@w, @end) read "@key=..."? Then the value's start. */
+static const char *match_key(const char *w, const char *end, const char *key)
+{
+	for (; *key; key++, w++)
+		if (w == end || *w != *key)
+			return 0;
+	return w < end && *w == '=' ? w + 1 : 0;
+}
+
+int guest_arg_u32(const char *key, uint32_t def, uint32_t *val)
+{
+	const char *p = cmdline, *w, *v;
+
+	*val = def;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		w = p;
+		while (*p && *p != ' ')
+			p++;
+		v = match_key(w, p, key);
+		if (!v)
+			continue;
+		if (parse_u32(v, p, val) == 0)
+			return 0;
+		*val = def;
+		guest_printf("libguest: bad value for '%s' in cmdline '%s'\n",
+			     key, cmdline);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- time --------------------------------------------------------------------- */
+
+static uint64_t tsc_rate;
+
+uint64_t udiv64_32(uint64_t n, uint32_t d, uint32_t *rem)
+{
+	uint32_t hi = n >> 32, lo = (uint32_t)n;
+	uint32_t q_hi = hi / d, r = hi % d, q_lo;
+
+	/* r < d, so r:lo / d fits 32 bits: one divl. */
+	asm("divl %4" : "=a"(q_lo), "=d"(r) : "a"(lo), "d"(r), "rm"(d));
+	if (rem)
+		*rem = r;
+	return ((uint64_t)q_hi << 32) | q_lo;
+}
+
+/* Reads CPUID 0x15 once, on the boot vCPU before anything else runs. */
+static void tsc_init(void)
+{
+	struct regs4 r;
+
+	cpuid(0, 0, &r);
+	if (r.eax < 0x15)
+		return;
+	cpuid(0x15, 0, &r);
+	if (!r.eax || !r.ebx || !r.ecx)
+		return;
+	tsc_rate = udiv64_32((uint64_t)r.ecx * r.ebx, r.eax, 0);
+}
+
+uint64_t tsc_hz(void)
+{
+	return tsc_rate;
+}
+
+uint64_t us_to_tsc(uint64_t us)
+{
+	uint32_t frac;
+	uint64_t mhz;
+
+	if (!tsc_rate)
+		return 0;
+	/* us * hz / 10^6 without overflowing for any sane rate. */
+	mhz = udiv64_32(tsc_rate, 1000000, &frac);
+	return us * mhz + udiv64_32(us * frac, 1000000, 0);
+}
+
+uint64_t tsc_to_us(uint64_t ticks)
+{
+	uint32_t khz = (uint32_t)udiv64_32(tsc_rate, 1000, 0);
+
+	if (!khz)
+		return 0;
+	return udiv64_32(ticks * 1000, khz, 0);
+}
+
+int sleep_until(uint64_t tsc)
+{
+	struct regs4 r = {
+		.ebx = (uint32_t)tsc,
+		.edx = (uint32_t)(tsc >> 32),
+	};
+
+	return (int)vmcall(HC_SLEEP_UNTIL, &r);
+}
+
+/* ---- several vCPUs ---------------------------------------------------------- */
+
+/* Stacks of vCPUs 1..GUEST_MAX_VCPUS-1; the boot vCPU has guest_stack. */
+static uint8_t vcpu_stack[GUEST_MAX_VCPUS - 1][GUEST_VCPU_STACK]
+	__attribute__((aligned(16)));
+static guest_vcpu_fn vcpu_fn;
+static uint32_t vcpus_started;		/* written by the boot vCPU only */
+static volatile uint32_t vcpus_done;
+
+void guest_vcpu_entry(void);
+void guest_vcpu_main(uint32_t index) __attribute__((noreturn));
+
+/*
+ * Where HC_VCPU_START sends a new vCPU: 32-bit flat protected mode, ESP at
+ * the top of its stack, EAX = its index. Load our GDT and segments like
+ * _start does, then call guest_vcpu_main(index).
+ */
+asm(
+	".pushsection .text\n"
+	".globl guest_vcpu_entry\n"
+	".type guest_vcpu_entry, @function\n"
+	"guest_vcpu_entry:\n"
+	"	cli\n"
+	"	cld\n"
+	"	movl %eax, %esi\n"		/* index */
+	"	lgdt guest_gdt_desc\n"
+	"	ljmp $0x08, $1f\n"
+	"1:	movw $0x10, %ax\n"
+	"	movw %ax, %ds\n"
+	"	movw %ax, %es\n"
+	"	movw %ax, %ss\n"
+	"	movw %ax, %fs\n"
+	"	movw %ax, %gs\n"
+	"	pushl $0\n"
+	"	popfl\n"
+	"	pushl %esi\n"
+	"	call guest_vcpu_main\n"
+	"2:	jmp 2b\n"
+	".size guest_vcpu_entry, . - guest_vcpu_entry\n"
+	".popsection\n"
+);
+
+void guest_vcpu_main(uint32_t index)
+{
+	idt_load();
+	vcpu_fn(index);
+	atomic_fetch_add_u32(&vcpus_done, 1);
+	/*
+	 * Park. HLT with interrupts off would be a crash to hvisor; with
+	 * them on and no interrupt source the vCPU stays blocked.
+	 */
+	for (;;)
+		asm volatile("sti; hlt; cli" : : : "memory");
+}
+
+int guest_vcpu_start(uint32_t index, uint32_t eip, uint32_t esp)
+{
+	struct regs4 r = { .ebx = index, .ecx = eip, .edx = esp };
+
+	return (int)vmcall(HC_VCPU_START, &r);
+}
+
+int guest_start_vcpus(uint32_t n, guest_vcpu_fn fn)
+{
+	uint32_t i;
+	int ret;
+
+	if (!n || n > GUEST_MAX_VCPUS)
+		return HC_EINVAL;
+	vcpu_fn = fn;
+	for (i = 1; i < n; i++) {
+		ret = guest_vcpu_start(i, (uint32_t)guest_vcpu_entry,
+				       (uint32_t)&vcpu_stack[i - 1][GUEST_VCPU_STACK]);
+		if (ret)
+			return ret;
+		vcpus_started++;
+	}
+	return 0;
+}
+
+void guest_wait_vcpus(void)
+{
+	uint64_t step = us_to_tsc(100);
+
+	while (vcpus_done != vcpus_started) {
+		if (step && sleep_until(rdtsc() + step) == 0)
+			continue;
+		step = 0;		/* no HC_SLEEP_UNTIL: spin */
+		asm volatile("pause" : : : "memory");
+	}
+}
+
+uint32_t guest_this_vcpu(void)
+{
+	uint32_t esp, base, i;
+
+	asm volatile("movl %%esp, %0" : "=r"(esp));
+	for (i = 0; i < GUEST_MAX_VCPUS - 1; i++) {
+		base = (uint32_t)vcpu_stack[i];
+		if (esp >= base && esp - base < GUEST_VCPU_STACK)
+			return i + 1;
+	}
+	return 0;
+}
+
 /* ---- start ------------------------------------------------------------------- */
 
 void guest_start(uint32_t magic, uint32_t mbi)
 {
 	idt_init();
 	uart_init();
+	tsc_init();
+	cmdline_save(mbi);
 	guest_exit(guest_main(magic, mbi));
 }

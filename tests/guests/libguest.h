@@ -11,7 +11,11 @@
  * whose return value is passed to guest_exit(). Output goes to the 16550
  * UART at 0x3f8; the result goes to port 0xF4 (HV_TEST_EXIT_PORT).
  *
- * No libgcc: guests must not divide 64-bit numbers.
+ * Guests with several vCPUs start them with guest_start_vcpus(); the
+ * command line is read with guest_arg_u32(); time is the TSC, whose rate
+ * tsc_hz() reads from CPUID leaf 0x15.
+ *
+ * No libgcc: guests must not divide 64-bit numbers (use udiv64_32()).
  */
 #ifndef LIBGUEST_H
 #define LIBGUEST_H
@@ -132,7 +136,11 @@ void guest_delay(uint32_t n);
 
 void guest_putc(char c);
 void guest_puts(const char *s);
-/* printf-lite: %s %d %u %x %c and %% only; no widths. */
+/*
+ * printf-lite: %s %d %u %x %c and %% only; no widths. guest_puts() and
+ * guest_printf() hold the output lock for the whole call (see
+ * guest_spin_lock() below); guest_putc() does not take it.
+ */
 void guest_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
@@ -143,5 +151,125 @@ void guest_exit(int code) __attribute__((noreturn));
 
 /* First tag of @type in the MBI at @mbi, or NULL. */
 const struct mb2_tag *mb2_find_tag(uint32_t mbi, uint32_t type);
+
+/* ---- command line ---------------------------------------------------------- */
+
+/*
+ * The guest's command line (Multiboot2 tag 1), saved before guest_main()
+ * runs; "" when the loader gave none.
+ */
+const char *guest_cmdline(void);
+
+/*
+ * Reads KEY=VALUE from the command line: words separated by spaces, the
+ * key matched exactly, the value decimal (or 0x hex) and fitting 32 bits.
+ * Sets *@val to @def when the key is absent. Returns 0, or -1 (after
+ * printing why) when the value is malformed.
+ */
+int guest_arg_u32(const char *key, uint32_t def, uint32_t *val);
+
+/* ---- time ------------------------------------------------------------------- */
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * @n / @d for a 64-bit @n and a non-zero 32-bit @d, with two 32-bit
+ * divides (the guests have no libgcc for a 64-bit '/'). *@rem, if not
+ * NULL, gets the remainder.
+ */
+uint64_t udiv64_32(uint64_t n, uint32_t d, uint32_t *rem);
+
+/*
+ * TSC rate in Hz from CPUID leaf 0x15 (ECX * EBX / EAX), read once and
+ * cached; 0 when the leaf is missing or incomplete.
+ */
+uint64_t tsc_hz(void);
+
+/* Microseconds <-> TSC ticks at tsc_hz(); both 0 when the rate is unknown. */
+uint64_t us_to_tsc(uint64_t us);
+uint64_t tsc_to_us(uint64_t ticks);
+
+/*
+ * HC_SLEEP_UNTIL: blocks this vCPU until the TSC reaches @tsc. Returns the
+ * hypercall's EAX: 0, or HC_ENOSYS where the hypervisor lacks it.
+ */
+int sleep_until(uint64_t tsc);
+
+/* ---- several vCPUs ------------------------------------------------------------ */
+
+/* vCPUs a guest may start, the boot vCPU included, and their stack size. */
+#define GUEST_MAX_VCPUS		8
+#define GUEST_VCPU_STACK	16384
+
+/* Errors of HC_VCPU_START (EAX), and the hypervisor's -ENOSYS. */
+#define HC_EINVAL		(-22)
+#define HC_EBUSY		(-16)
+
+typedef void (*guest_vcpu_fn)(uint32_t index);
+
+/* HC_VCPU_START: starts vCPU @index at @eip with ESP = @esp. */
+int guest_vcpu_start(uint32_t index, uint32_t eip, uint32_t esp);
+
+/*
+ * Starts vCPUs 1..@n-1, each on its own stack with libguest's GDT and IDT,
+ * running @fn(index); a vCPU whose @fn returns parks (HLT) for good. The
+ * boot vCPU is index 0 and carries on. Returns 0, or the first failing
+ * HC_VCPU_START result (vCPUs started before it keep running), or
+ * HC_EINVAL when @n is 0 or above GUEST_MAX_VCPUS. Call it once.
+ */
+int guest_start_vcpus(uint32_t n, guest_vcpu_fn fn);
+
+/*
+ * Waits until every vCPU that guest_start_vcpus() started has returned
+ * from its function, polling every 100 us with sleep_until() (or spinning
+ * with PAUSE where that hypercall is missing).
+ */
+void guest_wait_vcpus(void);
+
+/* The index of the vCPU that calls it, found from its stack pointer. */
+uint32_t guest_this_vcpu(void);
+
+/*
+ * A test-and-set spinlock. guest_printf() and guest_puts() hold one for
+ * the whole call, so lines written in one call never interleave with
+ * another vCPU's.
+ */
+struct guest_spinlock {
+	volatile uint32_t locked;
+};
+
+static inline void guest_spin_lock(struct guest_spinlock *l)
+{
+	uint32_t old;
+
+	for (;;) {
+		old = 1;
+		asm volatile("xchgl %0, %1"
+			     : "+r"(old), "+m"(l->locked) : : "memory");
+		if (!old)
+			return;
+		while (l->locked)
+			asm volatile("pause" : : : "memory");
+	}
+}
+
+static inline void guest_spin_unlock(struct guest_spinlock *l)
+{
+	asm volatile("" : : : "memory");
+	l->locked = 0;
+}
+
+/* Atomically adds @v to *@p and returns the old value. */
+static inline uint32_t atomic_fetch_add_u32(volatile uint32_t *p, uint32_t v)
+{
+	asm volatile("lock xaddl %0, %1" : "+r"(v), "+m"(*p) : : "memory");
+	return v;
+}
 
 #endif

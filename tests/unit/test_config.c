@@ -683,13 +683,78 @@ static void test_vcpus(void **state)
 		   "bad number 'two'");
 }
 
-/* Goes away when the scheduler runs several vCPUs per guest. */
-static void test_vcpus_not_supported_yet(void **state)
+/* Several vCPUs per guest, up to one per possible pCPU, any scheduler. */
+static void test_vcpus_many(void **state)
 {
-	expect_one(parse(GUEST_A "vcpus = 2\n"), "t.ini:5: [guest a] vcpus: ",
-		   "vcpus = 2: more than one vCPU per guest is not supported yet");
-	expect_one(parse(GUEST_A "vcpus = 64\n"), "t.ini:5: [guest a] vcpus: ",
-		   "not supported yet");
+	expect_ok(parse(GUEST_A "vcpus = 2\n"));
+	assert_int_equal(cfg.guests[0].vcpus, 2);
+	expect_ok(parse(GUEST_A "vcpus = 64\n"));
+	assert_int_equal(cfg.guests[0].vcpus, CFG_MAX_CPUS);
+	/* Time-shared: more vCPUs than pCPUs is fine. */
+	expect_ok(parse_on("[hypervisor]\nscheduler = rr\n" GUEST_A
+			   "vcpus = 5\ncpus = 0\n", 2, 0));
+	expect_ok(parse_on(GUEST_A "vcpus = 3\n"
+			   "[guest b]\nkind = linux\nkernel = bzImage\nmemory = 1M\nvcpus = 4\n",
+			   2, 0));
+}
+
+#define PART	"[hypervisor]\nscheduler = partition\n"
+
+/* partition: one pCPU per vCPU, or a clear error. */
+static void test_partition(void **state)
+{
+	const char *b = "[guest b]\nkind = linux\nkernel = bzImage\nmemory = 1M\n";
+	char text[512];
+
+	/* Fits: 2 + 2 on 4, also with lists. */
+	snprintf(text, sizeof(text), PART GUEST_A "vcpus = 2\n%svcpus = 2\n", b);
+	expect_ok(parse_on(text, 4, 0));
+	snprintf(text, sizeof(text), PART GUEST_A "cpus = 2-3\nvcpus = 2\n%scpus = 0-3\nvcpus = 2\n", b);
+	expect_ok(parse_on(text, 4, 0));
+	/* The machine unknown: only the lists count. */
+	snprintf(text, sizeof(text), PART GUEST_A "vcpus = 40\n%svcpus = 24\n", b);
+	expect_ok(parse_on(text, 0, 0));
+
+	/* More vCPUs than the machine has pCPUs: at the guest that tips it. */
+	snprintf(text, sizeof(text), PART GUEST_A "vcpus = 2\n%svcpus = 3\n", b);
+	assert_int_equal(parse_on(text, 2, 0), -EINVAL);
+	expect_count(1);
+	expect_msg(0, "t.ini:12: [guest b] vcpus: partition needs one pCPU per vCPU: guests need 5 pCPUs but the machine has 2");
+	/* Without a vcpus key the guest's header line is named. */
+	snprintf(text, sizeof(text), PART GUEST_A "vcpus = 2\n%s", b);
+	expect_one(parse_on(text, 2, 0), "t.ini:8: [guest b] vcpus: ",
+		   "guests need 3 pCPUs but the machine has 2");
+
+	/* A guest whose own list is too short. */
+	expect_one(parse_on(PART GUEST_A "cpus = 1\nvcpus = 2\n", 4, 0),
+		   "t.ini:8: [guest a] vcpus: ",
+		   "partition needs one pCPU per vCPU: 2 vCPUs but cpus 1 has 1 pCPU");
+	expect_one(parse_on(PART GUEST_A "vcpus = 4\ncpus = 0,2-3\n", 4, 0),
+		   "t.ini:7: [guest a] vcpus: ", "4 vCPUs but cpus 0,2-3 has 3 pCPUs");
+	/* ...and every such guest is named. */
+	snprintf(text, sizeof(text), PART GUEST_A "cpus = 0\nvcpus = 2\n%scpus = 1-2\nvcpus = 3\n", b);
+	assert_int_equal(parse_on(text, 0, 0), -EINVAL);
+	expect_count(2);
+	expect_at(0, "t.ini:8: [guest a] vcpus: ", "2 vCPUs but cpus 0 has 1 pCPU");
+	expect_at(1, "t.ini:14: [guest b] vcpus: ", "3 vCPUs but cpus 1-2 has 2 pCPUs");
+
+	/* Enough pCPUs in total, but the ones b may use are taken. */
+	snprintf(text, sizeof(text), PART GUEST_A "cpus = 0-1\nvcpus = 2\n%scpus = 1\n", b);
+	assert_int_equal(parse_on(text, 4, 0), -EINVAL);
+	expect_count(1);
+	expect_msg(0, "t.ini:13: [guest b] cpus: partition needs one pCPU per vCPU: no free pCPU in cpus 1 for vCPU 0 (vCPUs before it took them)");
+	snprintf(text, sizeof(text), PART GUEST_A "cpus = 0-2\nvcpus = 2\n%scpus = 0-2\nvcpus = 2\n", b);
+	expect_one(parse_on(text, 0, 0), "t.ini:13: [guest b] cpus: ",
+		   "no free pCPU in cpus 0-2 for vCPU 1");
+	/* The scheduler's order: b's narrower list comes first, and fits. */
+	snprintf(text, sizeof(text), PART "%scpus = 1\n" GUEST_A "cpus = 0-1\n", b);
+	expect_ok(parse_on(text, 2, 0));
+
+	/* The [hypervisor] section may come last; other schedulers share. */
+	snprintf(text, sizeof(text), GUEST_A "vcpus = 3\n" PART);
+	expect_one(parse_on(text, 2, 0), "t.ini:5: [guest a] vcpus: ",
+		   "guests need 3 pCPUs but the machine has 2");
+	expect_ok(parse_on(GUEST_A "vcpus = 3\n", 2, 0));
 }
 
 static void test_two_roots(void **state)
@@ -755,7 +820,7 @@ static void test_reports_everything(void **state)
 		"kind = multiboot2\n"		/* 5 */
 		"kernel = missing.elf\n"	/* 6 */
 		"memory = 64X\n"		/* 7 */
-		"vcpus = 2\n"			/* 8 */
+		"vcpus = 0\n"			/* 8 */
 		"cpus = 5\n"			/* 9 */
 		"cpus = 0\n"			/* 10 */
 		"[virtio net0]\n"		/* 11 */
@@ -770,7 +835,7 @@ static void test_reports_everything(void **state)
 	expect_at(1, "t.ini:3: [hypervisor] slice_us: ", "out of range");
 	expect_at(2, "t.ini:6: [guest alpha] kernel: ", "not found");
 	expect_at(3, "t.ini:7: [guest alpha] memory: ", "bad size");
-	expect_at(4, "t.ini:8: [guest alpha] vcpus: ", "not supported yet");
+	expect_at(4, "t.ini:8: [guest alpha] vcpus: ", "at least 1 vCPU");
 	expect_at(5, "t.ini:9: [guest alpha] cpus: ", "cpu 5 is outside the machine (2 CPUs)");
 	expect_at(6, "t.ini:10: [guest alpha] cpus: ", "duplicate key (first set on line 9)");
 	expect_at(7, "t.ini:11: [virtio net0]: ", "not supported yet");
@@ -822,7 +887,8 @@ int main(void)
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_cpus_outside_machine),
 		cmocka_unit_test(test_vcpus),
-		cmocka_unit_test(test_vcpus_not_supported_yet),
+		cmocka_unit_test(test_vcpus_many),
+		cmocka_unit_test(test_partition),
 		cmocka_unit_test(test_two_roots),
 		cmocka_unit_test(test_free_memory),
 		cmocka_unit_test(test_images),

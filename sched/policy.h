@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the scheduler: the per-pCPU run queue and the ops table each
+ * policy fills. Only the files in sched/ include this.
+ *
+ * Locking: rq->lock guards the queue, rq->curr, the rq's scalars and every
+ * entity whose se->cpu is this rq. se->cpu changes only with both the old
+ * and the new rq locked; two rq locks are always taken in CPU order.
+ * Policy ops run with rq->lock held and never take another lock.
+ */
+#ifndef HV_SCHED_POLICY_H
+#define HV_SCHED_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "sched/sched.h"
+
+struct sched_rq {
+	spinlock_t lock;
+	uint32_t cpu;
+	struct sched_entity *head, *tail;	/* runnable, not running */
+	struct sched_entity *curr;	/* switched in by the last pick */
+	struct sched_entity *skip;	/* yielded: pass over it once */
+	uint32_t nr_queued;		/* entities on head..tail */
+	uint32_t nr_assigned;		/* entities with se->cpu here, not STOPPED */
+	uint64_t min_vruntime;		/* fair: monotonic floor of the queue */
+	uint64_t slice_end;		/* TSC the current slice ends */
+	bool need_resched;
+	bool yielded;			/* curr gave up its slice */
+};
+
+struct sched_policy {
+	const char *name;
+	/* One entity per pCPU at most; no pulls, no migration. */
+	bool exclusive;
+	/* A new entity joins @rq: set up its policy state. */
+	void (*add)(struct sched_rq *rq, struct sched_entity *se);
+	/* Put runnable @se on @rq's queue where the policy wants it. */
+	void (*enqueue)(struct sched_rq *rq, struct sched_entity *se);
+	/* Take the entity that runs next off the queue, or NULL. */
+	struct sched_entity *(*pick_next)(struct sched_rq *rq);
+	/* @ran TSC ticks of running, exact, for @se (curr of @rq). */
+	void (*charge)(struct sched_rq *rq, struct sched_entity *se,
+		       uint64_t ran);
+	/*
+	 * @se (not queued yet) wakes up on @rq, whose curr is charged up to
+	 * now. Place it; true when it should preempt rq->curr.
+	 */
+	bool (*wake)(struct sched_rq *rq, struct sched_entity *se);
+	/* @se, curr of @rq, blocks. */
+	void (*block)(struct sched_rq *rq, struct sched_entity *se);
+	/* @se, curr of @rq, gives up the rest of its slice. */
+	void (*yield)(struct sched_rq *rq, struct sched_entity *se);
+	/* Slice timer on @rq, curr charged: true when curr must make way. */
+	bool (*tick)(struct sched_rq *rq, uint64_t now);
+	/* Runnable @se leaves @from's queue for @to's (idle pull). */
+	void (*migrate)(struct sched_rq *from, struct sched_rq *to,
+			struct sched_entity *se);
+};
+
+extern const struct sched_policy sched_fair_policy;
+extern const struct sched_policy sched_rr_policy;
+extern const struct sched_policy sched_partition_policy;
+
+/* The parameters sched_init() was given. */
+extern struct sched_params sched_p;
+
+/* Queue primitives for the policies (rq->lock held). */
+void rq_insert_before(struct sched_rq *rq, struct sched_entity *pos,
+		      struct sched_entity *se);
+void rq_dequeue(struct sched_rq *rq, struct sched_entity *se);
+
+static inline void rq_append(struct sched_rq *rq, struct sched_entity *se)
+{
+	rq_insert_before(rq, NULL, se);
+}
+
+/* Virtual times wrap; compare them through the signed difference. */
+static inline bool vr_before(uint64_t a, uint64_t b)
+{
+	return (int64_t)(a - b) < 0;
+}
+
+/* TSC ticks to microseconds, without overflow for any uint64_t. */
+static inline uint64_t sched_ticks_to_us(uint64_t ticks)
+{
+	uint64_t khz = sched_p.tsc_khz;
+
+	return ticks / khz * 1000 + ticks % khz * 1000 / khz;
+}
+
+/* stats.c */
+void sched_hist_add(uint32_t *hist, uint64_t ticks);
+
+#endif

@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scheduler core: per-pCPU run queues, vCPU states, exact TSC
+ * accounting, pick/block/wake/yield/tick and the idle pull. Where an
+ * entity goes in a queue and who runs next is the policy's business
+ * (policy_*.c); this file keeps states, locks and statistics.
+ *
+ * Time is charged from the TSC at every state change and at every slice
+ * tick, so no entity can hide run time between two samples.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "sched/policy.h"
+
+#define NO_CPU	UINT32_MAX
+
+struct sched_params sched_p;
+static const struct sched_arch *arch;
+static const struct sched_policy *pol;
+static struct sched_rq rqs[SCHED_MAX_CPUS];
+static uint64_t cpu_mask;		/* the pCPUs that exist */
+
+const char *sched_policy_name(enum sched_policy_id id)
+{
+	switch (id) {
+	case SCHED_FAIR:
+		return "fair";
+	case SCHED_RR:
+		return "rr";
+	case SCHED_PARTITION:
+		return "partition";
+	}
+	return "?";
+}
+
+int sched_init(const struct sched_params *p, const struct sched_arch *a)
+{
+	const struct sched_policy *np;
+	uint32_t i;
+
+	if (!p || !a || !a->kick || !a->this_cpu)
+		return -EINVAL;
+	if (!p->n_cpus || p->n_cpus > SCHED_MAX_CPUS || !p->tsc_khz ||
+	    !p->slice || !p->latency)
+		return -EINVAL;
+	switch (p->policy) {
+	case SCHED_FAIR:
+		np = &sched_fair_policy;
+		break;
+	case SCHED_RR:
+		np = &sched_rr_policy;
+		break;
+	case SCHED_PARTITION:
+		np = &sched_partition_policy;
+		break;
+	default:
+		return -EINVAL;
+	}
+	sched_p = *p;
+	arch = a;
+	pol = np;
+	memset(rqs, 0, sizeof(rqs));
+	for (i = 0; i < SCHED_MAX_CPUS; i++)
+		rqs[i].cpu = i;
+	cpu_mask = p->n_cpus >= 64 ? ~0ULL : (1ULL << p->n_cpus) - 1;
+	return 0;
+}
+
+/* ---- queues and locks ---------------------------------------------------- */
+
+void rq_insert_before(struct sched_rq *rq, struct sched_entity *pos,
+		      struct sched_entity *se)
+{
+	se->rq_next = pos;
+	se->rq_prev = pos ? pos->rq_prev : rq->tail;
+	if (se->rq_prev)
+		se->rq_prev->rq_next = se;
+	else
+		rq->head = se;
+	if (pos)
+		pos->rq_prev = se;
+	else
+		rq->tail = se;
+	se->on_rq = true;
+	rq->nr_queued++;
+}
+
+void rq_dequeue(struct sched_rq *rq, struct sched_entity *se)
+{
+	if (se->rq_prev)
+		se->rq_prev->rq_next = se->rq_next;
+	else
+		rq->head = se->rq_next;
+	if (se->rq_next)
+		se->rq_next->rq_prev = se->rq_prev;
+	else
+		rq->tail = se->rq_prev;
+	se->rq_next = NULL;
+	se->rq_prev = NULL;
+	se->on_rq = false;
+	rq->nr_queued--;
+}
+
+/* Lock the queue @se belongs to; se->cpu may change until we hold it. */
+static struct sched_rq *lock_se_rq(struct sched_entity *se)
+{
+	for (;;) {
+		uint32_t cpu = __atomic_load_n(&se->cpu, __ATOMIC_ACQUIRE);
+		struct sched_rq *rq = &rqs[cpu];
+
+		spin_lock(&rq->lock);
+		if (__atomic_load_n(&se->cpu, __ATOMIC_RELAXED) == cpu)
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+/* Two queues at once: always in CPU order, so two pullers cannot deadlock. */
+static void lock_two(struct sched_rq *a, struct sched_rq *b)
+{
+	if (a->cpu > b->cpu) {
+		struct sched_rq *t = a;
+
+		a = b;
+		b = t;
+	}
+	spin_lock(&a->lock);
+	spin_lock(&b->lock);
+}
+
+static void unlock_two(struct sched_rq *a, struct sched_rq *b)
+{
+	spin_unlock(&a->lock);
+	spin_unlock(&b->lock);
+}
+
+static void set_resched(struct sched_rq *rq)
+{
+	__atomic_store_n(&rq->need_resched, true, __ATOMIC_RELEASE);
+}
+
+/* IPIs go out after the locks are dropped; a CPU never kicks itself. */
+static void kick(uint32_t cpu)
+{
+	if (cpu != NO_CPU && cpu != arch->this_cpu())
+		arch->kick(cpu);
+}
+
+/* ---- accounting ---------------------------------------------------------- */
+
+/* Charge the time since se->since to the state @se has been in. */
+static void account(struct sched_rq *rq, struct sched_entity *se,
+		    uint64_t now)
+{
+	uint64_t d;
+
+	/* Two CPUs' TSCs may differ a little: never count backwards. */
+	if (now <= se->since)
+		return;
+	d = now - se->since;
+	se->since = now;
+	switch (se->state) {
+	case VCPU_RUNNING:
+		se->st.run += d;
+		if (pol->charge)
+			pol->charge(rq, se, d);
+		break;
+	case VCPU_RUNNABLE:
+		se->st.wait += d;
+		break;
+	case VCPU_BLOCKED:
+		se->st.blocked += d;
+		break;
+	case VCPU_STOPPED:
+		break;
+	}
+}
+
+/* A pending wake-up is served: @se runs from @now. */
+static void served(struct sched_entity *se, uint64_t now)
+{
+	uint64_t lat;
+
+	if (!se->woken_at)
+		return;
+	lat = now > se->woken_at ? now - se->woken_at : 0;
+	sched_hist_add(se->st.wake_lat, lat);
+	if (lat > se->st.wake_lat_max)
+		se->st.wake_lat_max = lat;
+	se->woken_at = 0;
+}
+
+static void switch_in(struct sched_rq *rq, struct sched_entity *se,
+		      uint64_t now)
+{
+	account(rq, se, now);		/* its wait ends here */
+	se->state = VCPU_RUNNING;
+	served(se, now);
+	se->st.switches++;
+	se->slice_start = now;
+	__atomic_store_n(&rq->curr, se, __ATOMIC_RELAXED);
+}
+
+static void switch_out(struct sched_rq *rq, struct sched_entity *se,
+		       uint64_t now)
+{
+	sched_hist_add(se->st.slice, now - se->slice_start);
+	if (se->state == VCPU_RUNNABLE && !rq->yielded)
+		se->st.preemptions++;
+}
+
+void sched_account(struct sched_entity *se, uint64_t now)
+{
+	struct sched_rq *rq = lock_se_rq(se);
+
+	account(rq, se, now);
+	spin_unlock(&rq->lock);
+}
+
+/* ---- placement and migration --------------------------------------------- */
+
+/*
+ * The queue for a new entity: the allowed one with the fewest entities
+ * (lowest CPU on a tie); exclusive policies take only empty ones.
+ */
+static uint32_t home_for(uint64_t allowed)
+{
+	uint32_t c, best = NO_CPU, best_n = UINT32_MAX;
+
+	for (c = 0; c < sched_p.n_cpus; c++) {
+		uint32_t n;
+
+		if (!(allowed & (1ULL << c)))
+			continue;
+		n = __atomic_load_n(&rqs[c].nr_assigned, __ATOMIC_RELAXED);
+		if (pol->exclusive && n)
+			continue;
+		if (n < best_n) {
+			best = c;
+			best_n = n;
+		}
+	}
+	return best;
+}
+
+/* An idle CPU other than @home that @se may run on, to come and pull it. */
+static uint32_t idle_cpu_for(struct sched_entity *se, uint32_t home)
+{
+	uint64_t allowed = se->affinity & cpu_mask;
+	uint32_t c;
+
+	for (c = 0; c < sched_p.n_cpus; c++) {
+		struct sched_rq *rq = &rqs[c];
+
+		if (c == home || !(allowed & (1ULL << c)))
+			continue;
+		if (!__atomic_load_n(&rq->curr, __ATOMIC_RELAXED) &&
+		    !__atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED))
+			return c;
+	}
+	return NO_CPU;
+}
+
+/* Both queues locked: move queued @se from @from to @to. */
+static void move_entity(struct sched_rq *from, struct sched_rq *to,
+			struct sched_entity *se)
+{
+	rq_dequeue(from, se);
+	from->nr_assigned--;
+	if (pol->migrate)
+		pol->migrate(from, to, se);
+	__atomic_store_n(&se->cpu, to->cpu, __ATOMIC_RELEASE);
+	to->nr_assigned++;
+	se->st.migrations++;
+	pol->enqueue(to, se);
+}
+
+/*
+ * @rq (unlocked) has nothing to run: take one waiting entity that may run
+ * here from the busiest queue that has one. Queue lengths are read
+ * without locks as a hint and checked again under both locks.
+ */
+static void idle_pull(struct sched_rq *rq)
+{
+	uint64_t bit = 1ULL << rq->cpu;
+	uint32_t tried = 0, c;
+
+	for (;;) {
+		struct sched_rq *src = NULL;
+		struct sched_entity *se = NULL;
+		uint32_t best = 0;
+		bool done;
+
+		for (c = 0; c < sched_p.n_cpus; c++) {
+			uint32_t n = __atomic_load_n(&rqs[c].nr_queued,
+						     __ATOMIC_RELAXED);
+
+			if (c == rq->cpu || (tried & (1u << c)) || n <= best)
+				continue;
+			best = n;
+			src = &rqs[c];
+		}
+		if (!src)
+			return;
+		tried |= 1u << src->cpu;
+
+		lock_two(rq, src);
+		/* A wake-up may have filled our queue meanwhile. */
+		done = rq->head != NULL;
+		if (!done) {
+			for (se = src->head; se; se = se->rq_next)
+				if (se->affinity & bit)
+					break;
+			if (se) {
+				move_entity(src, rq, se);
+				done = true;
+			}
+		}
+		unlock_two(rq, src);
+		if (done)
+			return;
+	}
+}
+
+/* ---- the entry points ---------------------------------------------------- */
+
+int sched_add(struct sched_entity *se, uint64_t now)
+{
+	struct sched_rq *rq;
+	uint32_t cpu, to_kick = NO_CPU;
+	uint64_t allowed;
+
+	if (!se || !se->weight || se->weight > 65535)
+		return -EINVAL;
+	allowed = se->affinity & cpu_mask;
+	if (!allowed)
+		return -EINVAL;
+	/* Re-added after sched_remove(): its old pCPU must have let go. */
+	if (se->cpu < SCHED_MAX_CPUS &&
+	    __atomic_load_n(&rqs[se->cpu].curr, __ATOMIC_RELAXED) == se)
+		return -EBUSY;
+	for (;;) {
+		cpu = home_for(allowed);
+		if (cpu == NO_CPU)
+			return -EBUSY;
+		rq = &rqs[cpu];
+		spin_lock(&rq->lock);
+		/* Another CPU may have taken the last free one. */
+		if (!pol->exclusive || !rq->nr_assigned)
+			break;
+		spin_unlock(&rq->lock);
+	}
+
+	se->state = VCPU_RUNNABLE;
+	se->cpu = cpu;
+	se->rq_next = NULL;
+	se->rq_prev = NULL;
+	se->on_rq = false;
+	se->vruntime = 0;
+	se->vrem = 0;
+	se->since = now;
+	se->woken_at = 0;
+	se->slice_start = now;
+	memset(&se->st, 0, sizeof(se->st));
+	rq->nr_assigned++;
+	if (pol->add)
+		pol->add(rq, se);
+	pol->enqueue(rq, se);
+	if (!rq->curr) {
+		set_resched(rq);
+		to_kick = cpu;
+	}
+	spin_unlock(&rq->lock);
+	kick(to_kick);
+	return 0;
+}
+
+void sched_remove(struct sched_entity *se, uint64_t now)
+{
+	struct sched_rq *rq = lock_se_rq(se);
+	uint32_t to_kick = NO_CPU;
+
+	if (se->state != VCPU_STOPPED) {
+		account(rq, se, now);
+		if (se->on_rq)
+			rq_dequeue(rq, se);
+		se->state = VCPU_STOPPED;
+		se->woken_at = 0;
+		rq->nr_assigned--;
+		/* Still loaded there: that CPU must pick something else. */
+		if (rq->curr == se) {
+			set_resched(rq);
+			to_kick = rq->cpu;
+		}
+	}
+	spin_unlock(&rq->lock);
+	kick(to_kick);
+}
+
+struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
+{
+	struct sched_rq *rq = &rqs[cpu];
+	struct sched_entity *prev, *next;
+	bool put_back = false;
+
+	if (cpu >= sched_p.n_cpus)
+		return NULL;
+	spin_lock(&rq->lock);
+	prev = rq->curr;
+	if (prev) {
+		account(rq, prev, now);
+		if (prev->state == VCPU_RUNNING) {
+			if (!rq->need_resched && now < rq->slice_end) {
+				/* Nothing asked for a switch: keep going. */
+				served(prev, now);
+				spin_unlock(&rq->lock);
+				return prev;
+			}
+			prev->state = VCPU_RUNNABLE;
+			pol->enqueue(rq, prev);
+			put_back = true;
+		} else {
+			switch_out(rq, prev, now);
+		}
+		__atomic_store_n(&rq->curr, NULL, __ATOMIC_RELAXED);
+	}
+
+	next = pol->pick_next(rq);
+	if (!next && !pol->exclusive) {
+		spin_unlock(&rq->lock);
+		idle_pull(rq);
+		spin_lock(&rq->lock);
+		next = pol->pick_next(rq);
+	}
+
+	if (put_back && next != prev)
+		switch_out(rq, prev, now);
+	rq->need_resched = false;
+	rq->yielded = false;
+	rq->skip = NULL;
+	if (next) {
+		if (next == prev && put_back) {
+			/* Still the one to run: the same run period goes on. */
+			next->state = VCPU_RUNNING;
+			served(next, now);
+			__atomic_store_n(&rq->curr, next, __ATOMIC_RELAXED);
+		} else {
+			switch_in(rq, next, now);
+		}
+		rq->slice_end = now + sched_p.slice;
+	}
+	spin_unlock(&rq->lock);
+	return next;
+}
+
+uint64_t sched_slice_end(uint32_t cpu, uint64_t now)
+{
+	struct sched_rq *rq = &rqs[cpu];
+
+	if (cpu >= sched_p.n_cpus || !rq->curr)
+		return UINT64_MAX;
+	if (__atomic_load_n(&rq->need_resched, __ATOMIC_ACQUIRE))
+		return now;
+	return rq->slice_end;
+}
+
+struct sched_entity *sched_current(uint32_t cpu)
+{
+	if (cpu >= sched_p.n_cpus)
+		return NULL;
+	return __atomic_load_n(&rqs[cpu].curr, __ATOMIC_RELAXED);
+}
+
+bool sched_need_resched(uint32_t cpu)
+{
+	struct sched_rq *rq = &rqs[cpu];
+	struct sched_entity *se;
+
+	if (cpu >= sched_p.n_cpus)
+		return false;
+	se = rq->curr;
+	return __atomic_load_n(&rq->need_resched, __ATOMIC_ACQUIRE) || !se ||
+	       __atomic_load_n(&se->state, __ATOMIC_RELAXED) != VCPU_RUNNING;
+}
+
+void sched_block(struct sched_entity *se, uint64_t now)
+{
+	struct sched_rq *rq = lock_se_rq(se);
+
+	if (rq->curr == se && se->state == VCPU_RUNNING) {
+		account(rq, se, now);
+		se->state = VCPU_BLOCKED;
+		if (pol->block)
+			pol->block(rq, se);
+		set_resched(rq);
+	}
+	spin_unlock(&rq->lock);
+}
+
+void sched_wake(struct sched_entity *se, uint64_t now)
+{
+	struct sched_rq *rq = lock_se_rq(se);
+	uint32_t to_kick = NO_CPU;
+	bool preempt;
+
+	if (se->state != VCPU_BLOCKED) {
+		spin_unlock(&rq->lock);
+		return;
+	}
+	account(rq, se, now);
+	se->st.wakeups++;
+	se->woken_at = now ? now : 1;
+	if (rq->curr == se) {
+		/* It blocked, but its CPU has not switched away yet. */
+		se->state = VCPU_RUNNING;
+		spin_unlock(&rq->lock);
+		return;
+	}
+	/* The policy compares against the current entity's exact time. */
+	if (rq->curr)
+		account(rq, rq->curr, now);
+	preempt = pol->wake(rq, se);
+	se->state = VCPU_RUNNABLE;
+	pol->enqueue(rq, se);
+	if (!rq->curr || preempt) {
+		set_resched(rq);
+		to_kick = rq->cpu;
+	} else if (!pol->exclusive) {
+		/* It has to wait here: let an idle CPU come and pull it. */
+		to_kick = idle_cpu_for(se, rq->cpu);
+	}
+	spin_unlock(&rq->lock);
+	kick(to_kick);
+}
+
+/*
+ * Hidden: in a host build, libraries such as the sanitizers call POSIX
+ * sched_yield(void); they must keep reaching libc's, not this one.
+ */
+__attribute__((visibility("hidden")))
+void sched_yield(struct sched_entity *se, uint64_t now)
+{
+	struct sched_rq *rq = lock_se_rq(se);
+
+	if (rq->curr == se && se->state == VCPU_RUNNING) {
+		account(rq, se, now);
+		se->st.yields++;
+		rq->yielded = true;
+		if (pol->yield)
+			pol->yield(rq, se);
+		set_resched(rq);
+	}
+	spin_unlock(&rq->lock);
+}
+
+void sched_tick(uint32_t cpu, uint64_t now)
+{
+	struct sched_rq *rq = &rqs[cpu];
+	struct sched_entity *se;
+
+	if (cpu >= sched_p.n_cpus)
+		return;
+	spin_lock(&rq->lock);
+	se = rq->curr;
+	if (se && se->state == VCPU_RUNNING && !rq->need_resched) {
+		account(rq, se, now);
+		if (pol->tick(rq, now))
+			set_resched(rq);
+		else if (now >= rq->slice_end)
+			/* Nobody waits: a fresh slice, no switch. */
+			rq->slice_end = now + sched_p.slice;
+	}
+	spin_unlock(&rq->lock);
+}

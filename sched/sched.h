@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vCPU scheduler: one run queue per pCPU, a policy behind an ops
+ * table, accounting in TSC ticks. Plain C: the hypervisor and the host
+ * unit tests both link it; hardware is reached only through sched_arch.
+ *
+ * Every entry point runs at a VM-exit boundary (or in the idle loop) with
+ * interrupts off; the hypervisor is never preempted. Queues are guarded
+ * by per-queue spinlocks because wake-ups and idle pulls cross CPUs.
+ */
+#ifndef HV_SCHED_SCHED_H
+#define HV_SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "src/spinlock.h"
+
+#define SCHED_MAX_CPUS		16
+#define SCHED_HIST_BUCKETS	24	/* log2 microsecond buckets */
+
+enum sched_policy_id {
+	SCHED_FAIR,
+	SCHED_RR,
+	SCHED_PARTITION,
+};
+
+enum vcpu_state {
+	VCPU_RUNNING,
+	VCPU_RUNNABLE,
+	VCPU_BLOCKED,
+	VCPU_STOPPED,		/* its guest ended; never runs again */
+};
+
+struct sched_stats {
+	uint64_t run;		/* TSC ticks in each state */
+	uint64_t wait;		/* runnable but not running: steal */
+	uint64_t blocked;
+	uint64_t switches;	/* times it was switched in */
+	uint64_t migrations;
+	uint64_t wakeups;
+	uint64_t preemptions;	/* descheduled while still runnable */
+	uint64_t yields;
+	uint64_t wake_lat_max;	/* TSC ticks */
+	/* Bucket i counts values in [2^i, 2^(i+1)) us; bucket 0 also < 1 us. */
+	uint32_t wake_lat[SCHED_HIST_BUCKETS];
+	uint32_t slice[SCHED_HIST_BUCKETS];
+};
+
+/* One schedulable vCPU; embedded in struct vcpu. */
+struct sched_entity {
+	/* Filled by the owner before sched_add(). */
+	uint64_t affinity;	/* allowed pCPUs */
+	uint32_t weight;	/* 1..65535, 256 is normal */
+	const char *name;	/* for the statistics table */
+	void *owner;
+
+	/* Owned by the scheduler. */
+	enum vcpu_state state;
+	uint32_t cpu;		/* the queue it is on, or ran on last */
+	struct sched_entity *rq_next, *rq_prev;
+	bool on_rq;
+	uint64_t vruntime;	/* fair: weighted virtual time */
+	uint32_t vrem;		/* fair: remainder of the last charge */
+	uint64_t since;		/* TSC of the last state change */
+	uint64_t woken_at;	/* TSC of the wake-up not yet served, or 0 */
+	uint64_t slice_start;
+	struct sched_stats st;
+};
+
+struct sched_params {
+	enum sched_policy_id policy;
+	uint32_t n_cpus;
+	uint64_t tsc_khz;
+	uint64_t slice;		/* TSC ticks */
+	uint64_t latency;	/* TSC ticks: the wake-up latency bound */
+};
+
+/* What the scheduler needs from the machine. */
+struct sched_arch {
+	/* Make @cpu come back to sched_pick() soon (reschedule IPI). */
+	void (*kick)(uint32_t cpu);
+	/* The CPU this code runs on. */
+	uint32_t (*this_cpu)(void);
+};
+
+int sched_init(const struct sched_params *p, const struct sched_arch *arch);
+const char *sched_policy_name(enum sched_policy_id id);
+
+/*
+ * Make @se known and RUNNABLE on the least loaded allowed queue.
+ * -EBUSY when the policy cannot place it (partition: no free pCPU).
+ */
+int sched_add(struct sched_entity *se, uint64_t now);
+/* @se's guest ended: take it off its queue for good. */
+void sched_remove(struct sched_entity *se, uint64_t now);
+
+/*
+ * At an exit boundary (or in the idle loop) on @cpu: put the current
+ * entity back if it is still runnable, choose what runs next, account
+ * the switch. Returns NULL when nothing may run here; an idle @cpu first
+ * tries to pull a runnable entity from the busiest queue it may use.
+ */
+struct sched_entity *sched_pick(uint32_t cpu, uint64_t now);
+/* The TSC at which the current entity's slice on @cpu ends. */
+uint64_t sched_slice_end(uint32_t cpu, uint64_t now);
+/* The running entity on @cpu, or NULL. */
+struct sched_entity *sched_current(uint32_t cpu);
+
+/* The running entity on this CPU blocks (HLT with nothing pending). */
+void sched_block(struct sched_entity *se, uint64_t now);
+/* Make @se runnable (from any CPU); kicks its CPU when it should run. */
+void sched_wake(struct sched_entity *se, uint64_t now);
+/* The running entity gives up the rest of its slice (PAUSE loop). */
+void sched_yield(struct sched_entity *se, uint64_t now);
+/* The slice timer fired on @cpu. */
+void sched_tick(uint32_t cpu, uint64_t now);
+/* Must @cpu call sched_pick() before entering its current entity? */
+bool sched_need_resched(uint32_t cpu);
+
+/* Bring @se's accounting up to @now (for a table printed mid-run). */
+void sched_account(struct sched_entity *se, uint64_t now);
+/*
+ * The @pct percentile (1..100) of a log2 histogram, as the upper bound of
+ * its bucket in microseconds; 0 when the histogram is empty.
+ */
+uint64_t sched_hist_pct_us(const uint32_t *hist, unsigned int pct);
+/*
+ * Print the per-vCPU statistics table through @print: a header, then one
+ * line per entity; lines carry no newline.
+ */
+void sched_print_stats(struct sched_entity *const *ents, unsigned int n,
+		       uint64_t now,
+		       void (*print)(void *ctx, const char *line), void *ctx);
+
+#endif

@@ -1,0 +1,978 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the scheduler (sched/): fairness, weights, the wake-up
+ * latency bound, starvation, affinity, idle pulls, the yield-before-tick
+ * attack, partition mode and the statistics, driven by the discrete-event
+ * simulator in sched_sim.h; then direct calls for the edge cases, and a
+ * few host threads hammering the locks.
+ */
+#include <errno.h>
+/*
+ * POSIX <sched.h> (through <pthread.h>) has its own sched_yield() and
+ * SCHED_RR; keep them out of the way of the hypervisor's.
+ */
+#define sched_yield posix_sched_yield
+#include <pthread.h>
+#undef sched_yield
+#undef SCHED_RR
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tests/unit/sched_sim.h"
+
+#define ALL	0xfULL
+
+/* |got / want - 1| <= 1 %, with both printed when it is not. */
+static void assert_near(const char *what, double got, double want)
+{
+	double rel = got / want - 1;
+
+	if (rel < -0.01 || rel > 0.01) {
+		print_message("%s: got %.4f, want %.4f (%.2f %% off)\n", what,
+			      got, want, rel * 100);
+		fail();
+	}
+}
+
+static double share(struct sim_ent *e, uint64_t total)
+{
+	return (double)e->se.st.run / (double)total;
+}
+
+/* ---- fairness -------------------------------------------------------------- */
+
+static void test_fair_equal_share(void **state)
+{
+	struct sim_ent *h[3];
+	uint64_t d = MS(300);
+	int i;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	for (i = 0; i < 3; i++) {
+		h[i] = sim_hog("hog", 256, ALL);
+		assert_int_equal(sim_add(h[i]), 0);
+	}
+	sim_start();
+	sim_run(d);
+	sim_check_books();
+	for (i = 0; i < 3; i++)
+		assert_near("equal share", share(h[i], d), 1.0 / 3);
+	/* Slices end at `slice`: about 100 switches each, not thousands. */
+	for (i = 0; i < 3; i++) {
+		assert_true(h[i]->se.st.switches >= 95);
+		assert_true(h[i]->se.st.switches <= 105);
+	}
+}
+
+/* Four equal hogs on two pCPUs: placement spreads them two and two. */
+static void test_fair_equal_share_smp(void **state)
+{
+	struct sim_ent *h[4];
+	uint64_t d = MS(200);
+	int i;
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	for (i = 0; i < 4; i++) {
+		h[i] = sim_hog("hog", 256, ALL);
+		assert_int_equal(sim_add(h[i]), 0);
+		assert_int_equal(h[i]->se.cpu, i % 2);
+	}
+	sim_start();
+	sim_run(d);
+	sim_check_books();
+	for (i = 0; i < 4; i++)
+		assert_near("equal share on 2 pCPUs", share(h[i], d), 0.5);
+}
+
+static void test_fair_weights(void **state)
+{
+	struct sim_ent *a, *b, *c;
+	uint64_t d = MS(300);
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	a = sim_hog("w512", 512, ALL);
+	b = sim_hog("w256", 256, ALL);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	sim_start();
+	sim_run(d);
+	sim_check_books();
+	assert_near("512:256 ratio",
+		    (double)a->se.st.run / (double)b->se.st.run, 2.0);
+	assert_near("512 share", share(a, d), 2.0 / 3);
+
+	/* Three weights, 4:2:1. */
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	a = sim_hog("w1024", 1024, ALL);
+	b = sim_hog("w512", 512, ALL);
+	c = sim_hog("w256", 256, ALL);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_int_equal(sim_add(c), 0);
+	sim_start();
+	sim_run(MS(700));
+	sim_check_books();
+	assert_near("1024 share", share(a, MS(700)), 4.0 / 7);
+	assert_near("512 share", share(b, MS(700)), 2.0 / 7);
+	assert_near("256 share", share(c, MS(700)), 1.0 / 7);
+}
+
+/* Weights mean nothing to rr: equal turns. */
+static void test_rr_ignores_weights(void **state)
+{
+	struct sim_ent *a, *b;
+
+	sim_init(SCHED_RR, 1, 1000, 1000);
+	a = sim_hog("w512", 512, ALL);
+	b = sim_hog("w256", 256, ALL);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	sim_start();
+	sim_run(MS(300));
+	sim_check_books();
+	assert_near("rr share", share(a, MS(300)), 0.5);
+	assert_near("rr share", share(b, MS(300)), 0.5);
+}
+
+/* ---- wake-up latency -------------------------------------------------------- */
+
+/*
+ * Two CPU hogs and a sleeper (50 us of work, then about 1 ms asleep) on
+ * one pCPU: under fair the sleeper runs within `latency` of each wake-up.
+ */
+static void test_fair_latency_bound(void **state)
+{
+	struct sim_ent *h1, *h2, *s;
+	uint64_t p99;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	h1 = sim_hog("hog1", 256, ALL);
+	h2 = sim_hog("hog2", 256, ALL);
+	s = sim_sleeper("sleeper", 256, ALL, US(50), US(800), US(1200));
+	assert_int_equal(sim_add(h1), 0);
+	assert_int_equal(sim_add(h2), 0);
+	assert_int_equal(sim_add(s), 0);
+	sim_start();
+	sim_run(MS(500));
+	sim_check_books();
+
+	assert_true(s->n_lat > 300);
+	p99 = sim_lat_pct(s, 99);
+	assert_true(p99 < sim.p.latency);
+	assert_true(sim_lat_max(s) < sim.p.latency);
+	/* The scheduler's own histogram says the same. */
+	assert_true(s->se.st.wakeups == s->n_lat ||
+		    s->se.st.wakeups == s->n_lat + 1);
+	assert_true(sched_hist_pct_us(s->se.st.wake_lat, 99) * 1000 <=
+		    sim.p.latency);
+	assert_true(s->se.st.wake_lat_max == sim_lat_max(s));
+	sim_check_bucket(p99, sched_hist_pct_us(s->se.st.wake_lat, 99));
+	/* The hogs still share what is left equally. */
+	assert_near("hogs", (double)h1->se.st.run / (double)h2->se.st.run, 1.0);
+}
+
+/*
+ * The same sleeper with its wake-up timer on another pCPU: the wake-up
+ * kicks the sleeper's pCPU, which preempts its hog; the latency is the
+ * IPI's.
+ */
+static void test_fair_remote_wake_kicks(void **state)
+{
+	struct sim_ent *h1, *h2, *h3, *s;
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	sim.ipi_delay = US(3);
+	h1 = sim_hog("hog1", 256, 0x1);
+	h2 = sim_hog("hog2", 256, 0x2);
+	s = sim_sleeper("sleeper", 256, 0x1, US(50), US(900), US(1100));
+	s->wake_cpu = 1;
+	h3 = sim_hog("hog3", 256, 0x1);
+	assert_int_equal(sim_add(h1), 0);
+	assert_int_equal(sim_add(h2), 0);
+	assert_int_equal(sim_add(s), 0);
+	assert_int_equal(sim_add(h3), 0);
+	sim_start();
+	sim_run(MS(300));
+	sim_check_books();
+
+	assert_true(s->n_lat > 200);
+	assert_true(sim.cpu[0].kicks >= s->n_lat);
+	assert_true(sim_lat_max(s) <= US(3));
+	assert_true(sim_lat_pct(s, 50) == US(3));
+	/* 3 us lands in [2, 4) us: the bucket reports 4. */
+	assert_true(sched_hist_pct_us(s->se.st.wake_lat, 50) == 4);
+	assert_true(s->ran_on == 0x1);
+}
+
+/*
+ * One hog and the sleeper, slice 4 ms, latency 500 us. rr queues the
+ * woken sleeper behind the hog's slice, so its lateness is about a
+ * slice; fair lets it preempt and stays under the latency bound.
+ */
+static void run_hog_and_sleeper(enum sched_policy_id policy,
+				struct sim_ent **sp)
+{
+	struct sim_ent *h, *s;
+
+	sim_init(policy, 1, 4000, 500);
+	h = sim_hog("hog", 256, ALL);
+	s = sim_sleeper("sleeper", 256, ALL, US(50), US(100), US(8000));
+	assert_int_equal(sim_add(h), 0);
+	assert_int_equal(sim_add(s), 0);
+	sim_start();
+	sim_run(MS(2000));
+	sim_check_books();
+	assert_true(s->n_lat > 300);
+	*sp = s;
+}
+
+static void test_rr_latency_is_a_slice(void **state)
+{
+	struct sim_ent *s;
+	uint64_t p99, p50;
+
+	run_hog_and_sleeper(SCHED_RR, &s);
+	p99 = sim_lat_pct(s, 99);
+	p50 = sim_lat_pct(s, 50);
+	print_message("rr: p50 %llu us, p99 %llu us, slice 4000 us\n",
+		      (unsigned long long)p50 / 1000,
+		      (unsigned long long)p99 / 1000);
+	assert_true(p99 >= sim.p.slice * 9 / 10);
+	assert_true(sim_lat_max(s) <= sim.p.slice);
+	assert_true(p99 > sim.p.latency);
+	sim_check_bucket(p99, sched_hist_pct_us(s->se.st.wake_lat, 99));
+
+	run_hog_and_sleeper(SCHED_FAIR, &s);
+	assert_true(sim_lat_pct(s, 99) < sim.p.latency);
+	assert_true(s->se.st.wake_lat_max < sim.p.latency);
+}
+
+/*
+ * The lag credit is bounded: a vCPU that slept 60 ms while two hogs ran
+ * and then hogs the CPU itself gets about `latency` ahead, not 30 ms of
+ * the CPU in one go.
+ */
+static void test_fair_lag_credit_bounded(void **state)
+{
+	struct sim_ent *h1, *h2, *x;
+	uint64_t ran0, h0;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	h1 = sim_hog("hog1", 256, ALL);
+	h2 = sim_hog("hog2", 256, ALL);
+	x = sim_sleeper("x", 256, ALL, US(1), MS(60), MS(60));
+	assert_int_equal(sim_add(x), 0);
+	assert_int_equal(sim_add(h1), 0);
+	assert_int_equal(sim_add(h2), 0);
+	sim_start();
+	sim_run(MS(10));
+	assert_true(x->blocked);
+	/* From its wake-up on, x hogs too. */
+	x->burst = MS(10000);
+	x->left = MS(10000);
+	sim_run(MS(51));
+	assert_false(x->blocked);
+	ran0 = x->ran;
+	h0 = h1->ran + h2->ran;
+	sim_run(MS(21));
+	sim_check_books();
+
+	/* It ran at once, then a third plus one slice of credit at most. */
+	assert_true(sim_lat_max(x) < sim.p.latency);
+	assert_true(x->ran - ran0 <= MS(21) / 3 + sim.p.latency + sim.p.slice);
+	assert_true(h1->ran + h2->ran - h0 >= MS(21) / 2);
+}
+
+/* ---- starvation -------------------------------------------------------------- */
+
+/*
+ * Every runnable entity runs again within a bounded number of slices:
+ * under fair within about (total weight / own weight + n) slices, under
+ * rr within n slices.
+ */
+static void test_no_starvation(void **state)
+{
+	static const uint32_t w[] = { 100, 256, 1000, 3000 };
+	struct sim_ent *e[6];
+	uint64_t total = 0;
+	int i, n = 6;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	for (i = 0; i < 4; i++)
+		e[i] = sim_hog("hog", w[i], ALL);
+	e[4] = sim_yielder("yielder", 256, ALL, US(30));
+	e[5] = sim_sleeper("sleeper", 256, ALL, US(50), US(200), US(2000));
+	for (i = 0; i < n; i++) {
+		assert_int_equal(sim_add(e[i]), 0);
+		total += e[i]->se.weight;
+	}
+	sim_start();
+	sim_run(MS(2000));
+	sim_check_books();
+	for (i = 0; i < n; i++) {
+		uint64_t bound = (total / e[i]->se.weight + n + 1) *
+				 sim.p.slice;
+
+		assert_true(e[i]->runs > 10);
+		if (e[i]->max_wait > bound) {
+			print_message("fair: entity %d waited %llu us (bound %llu)\n",
+				      i, (unsigned long long)e[i]->max_wait / 1000,
+				      (unsigned long long)bound / 1000);
+			fail();
+		}
+	}
+
+	sim_init(SCHED_RR, 1, 1000, 1000);
+	for (i = 0; i < 4; i++)
+		e[i] = sim_hog("hog", w[i], ALL);
+	e[4] = sim_yielder("yielder", 256, ALL, US(30));
+	e[5] = sim_sleeper("sleeper", 256, ALL, US(50), US(200), US(2000));
+	for (i = 0; i < n; i++)
+		assert_int_equal(sim_add(e[i]), 0);
+	sim_start();
+	sim_run(MS(1000));
+	sim_check_books();
+	for (i = 0; i < n; i++) {
+		assert_true(e[i]->runs > 10);
+		assert_true(e[i]->max_wait <= (uint64_t)n * sim.p.slice);
+	}
+}
+
+/* ---- affinity, pulls, kicks ------------------------------------------------- */
+
+static void test_affinity(void **state)
+{
+	struct sim_ent *a, *b, *c, *d;
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	a = sim_hog("a", 256, 0x1);
+	b = sim_hog("b", 256, 0x1);
+	c = sim_sleeper("c", 256, 0x2, US(500), MS(3), MS(5));
+	d = sim_sleeper("d", 256, 0x3, US(300), MS(2), MS(6));
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_int_equal(sim_add(c), 0);
+	assert_int_equal(sim_add(d), 0);
+	/* Placement: only allowed queues, the least loaded of them. */
+	assert_int_equal(a->se.cpu, 0);
+	assert_int_equal(b->se.cpu, 0);
+	assert_int_equal(c->se.cpu, 1);
+	assert_int_equal(d->se.cpu, 1);
+	sim_start();
+	sim_run(MS(300));
+	sim_check_books();
+
+	/* pCPU 1 was idle a lot, yet never took a or b (sim checks picks). */
+	assert_true(sim.cpu[1].idle > MS(100));
+	assert_true(a->ran_on == 0x1 && b->ran_on == 0x1);
+	assert_true(c->ran_on == 0x2);
+	assert_int_equal(a->se.st.migrations, 0);
+	assert_int_equal(b->se.st.migrations, 0);
+	assert_near("pinned pair", (double)a->se.st.run / (double)b->se.st.run,
+		    1.0);
+
+	/* Nothing allowed on the machine: refused. */
+	a = sim_hog("x", 256, 0x4);
+	assert_int_equal(sched_add(&a->se, sim.now), -EINVAL);
+	a = sim_hog("x", 0, 0x1);
+	assert_int_equal(sched_add(&a->se, sim.now), -EINVAL);
+}
+
+/*
+ * a and c share pCPU 0, the sleeper s has pCPU 1. When s blocks, pCPU 1
+ * pulls the waiting hog, and the migration is counted.
+ */
+static void test_idle_pull(void **state)
+{
+	struct sim_ent *a, *s, *c;
+	uint64_t d = MS(200);
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	a = sim_hog("a", 256, ALL);
+	s = sim_sleeper("s", 256, ALL, MS(1), MS(20), MS(20));
+	c = sim_hog("c", 256, ALL);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(s), 0);
+	assert_int_equal(sim_add(c), 0);
+	assert_int_equal(c->se.cpu, 0);
+	sim_start();
+	sim_run(d);
+	sim_check_books();
+
+	/* One of the two hogs moved, once, and runs on pCPU 1 now. */
+	assert_int_equal(a->se.st.migrations + c->se.st.migrations, 1);
+	assert_true((a->ran_on | c->ran_on) == 0x3);
+	assert_true(a->se.cpu != c->se.cpu);
+	/* After the pull neither pCPU idles. */
+	assert_true(sim.cpu[1].idle == 0);
+	assert_true(a->ran + c->ran + s->ran == 2 * d);
+}
+
+/*
+ * rr, two pCPUs: h is pinned to 0, x to 1, s may use both and lives on
+ * 0. s blocks; x blocks and leaves pCPU 1 idle. s's wake-up on busy pCPU
+ * 0 cannot preempt (rr), so it kicks idle pCPU 1, which pulls s.
+ */
+static void test_wake_kicks_idle_cpu(void **state)
+{
+	struct sim_ent *h, *x, *s;
+	uint64_t t = SIM_T0;
+
+	sim_init(SCHED_RR, 2, 1000, 1000);
+	h = sim_hog("h", 256, 0x1);
+	x = sim_hog("x", 256, 0x2);
+	s = sim_hog("s", 256, 0x3);
+	assert_int_equal(sim_add(h), 0);
+	assert_int_equal(sim_add(x), 0);
+	assert_int_equal(sim_add(s), 0);
+	assert_int_equal(s->se.cpu, 0);
+	sim.cpu[0].kicks = 0;
+	sim.cpu[1].kicks = 0;
+
+	sim_this = 1;
+	assert_true(sched_pick(1, t) == &x->se);
+	sim_this = 0;
+	assert_true(sched_pick(0, t) == &h->se);
+	t += US(1000);
+	sched_tick(0, t);
+	assert_true(sched_need_resched(0));
+	assert_true(sched_pick(0, t) == &s->se);
+	sched_block(&s->se, t + 10);
+	assert_true(sched_pick(0, t + 10) == &h->se);
+	assert_int_equal(s->se.state, VCPU_BLOCKED);
+
+	sim_this = 1;
+	sched_block(&x->se, t + 20);
+	assert_null(sched_pick(1, t + 20));
+	assert_int_equal(sim.cpu[1].kicks, 0);
+
+	/* The wake-up runs on pCPU 0, whose hog keeps its slice. */
+	sim_this = 0;
+	sched_wake(&s->se, t + 30);
+	assert_false(sched_need_resched(0));
+	assert_int_equal(sim.cpu[1].kicks, 1);
+	assert_int_equal(sim.cpu[0].kicks, 0);
+
+	sim_this = 1;
+	assert_true(sched_pick(1, t + 40) == &s->se);
+	assert_int_equal(s->se.cpu, 1);
+	assert_int_equal(s->se.st.migrations, 1);
+	assert_int_equal(s->se.st.wakeups, 1);
+	assert_true(s->se.st.wake_lat_max == 10);
+
+	/* A wake-up for an idle pCPU that is this one sends no IPI. */
+	sched_block(&s->se, t + 50);
+	assert_null(sched_pick(1, t + 50));
+	sched_wake(&s->se, t + 60);
+	assert_true(sched_need_resched(1));
+	assert_int_equal(sim.cpu[1].kicks, 1);
+	assert_int_equal(sim.self_kicks, 0);
+	/* ...and one from another pCPU does. */
+	assert_true(sched_pick(1, t + 60) == &s->se);
+	sched_block(&s->se, t + 70);
+	assert_null(sched_pick(1, t + 70));
+	sim_this = 0;
+	sched_wake(&s->se, t + 80);
+	assert_int_equal(sim.cpu[1].kicks, 2);
+}
+
+/* ---- the yield-before-tick attack ------------------------------------------- */
+
+/*
+ * An attacker that yields (or blocks for 1 us) just before every slice
+ * end would never be charged under sampled accounting. Charged exact
+ * TSC time, it gets no more than its fair share.
+ */
+static void test_yield_attack(void **state)
+{
+	enum sched_policy_id pol[] = { SCHED_FAIR, SCHED_RR };
+	struct sim_ent *atk, *h, *blk, *h2;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		sim_init(pol[i], 1, 1000, 1000);
+		atk = sim_yielder("attacker", 256, ALL, US(999));
+		h = sim_hog("hog", 256, ALL);
+		assert_int_equal(sim_add(atk), 0);
+		assert_int_equal(sim_add(h), 0);
+		sim_start();
+		sim_run(MS(500));
+		sim_check_books();
+		assert_true(atk->se.st.yields > 200);
+		assert_true(atk->se.st.run <= h->se.st.run * 101 / 100);
+		assert_true(share(atk, MS(500)) <= 0.5 * 1.01);
+
+		/* Yielding far more often changes nothing either. */
+		sim_init(pol[i], 1, 1000, 1000);
+		atk = sim_yielder("attacker", 256, ALL, US(10));
+		h = sim_hog("hog", 256, ALL);
+		h2 = sim_hog("hog2", 256, ALL);
+		assert_int_equal(sim_add(atk), 0);
+		assert_int_equal(sim_add(h), 0);
+		assert_int_equal(sim_add(h2), 0);
+		sim_start();
+		sim_run(MS(500));
+		sim_check_books();
+		assert_true(share(atk, MS(500)) <= (1.0 / 3) * 1.01);
+	}
+
+	/* The same with a 1 us block (HLT) instead of a yield. */
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	blk = sim_sleeper("blocker", 256, ALL, US(999), US(1), US(1));
+	h = sim_hog("hog", 256, ALL);
+	assert_int_equal(sim_add(blk), 0);
+	assert_int_equal(sim_add(h), 0);
+	sim_start();
+	sim_run(MS(500));
+	sim_check_books();
+	assert_true(blk->se.st.wakeups > 200);
+	assert_true(share(blk, MS(500)) <= 0.5 * 1.01);
+}
+
+/* ---- partition --------------------------------------------------------------- */
+
+static void test_partition_refuses_oversubscription(void **state)
+{
+	struct sim_ent *a, *b, *c, *d, *e;
+
+	sim_init(SCHED_PARTITION, 2, 1000, 1000);
+	a = sim_hog("a", 256, 0x3);
+	b = sim_hog("b", 256, 0x3);
+	c = sim_hog("c", 256, 0x3);
+	d = sim_hog("d", 256, 0x2);
+	e = sim_hog("e", 256, 0x1);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(a->se.cpu, 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_int_equal(b->se.cpu, 1);
+	assert_int_equal(sim_add(c), -EBUSY);
+	assert_int_equal(sim_add(d), -EBUSY);
+	assert_int_equal(sim_add(e), -EBUSY);
+
+	/* A pCPU frees up when its entity's guest ends. */
+	sched_remove(&a->se, sim.now);
+	assert_int_equal(a->se.state, VCPU_STOPPED);
+	assert_int_equal(sim_add(e), 0);
+	assert_int_equal(e->se.cpu, 0);
+	assert_int_equal(sim_add(c), -EBUSY);
+	/* A blocked entity still owns its pCPU. */
+	sim_this = 1;
+	assert_true(sched_pick(1, sim.now) == &b->se);
+	sched_block(&b->se, sim.now + 1);
+	assert_null(sched_pick(1, sim.now + 1));
+	assert_int_equal(sim_add(d), -EBUSY);
+}
+
+static void test_partition_never_shares(void **state)
+{
+	struct sim_ent *s, *h;
+	uint64_t d = MS(200);
+
+	sim_init(SCHED_PARTITION, 2, 1000, 1000);
+	s = sim_sleeper("s", 256, 0x3, US(100), MS(1), MS(2));
+	h = sim_hog("h", 256, 0x3);
+	assert_int_equal(sim_add(s), 0);
+	assert_int_equal(sim_add(h), 0);
+	sim_start();
+	sim_run(d);
+	sim_check_books();
+
+	/* pCPU 0 idles while s sleeps, and never takes h. */
+	assert_true(sim.cpu[0].idle > d / 2);
+	assert_true(s->ran_on == 0x1);
+	assert_true(h->ran_on == 0x2);
+	assert_int_equal(h->se.st.migrations + s->se.st.migrations, 0);
+	assert_int_equal(h->se.st.switches, 1);
+	assert_int_equal(h->se.st.preemptions, 0);
+	assert_true(h->se.st.run == d);
+	/* An idle pCPU is kicked and runs the sleeper at once. */
+	assert_true(sim_lat_max(s) <= sim.ipi_delay);
+}
+
+/* ---- edge cases, by hand ----------------------------------------------------- */
+
+static void test_init_errors(void **state)
+{
+	struct sched_params p = {
+		.policy = SCHED_FAIR, .n_cpus = 2, .tsc_khz = SIM_KHZ,
+		.slice = US(1000), .latency = US(1000),
+	};
+	struct sched_arch no_kick = { .this_cpu = sim_this_cpu };
+	struct sched_params bad;
+
+	assert_int_equal(sched_init(&p, &sim_arch), 0);
+	assert_int_equal(sched_init(NULL, &sim_arch), -EINVAL);
+	assert_int_equal(sched_init(&p, NULL), -EINVAL);
+	assert_int_equal(sched_init(&p, &no_kick), -EINVAL);
+	bad = p;
+	bad.n_cpus = 0;
+	assert_int_equal(sched_init(&bad, &sim_arch), -EINVAL);
+	bad.n_cpus = SCHED_MAX_CPUS + 1;
+	assert_int_equal(sched_init(&bad, &sim_arch), -EINVAL);
+	bad = p;
+	bad.tsc_khz = 0;
+	assert_int_equal(sched_init(&bad, &sim_arch), -EINVAL);
+	bad = p;
+	bad.slice = 0;
+	assert_int_equal(sched_init(&bad, &sim_arch), -EINVAL);
+	bad = p;
+	bad.policy = (enum sched_policy_id)7;
+	assert_int_equal(sched_init(&bad, &sim_arch), -EINVAL);
+
+	assert_string_equal(sched_policy_name(SCHED_FAIR), "fair");
+	assert_string_equal(sched_policy_name(SCHED_RR), "rr");
+	assert_string_equal(sched_policy_name(SCHED_PARTITION), "partition");
+	assert_string_equal(sched_policy_name((enum sched_policy_id)7), "?");
+}
+
+static void test_states_by_hand(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	assert_null(sched_current(0));
+	assert_true(sched_need_resched(0));
+	assert_true(sched_slice_end(0, t) == UINT64_MAX);
+	assert_null(sched_pick(0, t));
+
+	a = sim_hog("a", 256, ALL);
+	b = sim_hog("b", 256, ALL);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_int_equal(a->se.state, VCPU_RUNNABLE);
+	assert_true(sched_pick(0, t) == &a->se);
+	assert_int_equal(a->se.state, VCPU_RUNNING);
+	assert_true(sched_current(0) == &a->se);
+	assert_false(sched_need_resched(0));
+	assert_true(sched_slice_end(0, t) == t + US(1000));
+
+	/* Picking again mid-slice with nothing pending keeps it. */
+	assert_true(sched_pick(0, t + 100) == &a->se);
+	assert_int_equal(a->se.st.switches, 1);
+
+	/* Yield/block of a non-current entity do nothing. */
+	sched_yield(&b->se, t + 200);
+	sched_block(&b->se, t + 200);
+	assert_int_equal(b->se.state, VCPU_RUNNABLE);
+	assert_int_equal(b->se.st.yields, 0);
+	/* A wake-up for a runnable entity is not counted. */
+	sched_wake(&b->se, t + 200);
+	assert_int_equal(b->se.st.wakeups, 0);
+
+	/* HLT, then an interrupt before the switch: it never left. */
+	sched_block(&a->se, t + 300);
+	assert_int_equal(a->se.state, VCPU_BLOCKED);
+	assert_true(sched_need_resched(0));
+	assert_true(sched_slice_end(0, t + 300) == t + 300);
+	sched_wake(&a->se, t + 350);
+	assert_int_equal(a->se.state, VCPU_RUNNING);
+	assert_int_equal(a->se.st.wakeups, 1);
+	sched_account(&a->se, t + 350);
+	assert_true(a->se.st.blocked == 50);
+	assert_true(a->se.st.run == 300);
+
+	/* a (vruntime 300) makes way for b (0). */
+	assert_true(sched_pick(0, t + 400) == &b->se);
+	assert_int_equal(a->se.state, VCPU_RUNNABLE);
+	assert_int_equal(a->se.st.preemptions, 1);
+	assert_true(a->se.st.wake_lat_max == 0);
+	assert_int_equal(b->se.st.switches, 1);
+	assert_true(b->se.st.wait == 400);
+
+	/* A yield passes the turn; time stays charged. */
+	sched_yield(&b->se, t + 500);
+	assert_int_equal(b->se.st.yields, 1);
+	assert_true(sched_pick(0, t + 500) == &a->se);
+	assert_int_equal(b->se.st.preemptions, 0);
+	/* The slice timer: nothing before the slice end, then a switch. */
+	sched_tick(0, t + 600);
+	assert_false(sched_need_resched(0));
+	sched_tick(0, t + 500 + US(1000));
+	assert_true(sched_need_resched(0));
+	assert_true(sched_pick(0, t + 500 + US(1000)) == &b->se);
+
+	/* The guest ends while b runs: the next pick drops it for good. */
+	sched_remove(&b->se, t + US(2000));
+	assert_int_equal(b->se.state, VCPU_STOPPED);
+	assert_true(sched_current(0) == &b->se);
+	assert_true(sched_need_resched(0));
+	/* Not back before its pCPU has switched away from it. */
+	assert_int_equal(sched_add(&b->se, t + US(2000)), -EBUSY);
+	assert_true(sched_pick(0, t + US(2000)) == &a->se);
+	sched_wake(&b->se, t + US(2001));
+	assert_int_equal(b->se.state, VCPU_STOPPED);
+	sched_remove(&b->se, t + US(2002));
+
+	/* a alone: slices renew at the tick without a switch. */
+	sched_tick(0, t + US(3000));
+	assert_false(sched_need_resched(0));
+	assert_true(sched_slice_end(0, t + US(3000)) == t + US(4000));
+	assert_int_equal(a->se.st.switches, 3);
+	sched_remove(&a->se, t + US(3500));
+	assert_null(sched_pick(0, t + US(3500)));
+	assert_null(sched_current(0));
+}
+
+/* Out-of-range pCPUs are refused, not indexed. */
+static void test_bad_cpu(void **state)
+{
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	assert_null(sched_pick(5, SIM_T0));
+	assert_null(sched_current(5));
+	assert_false(sched_need_resched(5));
+	assert_true(sched_slice_end(5, SIM_T0) == UINT64_MAX);
+	sched_tick(5, SIM_T0);
+}
+
+/* ---- statistics --------------------------------------------------------------- */
+
+static void test_histogram(void **state)
+{
+	uint32_t h[SCHED_HIST_BUCKETS] = { 0 };
+
+	assert_true(sched_hist_pct_us(h, 50) == 0);
+	h[0] = 1;
+	assert_true(sched_hist_pct_us(h, 50) == 2);
+	h[0] = 0;
+	h[1] = 99;
+	h[10] = 1;
+	assert_true(sched_hist_pct_us(h, 50) == 4);
+	assert_true(sched_hist_pct_us(h, 99) == 4);
+	assert_true(sched_hist_pct_us(h, 100) == 2048);
+	assert_true(sched_hist_pct_us(h, 0) == 0);
+	h[SCHED_HIST_BUCKETS - 1] = 1000;
+	assert_true(sched_hist_pct_us(h, 99) == 2ULL << (SCHED_HIST_BUCKETS - 1));
+}
+
+#define MAX_LINES 8
+
+struct lines {
+	int n;
+	char s[MAX_LINES][256];
+};
+
+static void grab(void *ctx, const char *line)
+{
+	struct lines *l = ctx;
+
+	assert_null(strchr(line, '\n'));
+	if (l->n < MAX_LINES)
+		snprintf(l->s[l->n], sizeof(l->s[0]), "%s", line);
+	l->n++;
+}
+
+static void test_stats_table(void **state)
+{
+	struct sched_entity *ents[3];
+	struct sim_ent *h, *s;
+	struct lines out = { 0 };
+	char name[32], p50[16], p99[16], max[16];
+	unsigned long long run_ms, run_frac, pct, pct_frac, sw, migr, slice;
+	int i;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	h = sim_hog("alpha.0", 512, ALL);
+	s = sim_sleeper("beta.0", 256, ALL, US(50), US(1000), US(1000));
+	assert_int_equal(sim_add(h), 0);
+	assert_int_equal(sim_add(s), 0);
+	sim_start();
+	sim_run(MS(100) + US(500));
+	ents[0] = &h->se;
+	ents[1] = NULL;
+	ents[2] = &s->se;
+	sched_print_stats(ents, 3, sim.now, grab, &out);
+	for (i = 0; i < out.n && i < MAX_LINES; i++)
+		print_message("%s\n", out.s[i]);
+	assert_int_equal(out.n, 4);
+	assert_non_null(strstr(out.s[0], "sched fair: 1 pCPUs, slice 1000 us, latency 1000 us"));
+	assert_non_null(strstr(out.s[0], "bucket upper bounds"));
+	assert_non_null(strstr(out.s[1], "run ms"));
+	assert_int_equal(strlen(out.s[1]), strlen(out.s[2]));
+	assert_int_equal(strlen(out.s[1]), strlen(out.s[3]));
+
+	/* The hog: never woken, so no latencies. */
+	assert_int_equal(sscanf(out.s[2], "%31s %llu.%llu %llu.%llu", name,
+				&run_ms, &run_frac, &pct, &pct_frac), 5);
+	assert_string_equal(name, "alpha.0");
+	assert_true(run_ms * 1000 + run_frac == h->se.st.run / 1000);
+	assert_non_null(strstr(out.s[2], " - "));
+
+	/* The sleeper: wake latencies and a 50 us mean slice. */
+	assert_int_equal(sscanf(out.s[3],
+				"%31s %*s %*s %*s %*s %*s %*s %llu %llu %15s %15s %15s %llu",
+				name, &sw, &migr, p50, p99, max, &slice), 7);
+	assert_string_equal(name, "beta.0");
+	assert_true(sw == s->se.st.switches && sw > 50);
+	assert_int_equal(migr, 0);
+	assert_string_equal(p50, "2");
+	assert_string_equal(p99, "2");
+	assert_string_equal(max, "0");
+	assert_true(slice >= 49 && slice <= 50);
+}
+
+/* ---- threads ------------------------------------------------------------------- */
+
+#define T_CPUS		3
+#define T_ENTS		8
+#define T_ITERS		30000
+
+static struct sched_entity t_ents[T_ENTS];
+static int t_owner[T_ENTS];
+static uint64_t t_clock;
+static int t_errors;
+static __thread uint32_t t_cpu;
+
+static void t_kick(uint32_t cpu)
+{
+	if (cpu == t_cpu || cpu >= T_CPUS)
+		__atomic_add_fetch(&t_errors, 1, __ATOMIC_RELAXED);
+}
+
+static uint32_t t_this_cpu(void)
+{
+	return t_cpu;
+}
+
+static const struct sched_arch t_arch = {
+	.kick = t_kick,
+	.this_cpu = t_this_cpu,
+};
+
+static uint64_t t_now(void)
+{
+	return __atomic_add_fetch(&t_clock, 97, __ATOMIC_RELAXED);
+}
+
+static void *t_main(void *arg)
+{
+	uint32_t cpu = (uint32_t)(uintptr_t)arg;
+	uint64_t rng = 0x1234567 + cpu * 7919;
+	struct sched_entity *cur = NULL, *next;
+	int i, idx, expect;
+
+	t_cpu = cpu;
+	for (i = 0; i < T_ITERS; i++) {
+		unsigned int r;
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		r = rng % 100;
+		if (cur && r < 10)
+			sched_block(cur, t_now());
+		else if (cur && r < 20)
+			sched_yield(cur, t_now());
+		else if (r < 45)
+			sched_tick(cpu, t_now());
+		else if (r < 75)
+			sched_wake(&t_ents[(rng >> 20) % T_ENTS], t_now());
+		if (!sched_need_resched(cpu) && r < 90)
+			continue;
+		/* Done with the old one before the pick, as the exit path is. */
+		if (cur)
+			__atomic_store_n(&t_owner[cur - t_ents], -1,
+					 __ATOMIC_RELEASE);
+		next = sched_pick(cpu, t_now());
+		if (next) {
+			idx = next - t_ents;
+			expect = -1;
+			if (!__atomic_compare_exchange_n(&t_owner[idx], &expect,
+							 cpu, false,
+							 __ATOMIC_ACQ_REL,
+							 __ATOMIC_ACQUIRE) ||
+			    !(next->affinity & (1ULL << cpu)) ||
+			    next->state != VCPU_RUNNING)
+				__atomic_add_fetch(&t_errors, 1,
+						   __ATOMIC_RELAXED);
+		}
+		cur = next;
+	}
+	/* Leave nothing blocked forever for the others to trip on. */
+	if (cur)
+		__atomic_store_n(&t_owner[cur - t_ents], -1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	struct sched_params p = {
+		.policy = SCHED_FAIR, .n_cpus = T_CPUS, .tsc_khz = SIM_KHZ,
+		.slice = 5000, .latency = 3000,
+	};
+	enum sched_policy_id pols[] = { SCHED_FAIR, SCHED_RR };
+	pthread_t th[T_CPUS];
+	uint64_t migrations, switches;
+	unsigned int k;
+	int i;
+
+	for (k = 0; k < 2; k++) {
+		p.policy = pols[k];
+		assert_int_equal(sched_init(&p, &t_arch), 0);
+		memset(t_ents, 0, sizeof(t_ents));
+		t_clock = SIM_T0;
+		t_errors = 0;
+		for (i = 0; i < T_ENTS; i++) {
+			t_owner[i] = -1;
+			t_ents[i].weight = 256 + 128 * i;
+			t_ents[i].affinity = i % 3 ? 0x7 : 1ULL << (i % T_CPUS);
+			t_ents[i].name = "t";
+			assert_int_equal(sched_add(&t_ents[i], t_now()), 0);
+		}
+		alarm(60);
+		for (i = 0; i < T_CPUS; i++)
+			assert_int_equal(pthread_create(&th[i], NULL, t_main,
+							(void *)(uintptr_t)i), 0);
+		for (i = 0; i < T_CPUS; i++)
+			pthread_join(th[i], NULL);
+		alarm(0);
+		assert_int_equal(t_errors, 0);
+		migrations = switches = 0;
+		for (i = 0; i < T_ENTS; i++) {
+			migrations += t_ents[i].st.migrations;
+			switches += t_ents[i].st.switches;
+		}
+		print_message("%s: %llu switches, %llu migrations\n",
+			      sched_policy_name(p.policy),
+			      (unsigned long long)switches,
+			      (unsigned long long)migrations);
+		assert_true(switches > 1000);
+		assert_true(migrations > 10);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fair_equal_share),
+		cmocka_unit_test(test_fair_equal_share_smp),
+		cmocka_unit_test(test_fair_weights),
+		cmocka_unit_test(test_rr_ignores_weights),
+		cmocka_unit_test(test_fair_latency_bound),
+		cmocka_unit_test(test_fair_remote_wake_kicks),
+		cmocka_unit_test(test_rr_latency_is_a_slice),
+		cmocka_unit_test(test_fair_lag_credit_bounded),
+		cmocka_unit_test(test_no_starvation),
+		cmocka_unit_test(test_affinity),
+		cmocka_unit_test(test_idle_pull),
+		cmocka_unit_test(test_wake_kicks_idle_cpu),
+		cmocka_unit_test(test_yield_attack),
+		cmocka_unit_test(test_partition_refuses_oversubscription),
+		cmocka_unit_test(test_partition_never_shares),
+		cmocka_unit_test(test_init_errors),
+		cmocka_unit_test(test_states_by_hand),
+		cmocka_unit_test(test_bad_cpu),
+		cmocka_unit_test(test_histogram),
+		cmocka_unit_test(test_stats_table),
+		cmocka_unit_test(test_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
