@@ -113,6 +113,13 @@ static uint64_t usable_cpus(const struct guest_config *g)
 	return mask;
 }
 
+/*
+ * Partition pins each vCPU where the config check placed it, so that
+ * vCPUs a guest starts late still find their pCPU free.
+ */
+static int8_t partition_pin[CFG_MAX_GUESTS][CFG_MAX_CPUS];
+static bool partitioned;
+
 static int create_one(struct vm *vm, const struct guest_config *g,
 		      const struct boot_info *bi)
 {
@@ -179,7 +186,13 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 			return r;
 		/* VPIDs only need to differ between vCPUs; 0 is the host's. */
 		v->vpid = vm->id * VM_MAX_VCPUS + i + 1;
-		v->se.affinity = affinity;
+		v->se.affinity = partitioned ?
+			1ULL << partition_pin[vm->id][i] : affinity;
+		if (!(v->se.affinity & affinity)) {
+			pr_err("hvisor: guest '%s': vCPU %u's partition pCPU %d is not online with VMX\n",
+			       g->name, i, partition_pin[vm->id][i]);
+			return -ENODEV;
+		}
 		v->se.weight = g->weight;
 		hv_snprintf(v->name, sizeof(v->name), "%s/%u", g->name, i);
 	}
@@ -193,6 +206,14 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 
 int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
 {
+	uint32_t fail;
+
+	partitioned = cfg->hyp.scheduler == CFG_SCHED_PARTITION;
+	if (partitioned &&
+	    cfg_partition_place(cfg, nr_cpus, partition_pin, &fail) != cfg->n_guests) {
+		pr_err("hvisor: scheduler = partition: no free pCPU left for a vCPU\n");
+		return -EBUSY;
+	}
 	for (uint32_t i = 0; i < cfg->n_guests; i++) {
 		struct vm *vm = &vms[i];
 		int r;

@@ -71,6 +71,12 @@ int sched_init(const struct sched_params *p, const struct sched_arch *a)
 
 /* ---- queues and locks ---------------------------------------------------- */
 
+/* Counters other CPUs read without the lock, as hints. */
+static inline void set_count(uint32_t *c, uint32_t v)
+{
+	__atomic_store_n(c, v, __ATOMIC_RELAXED);
+}
+
 void rq_insert_before(struct sched_rq *rq, struct sched_entity *pos,
 		      struct sched_entity *se)
 {
@@ -85,7 +91,7 @@ void rq_insert_before(struct sched_rq *rq, struct sched_entity *pos,
 	else
 		rq->tail = se;
 	se->on_rq = true;
-	rq->nr_queued++;
+	set_count(&rq->nr_queued, rq->nr_queued + 1);
 }
 
 void rq_dequeue(struct sched_rq *rq, struct sched_entity *se)
@@ -101,7 +107,7 @@ void rq_dequeue(struct sched_rq *rq, struct sched_entity *se)
 	se->rq_next = NULL;
 	se->rq_prev = NULL;
 	se->on_rq = false;
-	rq->nr_queued--;
+	set_count(&rq->nr_queued, rq->nr_queued - 1);
 }
 
 /* Lock the queue @se belongs to; se->cpu may change until we hold it. */
@@ -135,6 +141,12 @@ static void unlock_two(struct sched_rq *a, struct sched_rq *b)
 {
 	spin_unlock(&a->lock);
 	spin_unlock(&b->lock);
+}
+
+/* The owner CPU reads it without the lock in sched_need_resched(). */
+static void set_state(struct sched_entity *se, enum vcpu_state st)
+{
+	__atomic_store_n(&se->state, st, __ATOMIC_RELAXED);
 }
 
 static void set_resched(struct sched_rq *rq)
@@ -197,7 +209,7 @@ static void switch_in(struct sched_rq *rq, struct sched_entity *se,
 		      uint64_t now)
 {
 	account(rq, se, now);		/* its wait ends here */
-	se->state = VCPU_RUNNING;
+	set_state(se, VCPU_RUNNING);
 	served(se, now);
 	se->st.switches++;
 	se->slice_start = now;
@@ -269,11 +281,11 @@ static void move_entity(struct sched_rq *from, struct sched_rq *to,
 			struct sched_entity *se)
 {
 	rq_dequeue(from, se);
-	from->nr_assigned--;
+	set_count(&from->nr_assigned, from->nr_assigned - 1);
 	if (pol->migrate)
 		pol->migrate(from, to, se);
 	__atomic_store_n(&se->cpu, to->cpu, __ATOMIC_RELEASE);
-	to->nr_assigned++;
+	set_count(&to->nr_assigned, to->nr_assigned + 1);
 	se->st.migrations++;
 	pol->enqueue(to, se);
 }
@@ -354,7 +366,7 @@ int sched_add(struct sched_entity *se, uint64_t now)
 		spin_unlock(&rq->lock);
 	}
 
-	se->state = VCPU_RUNNABLE;
+	set_state(se, VCPU_RUNNABLE);
 	se->cpu = cpu;
 	se->rq_next = NULL;
 	se->rq_prev = NULL;
@@ -365,7 +377,7 @@ int sched_add(struct sched_entity *se, uint64_t now)
 	se->woken_at = 0;
 	se->slice_start = now;
 	memset(&se->st, 0, sizeof(se->st));
-	rq->nr_assigned++;
+	set_count(&rq->nr_assigned, rq->nr_assigned + 1);
 	if (pol->add)
 		pol->add(rq, se);
 	pol->enqueue(rq, se);
@@ -387,9 +399,9 @@ void sched_remove(struct sched_entity *se, uint64_t now)
 		account(rq, se, now);
 		if (se->on_rq)
 			rq_dequeue(rq, se);
-		se->state = VCPU_STOPPED;
+		set_state(se, VCPU_STOPPED);
 		se->woken_at = 0;
-		rq->nr_assigned--;
+		set_count(&rq->nr_assigned, rq->nr_assigned - 1);
 		/* Still loaded there: that CPU must pick something else. */
 		if (rq->curr == se) {
 			set_resched(rq);
@@ -402,12 +414,13 @@ void sched_remove(struct sched_entity *se, uint64_t now)
 
 struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 {
-	struct sched_rq *rq = &rqs[cpu];
 	struct sched_entity *prev, *next;
+	struct sched_rq *rq;
 	bool put_back = false;
 
 	if (cpu >= sched_p.n_cpus)
 		return NULL;
+	rq = &rqs[cpu];
 	spin_lock(&rq->lock);
 	prev = rq->curr;
 	if (prev) {
@@ -419,7 +432,7 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 				spin_unlock(&rq->lock);
 				return prev;
 			}
-			prev->state = VCPU_RUNNABLE;
+			set_state(prev, VCPU_RUNNABLE);
 			pol->enqueue(rq, prev);
 			put_back = true;
 		} else {
@@ -438,13 +451,13 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 
 	if (put_back && next != prev)
 		switch_out(rq, prev, now);
-	rq->need_resched = false;
+	__atomic_store_n(&rq->need_resched, false, __ATOMIC_RELAXED);
 	rq->yielded = false;
 	rq->skip = NULL;
 	if (next) {
 		if (next == prev && put_back) {
 			/* Still the one to run: the same run period goes on. */
-			next->state = VCPU_RUNNING;
+			set_state(next, VCPU_RUNNING);
 			served(next, now);
 			__atomic_store_n(&rq->curr, next, __ATOMIC_RELAXED);
 		} else {
@@ -458,10 +471,11 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 
 uint64_t sched_slice_end(uint32_t cpu, uint64_t now)
 {
-	struct sched_rq *rq = &rqs[cpu];
+	struct sched_rq *rq;
 
-	if (cpu >= sched_p.n_cpus || !rq->curr)
+	if (cpu >= sched_p.n_cpus || !rqs[cpu].curr)
 		return UINT64_MAX;
+	rq = &rqs[cpu];
 	if (__atomic_load_n(&rq->need_resched, __ATOMIC_ACQUIRE))
 		return now;
 	return rq->slice_end;
@@ -476,11 +490,12 @@ struct sched_entity *sched_current(uint32_t cpu)
 
 bool sched_need_resched(uint32_t cpu)
 {
-	struct sched_rq *rq = &rqs[cpu];
+	struct sched_rq *rq;
 	struct sched_entity *se;
 
 	if (cpu >= sched_p.n_cpus)
 		return false;
+	rq = &rqs[cpu];
 	se = rq->curr;
 	return __atomic_load_n(&rq->need_resched, __ATOMIC_ACQUIRE) || !se ||
 	       __atomic_load_n(&se->state, __ATOMIC_RELAXED) != VCPU_RUNNING;
@@ -492,7 +507,7 @@ void sched_block(struct sched_entity *se, uint64_t now)
 
 	if (rq->curr == se && se->state == VCPU_RUNNING) {
 		account(rq, se, now);
-		se->state = VCPU_BLOCKED;
+		set_state(se, VCPU_BLOCKED);
 		if (pol->block)
 			pol->block(rq, se);
 		set_resched(rq);
@@ -515,7 +530,7 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	se->woken_at = now ? now : 1;
 	if (rq->curr == se) {
 		/* It blocked, but its CPU has not switched away yet. */
-		se->state = VCPU_RUNNING;
+		set_state(se, VCPU_RUNNING);
 		spin_unlock(&rq->lock);
 		return;
 	}
@@ -523,7 +538,7 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	if (rq->curr)
 		account(rq, rq->curr, now);
 	preempt = pol->wake(rq, se);
-	se->state = VCPU_RUNNABLE;
+	set_state(se, VCPU_RUNNABLE);
 	pol->enqueue(rq, se);
 	if (!rq->curr || preempt) {
 		set_resched(rq);
@@ -558,11 +573,12 @@ void sched_yield(struct sched_entity *se, uint64_t now)
 
 void sched_tick(uint32_t cpu, uint64_t now)
 {
-	struct sched_rq *rq = &rqs[cpu];
 	struct sched_entity *se;
+	struct sched_rq *rq;
 
 	if (cpu >= sched_p.n_cpus)
 		return;
+	rq = &rqs[cpu];
 	spin_lock(&rq->lock);
 	se = rq->curr;
 	if (se && se->state == VCPU_RUNNING && !rq->need_resched) {

@@ -108,7 +108,7 @@ share() {
 lateness() {
 	grep -aoE 'sleeper: wakes [0-9]+ lateness_us p50 [0-9]+ p99 [0-9]+ max [0-9]+' \
 		"$out/$1/console.txt" | tail -n 1 |
-		awk '{ print $5, $7, $9; found = 1 } END { if (!found) print "- - -" }'
+		awk '{ print $6, $8, $10; found = 1 } END { if (!found) print "- - -" }'
 }
 
 # switches NAME: switches per second of virtual time, or "-".

@@ -530,7 +530,7 @@ static void parse_vcpus(struct parse_ctx *c, const char *key, const char *val)
 		key_err(c, key, "a guest needs at least 1 vCPU");
 		return;
 	}
-	if (get_number(c, key, val, 1, CFG_MAX_CPUS, &v))
+	if (get_number(c, key, val, 1, CFG_MAX_VCPUS, &v))
 		return;
 	c->g->vcpus = v;
 	c->meta[c->g - c->cfg->guests].vcpus_line = c->line;
@@ -941,7 +941,7 @@ static void check_partition(struct parse_ctx *c)
 {
 	const struct hv_config *cfg = c->cfg;
 	uint32_t n = c->m ? c->m->n_cpus : 0;
-	uint64_t machine = all_cpus(n), taken = 0, free_cpus;
+	uint64_t machine = all_cpus(n);
 	uint32_t i, v, total = 0, allowed, over = cfg->n_guests;
 	bool sharing = false;
 	char list[3 * CFG_MAX_CPUS];
@@ -979,25 +979,38 @@ static void check_partition(struct parse_ctx *c)
 	if (sharing)
 		return;
 
-	for (i = 0; i < cfg->n_guests; i++) {
-		const struct guest_config *g = &cfg->guests[i];
-		const struct guest_meta *meta = &c->meta[i];
-
-		for (v = 0; v < g->vcpus; v++) {
-			free_cpus = g->cpus & machine & ~taken;
-			if (!free_cpus)
-				break;
-			taken |= free_cpus & -free_cpus;
-		}
-		if (v == g->vcpus)
-			continue;
-		format_cpus(g->cpus & machine, list, sizeof(list));
-		report(c, meta->cpus_line ? meta->cpus_line : g->line,
-		       meta->sec, "cpus",
-		       "partition needs one pCPU per vCPU: no free pCPU in cpus %s for vCPU %u (vCPUs before it took them)",
-		       list, v);
+	i = cfg_partition_place(cfg, n, NULL, &v);
+	if (i == cfg->n_guests)
 		return;
+	format_cpus(cfg->guests[i].cpus & machine, list, sizeof(list));
+	report(c, c->meta[i].cpus_line ? c->meta[i].cpus_line : cfg->guests[i].line,
+	       c->meta[i].sec, "cpus",
+	       "partition needs one pCPU per vCPU: no free pCPU in cpus %s for vCPU %u (vCPUs before it took them)",
+	       list, v);
+}
+
+uint32_t cfg_partition_place(const struct hv_config *cfg, uint32_t n_cpus,
+			     int8_t pin[CFG_MAX_GUESTS][CFG_MAX_CPUS],
+			     uint32_t *fail_vcpu)
+{
+	uint64_t machine = all_cpus(n_cpus), taken = 0, free_cpus;
+
+	for (uint32_t i = 0; i < cfg->n_guests; i++) {
+		const struct guest_config *g = &cfg->guests[i];
+
+		for (uint32_t v = 0; v < g->vcpus; v++) {
+			free_cpus = g->cpus & machine & ~taken;
+			if (!free_cpus) {
+				*fail_vcpu = v;
+				return i;
+			}
+			free_cpus &= -free_cpus;
+			taken |= free_cpus;
+			if (pin)
+				pin[i][v] = __builtin_ctzll(free_cpus);
+		}
 	}
+	return cfg->n_guests;
 }
 
 static void set_defaults(struct hv_config *cfg)

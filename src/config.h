@@ -11,6 +11,7 @@
 
 #define CFG_MAX_GUESTS	8
 #define CFG_MAX_CPUS	64
+#define CFG_MAX_VCPUS	8	/* per guest */
 #define CFG_NAME_MAX	32
 #define CFG_PATH_MAX	64
 #define CFG_CMDLINE_MAX	512
@@ -95,6 +96,16 @@ int config_parse(const char *file, const char *text,
  * into bytes. Returns 0, -EINVAL for bad syntax or -ERANGE on overflow.
  */
 int cfg_parse_size(const char *s, uint64_t *bytes);
+
+/*
+ * Place every vCPU as scheduler = partition does: guests in file order,
+ * each vCPU on the lowest free pCPU of its cpus list. Fills @pin (may be
+ * NULL) with pCPU numbers; returns the index of the first guest that does
+ * not fit, with its vCPU in *@fail_vcpu, or n_guests when all fit.
+ */
+uint32_t cfg_partition_place(const struct hv_config *cfg, uint32_t n_cpus,
+			     int8_t pin[CFG_MAX_GUESTS][CFG_MAX_CPUS],
+			     uint32_t *fail_vcpu);
 
 const char *cfg_kind_name(enum cfg_guest_kind kind);
 const char *cfg_sched_name(enum cfg_sched s);

@@ -16,7 +16,7 @@
 #include "src/hypercall.h"
 #include "vmx/vcpu.h"
 
-#define VM_MAX_VCPUS	8
+#define VM_MAX_VCPUS	CFG_MAX_VCPUS
 
 enum vm_state {
 	VM_RUNNING,

@@ -677,19 +677,19 @@ static void test_vcpus(void **state)
 	assert_int_equal(cfg.guests[0].vcpus, 1);
 	expect_one(parse(GUEST_A "vcpus = 0\n"), "t.ini:5: [guest a] vcpus: ",
 		   "at least 1 vCPU");
-	expect_one(parse(GUEST_A "vcpus = 65\n"), "t.ini:5: [guest a] vcpus: ",
-		   "value 65 is out of range (1..64)");
+	expect_one(parse(GUEST_A "vcpus = 9\n"), "t.ini:5: [guest a] vcpus: ",
+		   "value 9 is out of range (1..8)");
 	expect_one(parse(GUEST_A "vcpus = two\n"), "t.ini:5: [guest a] vcpus: ",
 		   "bad number 'two'");
 }
 
-/* Several vCPUs per guest, up to one per possible pCPU, any scheduler. */
+/* Several vCPUs per guest, up to CFG_MAX_VCPUS, any scheduler. */
 static void test_vcpus_many(void **state)
 {
 	expect_ok(parse(GUEST_A "vcpus = 2\n"));
 	assert_int_equal(cfg.guests[0].vcpus, 2);
-	expect_ok(parse(GUEST_A "vcpus = 64\n"));
-	assert_int_equal(cfg.guests[0].vcpus, CFG_MAX_CPUS);
+	expect_ok(parse(GUEST_A "vcpus = 8\n"));
+	assert_int_equal(cfg.guests[0].vcpus, CFG_MAX_VCPUS);
 	/* Time-shared: more vCPUs than pCPUs is fine. */
 	expect_ok(parse_on("[hypervisor]\nscheduler = rr\n" GUEST_A
 			   "vcpus = 5\ncpus = 0\n", 2, 0));
@@ -711,8 +711,21 @@ static void test_partition(void **state)
 	expect_ok(parse_on(text, 4, 0));
 	snprintf(text, sizeof(text), PART GUEST_A "cpus = 2-3\nvcpus = 2\n%scpus = 0-3\nvcpus = 2\n", b);
 	expect_ok(parse_on(text, 4, 0));
+	{
+		/* The pins the hypervisor uses are the check's placement. */
+		int8_t pin[CFG_MAX_GUESTS][CFG_MAX_CPUS];
+		uint32_t fail = 99;
+
+		assert_int_equal(cfg_partition_place(&cfg, 4, pin, &fail), 2);
+		assert_int_equal(pin[0][0], 2);
+		assert_int_equal(pin[0][1], 3);
+		assert_int_equal(pin[1][0], 0);
+		assert_int_equal(pin[1][1], 1);
+		assert_int_equal(cfg_partition_place(&cfg, 3, pin, &fail), 0);
+		assert_int_equal(fail, 1);
+	}
 	/* The machine unknown: only the lists count. */
-	snprintf(text, sizeof(text), PART GUEST_A "vcpus = 40\n%svcpus = 24\n", b);
+	snprintf(text, sizeof(text), PART GUEST_A "vcpus = 8\n%svcpus = 8\n", b);
 	expect_ok(parse_on(text, 0, 0));
 
 	/* More vCPUs than the machine has pCPUs: at the guest that tips it. */
