@@ -72,23 +72,6 @@ static uint64_t to_us(uint64_t ticks)
 	return ticks * 1000 / tsc_khz;
 }
 
-/* Upper bound, in us, of the histogram bucket holding the @pct'th value. */
-static uint64_t hist_pct(const uint32_t *h, unsigned int pct)
-{
-	uint64_t total = 0, seen = 0;
-
-	for (int i = 0; i < SCHED_HIST_BUCKETS; i++)
-		total += h[i];
-	if (!total)
-		return 0;
-	for (int i = 0; i < SCHED_HIST_BUCKETS; i++) {
-		seen += h[i];
-		if (seen * 100 >= total * pct)
-			return 2ULL << i;
-	}
-	return 2ULL << (SCHED_HIST_BUCKETS - 1);
-}
-
 static void path_line(const char *name, const struct path_stat *p)
 {
 	pr_info("sched-path %s avg=%lu min=%lu n=%lu\n", name,
@@ -117,7 +100,8 @@ void vms_print_sched(bool machine)
 			"lat_p99_us=%lu lat_max_us=%lu\n", ents[i]->name,
 			to_us(st->run), to_us(st->wait), to_us(st->blocked),
 			st->switches, st->migrations, st->wakeups,
-			hist_pct(st->wake_lat, 50), hist_pct(st->wake_lat, 99),
+			sched_hist_pct_us(st->wake_lat, 50),
+			sched_hist_pct_us(st->wake_lat, 99),
 			to_us(st->wake_lat_max));
 	}
 	pr_info("sched-stat elapsed_us=%lu\n", to_us(now - vms_start_tsc));

@@ -89,3 +89,26 @@ report() {
 	echo "$tag: $where"
 	exit 1
 }
+
+# hv_key INI KEY DEFAULT: KEY's value in INI's [hypervisor] section.
+hv_key() {
+	awk -v key="$2" -v def="$3" '
+		/^\[/ { sect = $0; next }
+		sect == "[hypervisor]" && $1 == key && $2 == "=" { v = $3 }
+		END { print (v == "" ? def : v) }' "$1"
+}
+
+# sleeper_lateness GUEST: sets wakes, p50, p99 and max (us) from GUEST's
+# last "sleeper: wakes N lateness_us p50 X p99 Y max Z" line and returns
+# 0, or adds a failure and returns 1 when there is none.
+sleeper_lateness() {
+	local line
+	line=$(grep -aoE "\[$1\] sleeper: wakes [0-9]+ lateness_us p50 [0-9]+ p99 [0-9]+ max [0-9]+" \
+		"$console" | tail -n 1 || true)
+	if [ -z "$line" ]; then
+		fail+=("no '[$1] sleeper: wakes ... lateness_us' line")
+		return 1
+	fi
+	# shellcheck disable=SC2034  # the caller reads them
+	read -r wakes p50 p99 max < <(awk '{ print $4, $7, $9, $11 }' <<<"$line")
+}

@@ -17,15 +17,7 @@ cd "$(dirname "$0")/../.."
 
 ini=tests/configs/sched-latency-3on1.ini
 
-# hv_key KEY DEFAULT: KEY's value in the INI's [hypervisor] section.
-hv_key() {
-	awk -v key="$1" -v def="$2" '
-		/^\[/ { sect = $0; next }
-		sect == "[hypervisor]" && $1 == key && $2 == "=" { v = $3 }
-		END { print (v == "" ? def : v) }' "$ini"
-}
-
-latency_us=$(hv_key latency_us 1000)
+latency_us=$(hv_key "$ini" latency_us 1000)
 
 bochs_boot sched-fair-latency "$ini"
 expect_exit 0
@@ -33,12 +25,7 @@ expect_line '[hog1] hog: PASS'
 expect_line '[hog2] hog: PASS'
 expect_line '[sleep] sleeper: PASS'
 
-line=$(grep -aoE '\[sleep\] sleeper: wakes [0-9]+ lateness_us p50 [0-9]+ p99 [0-9]+ max [0-9]+' \
-	"$console" | tail -n 1 || true)
-if [ -z "$line" ]; then
-	fail+=("no 'sleeper: wakes ... lateness_us' line")
-else
-	read -r wakes p50 p99 max < <(awk '{ print $4, $7, $9, $11 }' <<<"$line")
+if sleeper_lateness sleep; then
 	echo "$tag: sleeper: $wakes wake-ups, lateness p50 $p50 us, p99 $p99 us," \
 		"max $max us; latency_us $latency_us"
 	[ "$p99" -lt "$latency_us" ] ||

@@ -23,11 +23,8 @@ echo "$tag: $migrations migrations in total"
 [ "$migrations" -gt 0 ] || fail+=("no vCPU migrated between the pCPUs")
 
 for g in sleepa sleepb; do
-	p99=$(grep -aoE "\[$g\] sleeper: wakes [0-9]+ lateness_us p50 [0-9]+ p99 [0-9]+" \
-		"$console" | awk '{ print $9 }' | tail -n 1)
-	if [ -z "$p99" ]; then
-		fail+=("no lateness line from $g")
-	elif [ "$p99" -ge 1000 ]; then
+	sleeper_lateness "$g" || continue
+	if [ "$p99" -ge 1000 ]; then
 		fail+=("$g p99 lateness $p99 us, want < 1000")
 	else
 		echo "$tag: $g p99 lateness $p99 us"

@@ -22,15 +22,7 @@ cd "$(dirname "$0")/../.."
 
 ini=tests/configs/sched-latency-3on1-rr.ini
 
-# hv_key KEY DEFAULT: KEY's value in the INI's [hypervisor] section.
-hv_key() {
-	awk -v key="$1" -v def="$2" '
-		/^\[/ { sect = $0; next }
-		sect == "[hypervisor]" && $1 == key && $2 == "=" { v = $3 }
-		END { print (v == "" ? def : v) }' "$ini"
-}
-
-slice_us=$(hv_key slice_us 1000)
+slice_us=$(hv_key "$ini" slice_us 1000)
 lo=$((slice_us / 2))
 hi=$((slice_us * 5 / 2))
 
@@ -40,12 +32,7 @@ expect_line '[hog1] hog: PASS'
 expect_line '[hog2] hog: PASS'
 expect_line '[sleep] sleeper: PASS'
 
-line=$(grep -aoE '\[sleep\] sleeper: wakes [0-9]+ lateness_us p50 [0-9]+ p99 [0-9]+ max [0-9]+' \
-	"$console" | tail -n 1 || true)
-if [ -z "$line" ]; then
-	fail+=("no 'sleeper: wakes ... lateness_us' line")
-else
-	read -r wakes p50 p99 max < <(awk '{ print $4, $7, $9, $11 }' <<<"$line")
+if sleeper_lateness sleep; then
 	echo "$tag: sleeper: $wakes wake-ups, lateness p50 $p50 us, p99 $p99 us," \
 		"max $max us; slice_us $slice_us, accepted p99 $lo..$hi us"
 	[ "$p99" -ge "$lo" ] && [ "$p99" -le "$hi" ] ||
