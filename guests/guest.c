@@ -11,6 +11,7 @@
 #include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
+#include "vmx/msr.h"
 #include "vmx/vmx.h"
 
 #define MB2_BOOT_MAGIC	0x36d76289
@@ -118,6 +119,7 @@ static uint64_t usable_cpus(const struct guest_config *g)
  * vCPUs a guest starts late still find their pCPU free.
  */
 static int8_t partition_pin[CFG_MAX_GUESTS][CFG_MAX_CPUS];
+static uint64_t msr_bitmap;
 static bool partitioned;
 
 static int create_one(struct vm *vm, const struct guest_config *g,
@@ -172,6 +174,7 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	if (r)
 		return r;
 
+	vm->msr_bitmap = msr_bitmap;
 	vuart_init(&vm->uart, uart_emit, vm);
 	vm->texit.done = test_exit;
 	vm->texit.ctx = vm;
@@ -208,6 +211,9 @@ int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
 {
 	uint32_t fail;
 
+	msr_bitmap = msr_bitmap_init();
+	if (!msr_bitmap)
+		return -ENOMEM;
 	partitioned = cfg->hyp.scheduler == CFG_SCHED_PARTITION;
 	if (partitioned &&
 	    cfg_partition_place(cfg, nr_cpus, partition_pin, &fail) != cfg->n_guests) {

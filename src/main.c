@@ -6,6 +6,7 @@
 #include "mm/frame.h"
 #include "src/acpi.h"
 #include "src/arch/cpu.h"
+#include "src/arch/fpu.h"
 #include "src/arch/lapic.h"
 #include "src/arch/smp.h"
 #include "src/arch/tsc.h"
@@ -148,15 +149,17 @@ static void start_scheduler(void)
 	timer_init(nr_cpus);
 	if (sched_init(&p, &hv_sched_arch))
 		panic("scheduler initialisation failed");
-	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, %s preemption\n",
+	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, %s preemption, "
+		"guest FPU state by %s\n",
 		sched_policy_name(p.policy), config.hyp.slice_us,
 		config.hyp.latency_us, vmx_caps.preempt_timer ?
-		"VMX-preemption-timer" : "LAPIC-timer");
+		"VMX-preemption-timer" : "LAPIC-timer", fpu_mode());
 }
 
 static void ap_main(struct percpu *c)
 {
 	c->tsc_khz = tsc_khz;
+	fpu_cpu_init();
 	if (vmx_cpu_init())
 		pr_err("cpu%u: VMX unavailable; no guest will run here\n", c->id);
 	__atomic_fetch_add(&aps_ready, 1, __ATOMIC_ACQ_REL);
@@ -237,6 +240,7 @@ void hv_main(struct boot_info *bi)
 		pr_err("hvisor: this CPU has no VMX (CPUID.1:ECX[5]=0); cannot start guests\n");
 		power_off(HV_EXIT_NO_VMX);
 	}
+	fpu_probe();
 	if (n > 1 && !tramp)
 		panic("no free page below 1 MiB for the AP trampoline");
 	if (n > 1)
@@ -244,6 +248,7 @@ void hv_main(struct boot_info *bi)
 	pr_info("hvisor: %u CPU(s) online\n", nr_cpus);
 	if (vmx_cpu_init())
 		panic("VMX could not be enabled on the boot CPU");
+	fpu_cpu_init();
 	while (__atomic_load_n(&aps_ready, __ATOMIC_ACQUIRE) < (int)nr_cpus - 1)
 		cpu_relax();
 

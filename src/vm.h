@@ -30,6 +30,7 @@ struct vm {
 	uint64_t ram_hpa;
 	uint64_t ram_size;
 	struct ept ept;
+	uint64_t msr_bitmap;	/* shared by every VM for now */
 	struct pio_bus pio;
 	struct vuart uart;
 	struct testexit texit;

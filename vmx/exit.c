@@ -5,12 +5,15 @@
  * only that guest.
  */
 #include "src/arch/cpu.h"
+#include "src/arch/fpu.h"
 #include "src/arch/lapic.h"
 #include "src/hypercall.h"
 #include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
 #include "vmx/exit.h"
+#include "vmx/inject.h"
+#include "vmx/msr.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 
@@ -149,6 +152,22 @@ static void handle_io(struct vcpu *v)
 		vcpu_skip_instruction(v);
 }
 
+static void handle_xsetbv(struct vcpu *v)
+{
+	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+	uint64_t allowed = fpu_guest_xcr0_mask();
+
+	/* SDM XSETBV: XCR0 only, x87 always on, AVX needs SSE. */
+	if ((uint32_t)v->regs.rcx != 0 || !(val & XCR0_X87) ||
+	    (val & ~allowed) || ((val & XCR0_AVX) && !(val & XCR0_SSE))) {
+		vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+		return;
+	}
+	v->xcr0 = val;
+	fpu_set_xcr0(val);
+	vcpu_skip_instruction(v);
+}
+
 static void handle_ept_violation(struct vcpu *v)
 {
 	uint64_t q = v->exit.qual;
@@ -168,6 +187,9 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_IO] = handle_io,
 	[EXIT_EPT_VIOLATION] = handle_ept_violation,
 	[EXIT_PAUSE] = handle_pause,
+	[EXIT_RDMSR] = vmx_handle_rdmsr,
+	[EXIT_WRMSR] = vmx_handle_wrmsr,
+	[EXIT_XSETBV] = handle_xsetbv,
 	[EXIT_PREEMPT_TIMER] = handle_preempt_timer,
 };
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "mm/frame.h"
 #include "src/arch/cpu.h"
+#include "src/arch/fpu.h"
 #include "src/arch/lapic.h"
 #include "src/arch/x86.h"
 #include "src/percpu.h"
@@ -20,6 +21,7 @@
 #define PIN_PREEMPT_TIMER	(1u << 6)
 #define PROC_HLT		(1u << 7)
 #define PROC_UNCOND_IO		(1u << 24)
+#define PROC_MSR_BITMAP		(1u << 28)
 #define PROC_SECONDARY		(1u << 31)
 #define PROC2_EPT		(1u << 1)
 #define PROC2_RDTSCP		(1u << 3)
@@ -52,11 +54,30 @@ int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id)
 	v->se.owner = v;
 	v->se.name = v->name;
 	v->vmcs_pa = frame_alloc(1);
-	if (!v->vmcs_pa)
+	v->fpu = (void *)frame_alloc(1);
+	if (!v->vmcs_pa || !v->fpu)
 		return -ENOMEM;
 	memset((void *)v->vmcs_pa, 0, 4096);
 	*(uint32_t *)v->vmcs_pa = vmx_caps.revision;
+	fpu_init_area(v->fpu);
+	v->xcr0 = XCR0_X87;
 	return 0;
+}
+
+/*
+ * The pCPU's registers hold the state of cpu->current. Save it before
+ * another vCPU's takes its place, or before that vCPU leaves this pCPU.
+ */
+static void state_save(struct vcpu *v)
+{
+	fpu_save(v->fpu);
+	msr_state_save(&v->msrs);
+}
+
+static void state_load(struct vcpu *v)
+{
+	fpu_restore(v->fpu, v->xcr0);
+	msr_state_load(&v->msrs);
 }
 
 static int vmptrld(uint64_t pa)
@@ -84,7 +105,8 @@ static void setup_controls(struct vcpu *v)
 		pin |= PIN_PREEMPT_TIMER;
 	vmcs_write(PIN_CONTROLS, vmx_adjust(c->pin, pin));
 	vmcs_write(PROC_CONTROLS, vmx_adjust(c->proc,
-		   PROC_HLT | PROC_UNCOND_IO | PROC_SECONDARY));
+		   PROC_HLT | PROC_UNCOND_IO | PROC_MSR_BITMAP | PROC_SECONDARY));
+	vmcs_write(MSR_BITMAP, v->vm->msr_bitmap);
 	vmcs_write(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
 	vmcs_write(EXIT_CONTROLS, vmx_adjust(c->exit,
 		   EXIT_HOST_64 | EXIT_ACK_INTR | EXIT_SAVE_PAT |
@@ -234,8 +256,10 @@ static void mbox_process(struct percpu *cpu)
 		struct vcpu *v = cpu->clear_req[i];
 
 		vmclear(v->vmcs_pa);
-		if (cpu->current == v)
+		if (cpu->current == v) {
+			state_save(v);
 			cpu->current = NULL;
+		}
 		v->launched = false;
 		__atomic_store_n(&v->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
 	}
@@ -273,6 +297,9 @@ static int vcpu_load(struct percpu *cpu, struct vcpu *v)
 		return 0;
 	if (vmptrld(v->vmcs_pa))
 		return -EIO;
+	if (cpu->current)
+		state_save(cpu->current);
+	state_load(v);
 	cpu->current = v;
 	if (v->vmcs_cpu == (int)cpu->id)
 		return 0;

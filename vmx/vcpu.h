@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "vmx/msr.h"
 
 struct vm;
 
@@ -50,6 +51,11 @@ struct vcpu {
 	struct vcpu_boot boot;
 	struct vcpu_exit exit;
 	uint64_t nr_exits;
+	/* Register state VMX does not switch, kept while the vCPU is off. */
+	void *fpu;			/* 4 KiB XSAVE/FXSAVE area */
+	uint64_t xcr0;
+	struct msr_state msrs;
+	uint32_t last_bad_msr;		/* log each unknown MSR once */
 	struct sched_entity se;
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
 	char name[40];			/* "guest/N" */

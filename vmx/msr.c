@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MSR policy. Guests read and write directly only the MSRs that the VMCS
+ * or our vCPU switch keeps per vCPU; every other access exits here. An
+ * MSR we do not model raises #GP in the guest and is logged once.
+ */
+#include <string.h>
+#include "mm/frame.h"
+#include "src/arch/x86.h"
+#include "src/printk.h"
+#include "src/vm.h"
+#include "vmx/inject.h"
+#include "vmx/msr.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_CSTAR		0xc0000083
+#define MSR_SFMASK		0xc0000084
+#define MSR_TSC_AUX		0xc0000103
+
+#define ENTRY_IA32E_MODE	(1u << 9)
+
+static const uint32_t switched[NR_SWITCHED_MSRS] = {
+	MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+	MSR_TSC_AUX,
+};
+
+/* Held in the VMCS guest state, so a direct access is safe. */
+static const uint32_t in_vmcs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP,
+	MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
+};
+
+static uint8_t *bitmap;
+
+/* Clear the exit bit for reads (@write false) or writes of @msr. */
+static void pass(uint32_t msr, bool write)
+{
+	uint32_t base = write ? 2048 : 0;
+
+	if (msr >= 0xc0000000) {
+		base += 1024;
+		msr -= 0xc0000000;
+	}
+	bitmap[base + msr / 8] &= ~(1u << (msr % 8));
+}
+
+uint64_t msr_bitmap_init(void)
+{
+	uint64_t pa = frame_alloc(1);
+
+	if (!pa)
+		return 0;
+	bitmap = (uint8_t *)pa;
+	memset(bitmap, 0xff, 4096);
+	for (unsigned int i = 0; i < NR_SWITCHED_MSRS; i++) {
+		pass(switched[i], false);
+		pass(switched[i], true);
+	}
+	for (unsigned int i = 0; i < sizeof(in_vmcs) / sizeof(in_vmcs[0]); i++) {
+		pass(in_vmcs[i], false);
+		pass(in_vmcs[i], true);
+	}
+	/* EFER reads are harmless; writes must keep IA-32e mode in step. */
+	pass(MSR_EFER, false);
+	return pa;
+}
+
+void msr_state_save(struct msr_state *s)
+{
+	for (unsigned int i = 0; i < NR_SWITCHED_MSRS; i++)
+		s->val[i] = rdmsr(switched[i]);
+}
+
+void msr_state_load(const struct msr_state *s)
+{
+	for (unsigned int i = 0; i < NR_SWITCHED_MSRS; i++)
+		wrmsr(switched[i], s->val[i]);
+}
+
+static void unknown_msr(struct vcpu *v, uint32_t msr, bool write)
+{
+	/* Once per VM and MSR would need a set; once per vCPU is enough. */
+	if (v->last_bad_msr != msr)
+		pr_warn("hvisor: guest '%s' vCPU %u: %s of unknown MSR %#x at RIP %#lx: #GP\n",
+			v->vm->name, v->id, write ? "write" : "read", msr,
+			v->exit.rip);
+	v->last_bad_msr = msr;
+	vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+}
+
+static int write_efer(struct vcpu *v, uint64_t val)
+{
+	uint64_t ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+	uint32_t entry = vmcs_read(ENTRY_CONTROLS);
+
+	if (val & ~ok)
+		return -1;
+	/* LMA is the CPU's to set; it follows LME while paging is on. */
+	val &= ~EFER_LMA;
+	if ((val & EFER_LME) && (vmcs_read(GUEST_CR0) & X86_CR0_PG))
+		val |= EFER_LMA;
+	vmcs_write(GUEST_IA32_EFER, val);
+	if (val & EFER_LMA)
+		entry |= ENTRY_IA32E_MODE;
+	else
+		entry &= ~ENTRY_IA32E_MODE;
+	vmcs_write(ENTRY_CONTROLS, entry);
+	return 0;
+}
+
+void vmx_handle_rdmsr(struct vcpu *v)
+{
+	uint32_t msr = v->regs.rcx;
+
+	unknown_msr(v, msr, false);
+}
+
+void vmx_handle_wrmsr(struct vcpu *v)
+{
+	uint32_t msr = v->regs.rcx;
+	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+
+	switch (msr) {
+	case MSR_EFER:
+		if (write_efer(v, val))
+			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+		else
+			vcpu_skip_instruction(v);
+		return;
+	default:
+		break;
+	}
+	unknown_msr(v, msr, true);
+}

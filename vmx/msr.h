@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef HV_VMX_MSR_H
+#define HV_VMX_MSR_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+/*
+ * MSRs the guest uses directly (SYSCALL targets, KERNEL_GS_BASE for
+ * SWAPGS, TSC_AUX for RDTSCP) and that VMX does not switch: they are
+ * context-switched with the vCPU instead.
+ */
+#define NR_SWITCHED_MSRS	6
+
+struct msr_state {
+	uint64_t val[NR_SWITCHED_MSRS];
+};
+
+/* Build the shared MSR bitmap: which accesses exit. Returns its address. */
+uint64_t msr_bitmap_init(void);
+void msr_state_save(struct msr_state *s);
+void msr_state_load(const struct msr_state *s);
+/* RDMSR/WRMSR exits. */
+void vmx_handle_rdmsr(struct vcpu *v);
+void vmx_handle_wrmsr(struct vcpu *v);
+
+#endif
