@@ -46,7 +46,7 @@
 #define INTI_EDGE	(0x1 << 2)
 #define INTI_LEVEL	(0x3 << 2)
 
-/* Field offsets in the FADT (ACPI 6.0 table 5-34). */
+/* Field offsets in the FADT (ACPI 6.0, section 5.2.9). */
 #define FADT_FIRMWARE_CTRL	36
 #define FADT_DSDT		40
 #define FADT_PM_PROFILE		45
@@ -103,7 +103,7 @@
  * The whole DSDT body: Name (_S5_, Package () { S5, S5, 0, 0 }). Only a
  * name with a constant package, so the guest's AML interpreter has
  * nothing to run; ACPICA, Linux and src/acpi.c's scanner all read
- * SLP_TYPa from the first element. Encoding (ACPI 6.0 section 20):
+ * SLP_TYPa from the first element. Encoding (ACPI 6.0, chapter 20):
  */
 static const uint8_t dsdt_aml[] = {
 	0x08,				/* NameOp */

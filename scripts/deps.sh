@@ -27,6 +27,7 @@ packages=(
 	gnu-efi
 	libinih-dev libfdt-dev
 	libcmocka-dev
+	acpica-tools		# iasl, for tests/integration/test-acpi-iasl.sh
 	grub-pc-bin grub-common
 	xorriso mtools
 	ovmf qemu-system-x86
