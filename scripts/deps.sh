@@ -26,7 +26,7 @@ packages=(
 	build-essential
 	gnu-efi
 	libinih-dev libfdt-dev
-	libcmocka-dev
+	libcmocka-dev libzydis-dev
 	acpica-tools		# iasl, for tests/integration/test-acpi-iasl.sh
 	grub-pc-bin grub-common
 	xorriso mtools
