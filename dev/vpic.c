@@ -136,8 +136,7 @@ static void update(struct vpic *pic)
 	}
 }
 
-static void chip_set_line(struct vpic *pic, struct vpic_chip *c, int irq,
-			  bool level)
+static void chip_set_line(struct vpic_chip *c, int irq, bool level)
 {
 	uint8_t bit = 1u << irq;
 
@@ -154,7 +153,7 @@ void vpic_set_irq(struct vpic *pic, unsigned int irq, bool level)
 {
 	if (irq >= VPIC_IRQS || irq == VPIC_CASCADE_IRQ)
 		return;
-	chip_set_line(pic, &pic->chip[irq >> 3], irq & 7, level);
+	chip_set_line(&pic->chip[irq >> 3], irq & 7, level);
 	update(pic);
 }
 
