@@ -35,6 +35,12 @@ struct apic_msg {
 	bool level;		/* trigger mode: level */
 	bool assert;		/* level: assert (INIT de-assert is false) */
 	uint32_t dest;		/* APIC ID, or logical mask; 0xff/~0 broadcast */
+	/*
+	 * dest is 32 bits wide (an IPI from an x2APIC-mode vLAPIC): broadcast
+	 * is 0xffffffff. False (the default, and what the vIOAPIC and MSI
+	 * produce without interrupt remapping): 8 bits, broadcast is 0xff.
+	 */
+	bool x2apic;
 };
 
 #endif

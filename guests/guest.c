@@ -11,6 +11,7 @@
 #include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
+#include "src/vmirq.h"
 #include "vmx/msr.h"
 #include "vmx/vmx.h"
 
@@ -201,6 +202,12 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	}
 	vm->n_vcpus = g->vcpus;
 	vm->boot = boot;
+	r = vmirq_create(vm);
+	if (r) {
+		pr_err("hvisor: guest '%s': its interrupt platform could not be built (%d)\n",
+		       g->name, r);
+		return r;
+	}
 	pr_info("hvisor: guest '%s': %lu MiB at host %#lx, %u vCPU(s), cpus %#lx, weight %u\n",
 		g->name, vm->ram_size >> 20, vm->ram_hpa, vm->n_vcpus,
 		affinity, g->weight);

@@ -8,6 +8,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dev/mmio.h"
+#include "dev/vioapic.h"
+#include "dev/vlapic.h"
+#include "dev/vpic.h"
+#include "dev/vpit.h"
+#include "dev/vrtc.h"
 #include "dev/pio.h"
 #include "dev/testexit.h"
 #include "dev/uart.h"
@@ -17,6 +23,13 @@
 #include "vmx/vcpu.h"
 
 #define VM_MAX_VCPUS	CFG_MAX_VCPUS
+
+/* A port device whose accesses take the VM's device lock. */
+struct locked_pio {
+	struct vm *vm;
+	const struct pio_ops *ops;
+	void *dev;
+};
 
 enum vm_state {
 	VM_RUNNING,
@@ -32,6 +45,16 @@ struct vm {
 	struct ept ept;
 	uint64_t msr_bitmap;	/* shared by every VM for now */
 	struct pio_bus pio;
+	struct mmio_bus mmio;
+	/* The VM-wide interrupt platform (src/vmirq.c), under dev_lock. */
+	spinlock_t dev_lock;
+	struct vioapic ioapic;
+	struct vpic pic;
+	struct vpit pit;
+	struct vrtc rtc;
+	struct sw_timer pit_timer;
+	struct locked_pio locked[6];
+	struct vlapic *lapics[VM_MAX_VCPUS];
 	struct vuart uart;
 	struct testexit texit;
 	uint32_t n_vcpus;

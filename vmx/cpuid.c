@@ -23,7 +23,7 @@
 			 BIT(24) | BIT(27))
 #define L1_ECX_OSXSAVE	BIT(27)
 #define L1_ECX_HV	BIT(31)
-/* No APIC until the vLAPIC is wired; no DS, ACPI thermal, TM, PBE. */
+/* APIC only with a vLAPIC (added back below); no DS, ACPI thermal, TM, PBE. */
 #define L1_EDX_HIDE	(BIT(9) | BIT(21) | BIT(22) | BIT(29) | BIT(31))
 #define L1_EDX_HTT	BIT(28)
 
@@ -76,6 +76,11 @@ static void leaf_1(struct vcpu *v, struct cpuid_regs *r)
 	if (vmcs_read(GUEST_CR4) & (1UL << 18))
 		r->ecx |= L1_ECX_OSXSAVE;
 	r->edx &= ~L1_EDX_HIDE;
+	/* The vLAPIC does xAPIC, x2APIC and TSC-deadline. */
+	if (v->lapic) {
+		r->edx |= BIT(9);
+		r->ecx |= BIT(21) | BIT(24);
+	}
 	r->edx = n > 1 ? r->edx | L1_EDX_HTT : r->edx & ~L1_EDX_HTT;
 	r->ebx = (r->ebx & 0xffff) | (n << 16) | (v->id << 24);
 }

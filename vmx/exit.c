@@ -4,7 +4,9 @@
  * handler, or one a handler cannot make sense of, stops that guest and
  * only that guest.
  */
+#include <errno.h>
 #include "src/arch/cpu.h"
+#include "src/arch/x86.h"
 #include "src/arch/fpu.h"
 #include "src/arch/lapic.h"
 #include "src/hypercall.h"
@@ -13,6 +15,8 @@
 #include "src/vm.h"
 #include "vmx/exit.h"
 #include "vmx/inject.h"
+#include "vmx/intr.h"
+#include "vmx/mmio.h"
 #include "vmx/msr.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
@@ -106,7 +110,17 @@ static void handle_hlt(struct vcpu *v)
 		return;
 	}
 	vcpu_skip_instruction(v);
+	if (vcpu_interrupt_pending(v))
+		return;
 	sched_block(&v->se, v->exit.tsc);
+	/* Something posted between the check and the block must not be lost. */
+	if (vcpu_interrupt_pending(v))
+		sched_wake(&v->se, rdtsc());
+}
+
+static void handle_intr_window(struct vcpu *v)
+{
+	/* Nothing to do: the next entry injects what is pending. */
 }
 
 static void handle_preempt_timer(struct vcpu *v)
@@ -171,7 +185,17 @@ static void handle_xsetbv(struct vcpu *v)
 static void handle_ept_violation(struct vcpu *v)
 {
 	uint64_t q = v->exit.qual;
+	uint64_t gpa = vmcs_read(GUEST_PHYS_ADDR);
+	int r = vmx_emulate_mmio(v, gpa);
 
+	if (!r)
+		return;
+	if (r != -ENOENT) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"cannot emulate the MMIO access to GPA %#lx at RIP %#lx (error %d)",
+			gpa, v->exit.rip, r);
+		return;
+	}
 	vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
 		"EPT violation: %s GPA %#lx (nothing is mapped there), qualification %#lx, RIP %#lx",
 		q & 4 ? "fetch at" : q & 2 ? "write to" : "read of",
@@ -187,6 +211,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_IO] = handle_io,
 	[EXIT_EPT_VIOLATION] = handle_ept_violation,
 	[EXIT_PAUSE] = handle_pause,
+	[EXIT_INTR_WINDOW] = handle_intr_window,
 	[EXIT_RDMSR] = vmx_handle_rdmsr,
 	[EXIT_WRMSR] = vmx_handle_wrmsr,
 	[EXIT_XSETBV] = handle_xsetbv,

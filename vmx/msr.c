@@ -4,6 +4,7 @@
  * or our vCPU switch keeps per vCPU; every other access exits here. An
  * MSR we do not model raises #GP in the guest and is logged once.
  */
+#include <errno.h>
 #include <string.h>
 #include "mm/frame.h"
 #include "src/arch/x86.h"
@@ -114,14 +115,27 @@ static int write_efer(struct vcpu *v, uint64_t val)
 void vmx_handle_rdmsr(struct vcpu *v)
 {
 	uint32_t msr = v->regs.rcx;
+	uint64_t val;
+	int r = v->lapic ? vlapic_rdmsr(v->lapic, msr, &val) : -ENOENT;
 
-	unknown_msr(v, msr, false);
+	if (r == -ENOENT) {
+		unknown_msr(v, msr, false);
+		return;
+	}
+	if (r) {
+		vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+		return;
+	}
+	v->regs.rax = (uint32_t)val;
+	v->regs.rdx = val >> 32;
+	vcpu_skip_instruction(v);
 }
 
 void vmx_handle_wrmsr(struct vcpu *v)
 {
 	uint32_t msr = v->regs.rcx;
 	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
+	int r;
 
 	switch (msr) {
 	case MSR_EFER:
@@ -133,5 +147,11 @@ void vmx_handle_wrmsr(struct vcpu *v)
 	default:
 		break;
 	}
-	unknown_msr(v, msr, true);
+	r = v->lapic ? vlapic_wrmsr(v->lapic, msr, val) : -ENOENT;
+	if (r == -ENOENT)
+		unknown_msr(v, msr, true);
+	else if (r)
+		vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+	else
+		vcpu_skip_instruction(v);
 }

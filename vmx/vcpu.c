@@ -11,6 +11,7 @@
 #include "src/printk.h"
 #include "src/vm.h"
 #include "vmx/exit.h"
+#include "vmx/intr.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
@@ -39,6 +40,8 @@
 
 #define AR_CODE32		0xc09b
 #define AR_DATA32		0xc093
+#define AR_CODE16		0x009b
+#define AR_DATA16		0x0093
 #define AR_TSS_BUSY		0x008b
 #define AR_UNUSABLE		0x10000
 
@@ -170,19 +173,25 @@ static void setup_host(void)
 	vmcs_write(HOST_RIP, (uint64_t)vmx_exit_stub);
 }
 
-static void set_seg(enum vmcs_field sel, uint16_t s, uint32_t ar)
+static void set_seg(enum vmcs_field sel, uint16_t s, uint32_t ar,
+		    uint64_t base, uint32_t limit)
 {
 	/* Selector, limit, AR and base fields keep the same order. */
 	vmcs_write(sel, s);
-	vmcs_write(GUEST_ES_LIMIT + (sel - GUEST_ES_SEL), 0xffffffff);
+	vmcs_write(GUEST_ES_LIMIT + (sel - GUEST_ES_SEL), limit);
 	vmcs_write(GUEST_ES_AR + (sel - GUEST_ES_SEL), ar);
-	vmcs_write(GUEST_ES_BASE + (sel - GUEST_ES_SEL), 0);
+	vmcs_write(GUEST_ES_BASE + (sel - GUEST_ES_SEL), base);
 }
 
 static void setup_guest(struct vcpu *v)
 {
 	const struct vmx_caps *c = &vmx_caps;
-	uint64_t cr0 = X86_CR0_PE | (1UL << 4);	/* PE | ET */
+	bool real = v->boot.mode == VCPU_MODE_REAL;
+	uint64_t cr0 = (real ? 0 : X86_CR0_PE) | (1UL << 4);	/* PE | ET */
+	static const enum vmcs_field data_segs[] = {
+		GUEST_SS_SEL, GUEST_DS_SEL, GUEST_ES_SEL, GUEST_FS_SEL,
+		GUEST_GS_SEL,
+	};
 
 	vmcs_write(CR0_READ_SHADOW, cr0);
 	vmcs_write(GUEST_CR0, (cr0 | X86_CR0_NE | (c->cr0_fixed0 &
@@ -195,12 +204,17 @@ static void setup_guest(struct vcpu *v)
 	vmcs_write(GUEST_RIP, v->boot.rip);
 	vmcs_write(GUEST_RFLAGS, 0x2);
 
-	set_seg(GUEST_CS_SEL, 0x08, AR_CODE32);
-	set_seg(GUEST_SS_SEL, 0x10, AR_DATA32);
-	set_seg(GUEST_DS_SEL, 0x10, AR_DATA32);
-	set_seg(GUEST_ES_SEL, 0x10, AR_DATA32);
-	set_seg(GUEST_FS_SEL, 0x10, AR_DATA32);
-	set_seg(GUEST_GS_SEL, 0x10, AR_DATA32);
+	if (real) {
+		/* After SIPI: CS = vector << 8, base vector << 12, 64 KiB limits. */
+		set_seg(GUEST_CS_SEL, v->boot.cs, AR_CODE16, (uint64_t)v->boot.cs << 4,
+			0xffff);
+		for (unsigned int i = 0; i < 5; i++)
+			set_seg(data_segs[i], 0, AR_DATA16, 0, 0xffff);
+	} else {
+		set_seg(GUEST_CS_SEL, 0x08, AR_CODE32, 0, 0xffffffff);
+		for (unsigned int i = 0; i < 5; i++)
+			set_seg(data_segs[i], 0x10, AR_DATA32, 0, 0xffffffff);
+	}
 	vmcs_write(GUEST_TR_SEL, 0);
 	vmcs_write(GUEST_TR_LIMIT, 0xffff);
 	vmcs_write(GUEST_TR_AR, AR_TSS_BUSY);
@@ -367,6 +381,7 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 			"VMPTRLD of vCPU %u's VMCS failed", v->id);
 		return;
 	}
+	vcpu_deliver_interrupts(v);
 	now = rdtsc();
 	arm_slice_timer(cpu->id, now);
 	/* Hypervisor path lengths: from the event to this entry, on this pCPU. */

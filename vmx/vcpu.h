@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "sched/sched.h"
+#include "dev/vlapic.h"
 #include "sched/timer.h"
 #include "vmx/msr.h"
 
@@ -20,12 +21,14 @@ struct guest_regs {
 /* How a vCPU starts. Only flat 32-bit protected mode exists for now. */
 enum vcpu_mode {
 	VCPU_MODE_PM32,		/* Multiboot2: paging off, flat segments */
+	VCPU_MODE_REAL,		/* after SIPI: real mode at cs:rip */
 };
 
 struct vcpu_boot {
 	enum vcpu_mode mode;
 	uint64_t rip, rsp;
 	uint64_t rax, rbx;
+	uint16_t cs;		/* real mode */
 };
 
 struct vcpu_exit {
@@ -58,6 +61,11 @@ struct vcpu {
 	uint32_t last_bad_msr;		/* log each unknown MSR once */
 	struct sched_entity se;
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
+	/* Interrupts (src/vmirq.c, vmx/intr.c). */
+	struct vlapic *lapic;
+	struct sw_timer lapic_timer;
+	bool lapic_timer_due;		/* set on any pCPU, served by the owner */
+	bool init_pending;
 	char name[40];			/* "guest/N" */
 };
 

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Wiring of the device models into a VM (see vmirq.h). */
+#include <errno.h>
+#include <string.h>
+#include "dev/apicbus.h"
+#include "dev/vioapic.h"
+#include "dev/vlapic.h"
+#include "dev/vpic.h"
+#include "dev/vpit.h"
+#include "dev/vrtc.h"
+#include "mm/frame.h"
+#include "src/arch/cpu.h"
+#include "src/arch/lapic.h"
+#include "src/arch/tsc.h"
+#include "src/arch/x86.h"
+#include "src/percpu.h"
+#include "src/printk.h"
+#include "src/vm.h"
+#include "src/vmirq.h"
+
+#define XAPIC_BASE	0xfee00000ULL
+#define IOAPIC_ID	0	/* MADT: IDs 0..n-1 are the vCPUs' LAPICs; */
+				/* IOAPIC IDs live in their own space */
+
+static uint64_t now_tsc(void *ctx)
+{
+	return rdtsc();
+}
+
+/* ---- vCPU side ---------------------------------------------------------- */
+
+void vcpu_notify(struct vcpu *v)
+{
+	uint32_t cpu;
+
+	if (v->se.state == VCPU_BLOCKED) {
+		sched_wake(&v->se, rdtsc());
+		return;
+	}
+	/* Running elsewhere: an IPI makes it exit and sync before entry. */
+	cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_RELAXED);
+	if (v->se.state == VCPU_RUNNING && cpu != this_cpu()->id)
+		lapic_send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
+}
+
+static void lapic_timer_fired(struct sw_timer *t, uint64_t now)
+{
+	struct vcpu *v = t->data;
+
+	/* Expiry belongs to the vCPU's owner: flag it, then make it look. */
+	__atomic_store_n(&v->lapic_timer_due, true, __ATOMIC_RELEASE);
+	vcpu_notify(v);
+}
+
+static void vlapic_timer_arm(void *ctx, uint64_t deadline)
+{
+	struct vcpu *v = ctx;
+
+	if (!deadline) {
+		timer_cancel(&v->lapic_timer);
+		return;
+	}
+	timer_arm(&v->lapic_timer, this_cpu()->id, deadline);
+}
+
+static void lapic_notify(void *ctx, bool posted)
+{
+	vcpu_notify(ctx);
+}
+
+static void lapic_send_ipi_msg(void *ctx, const struct apic_msg *m)
+{
+	struct vcpu *v = ctx;
+	struct vm *vm = v->vm;
+
+	apic_bus_deliver(vm->lapics, vm->n_vcpus, v->id, m);
+}
+
+static void lapic_eoi_level(void *ctx, uint8_t vector)
+{
+	struct vm *vm = ((struct vcpu *)ctx)->vm;
+
+	spin_lock(&vm->dev_lock);
+	vioapic_eoi(&vm->ioapic, vector);
+	spin_unlock(&vm->dev_lock);
+}
+
+static void lapic_init_ipi(void *ctx)
+{
+	struct vcpu *v = ctx;
+
+	__atomic_store_n(&v->init_pending, true, __ATOMIC_RELEASE);
+	vcpu_notify(v);
+}
+
+static void lapic_sipi(void *ctx, uint8_t vector)
+{
+	struct vcpu *v = ctx;
+
+	/* SIPI only starts a vCPU that has not run yet (wait-for-SIPI). */
+	if (v->started || v->id == 0)
+		return;
+	v->boot.mode = VCPU_MODE_REAL;
+	v->boot.rip = 0;
+	v->boot.cs = vector << 8;
+	v->boot.rsp = 0;
+	v->boot.rax = v->boot.rbx = 0;
+	if (vcpu_start(v, &v->boot, rdtsc()))
+		pr_warn("hvisor: guest '%s': SIPI for vCPU %u could not be placed\n",
+			v->vm->name, v->id);
+}
+
+static const struct vlapic_env lapic_env = {
+	.now = now_tsc,
+	.timer_arm = vlapic_timer_arm,
+	.notify = lapic_notify,
+	.send_ipi = lapic_send_ipi_msg,
+	.eoi_level = lapic_eoi_level,
+	.init = lapic_init_ipi,
+	.sipi = lapic_sipi,
+};
+
+void vmirq_vcpu_pre_entry(struct vcpu *v)
+{
+	if (__atomic_exchange_n(&v->lapic_timer_due, false, __ATOMIC_ACQ_REL))
+		vlapic_timer_expired(v->lapic);
+	if (__atomic_exchange_n(&v->init_pending, false, __ATOMIC_ACQ_REL))
+		vlapic_reset(v->lapic);
+}
+
+/* ---- VM side -------------------------------------------------------------- */
+
+static void ioapic_deliver(void *ctx, const struct apic_msg *m)
+{
+	struct vm *vm = ctx;
+
+	apic_bus_deliver(vm->lapics, vm->n_vcpus, APIC_BUS_NO_SELF, m);
+}
+
+static const struct vioapic_env ioapic_env = { .deliver = ioapic_deliver };
+
+/* An ISA line goes to both the 8259 and the IOAPIC; IRQ0 is GSI 2. */
+static void isa_irq(struct vm *vm, unsigned int irq, bool level)
+{
+	vpic_set_irq(&vm->pic, irq, level);
+	vioapic_set_irq(&vm->ioapic, irq == 0 ? 2 : irq, level);
+}
+
+static void pit_fired(struct sw_timer *t, uint64_t now)
+{
+	struct vm *vm = t->data;
+
+	spin_lock(&vm->dev_lock);
+	vpit_timer_expired(&vm->pit, now);
+	spin_unlock(&vm->dev_lock);
+}
+
+static void pit_timer_arm(void *ctx, uint64_t deadline)
+{
+	struct vm *vm = ctx;
+
+	if (deadline)
+		timer_arm(&vm->pit_timer, this_cpu()->id, deadline);
+	else
+		timer_cancel(&vm->pit_timer);
+}
+
+static void pit_set_irq(void *ctx, unsigned int irq, bool level)
+{
+	isa_irq(ctx, irq, level);
+}
+
+static const struct vpit_env pit_env = {
+	.now = now_tsc,
+	.timer_arm = pit_timer_arm,
+	.set_irq = pit_set_irq,
+};
+
+static const struct vrtc_env rtc_env = { .now = now_tsc };
+static const struct vpic_env pic_env = { .set_intr = NULL };
+
+/* Port accesses to the VM-wide devices take the VM's lock. */
+static uint32_t locked_read(void *d, uint16_t port, unsigned int size)
+{
+	struct locked_pio *l = d;
+	uint32_t v;
+
+	spin_lock(&l->vm->dev_lock);
+	v = l->ops->read(l->dev, port, size);
+	spin_unlock(&l->vm->dev_lock);
+	return v;
+}
+
+static void locked_write(void *d, uint16_t port, unsigned int size,
+			 uint32_t val)
+{
+	struct locked_pio *l = d;
+
+	spin_lock(&l->vm->dev_lock);
+	l->ops->write(l->dev, port, size, val);
+	spin_unlock(&l->vm->dev_lock);
+}
+
+static const struct pio_ops locked_ops = {
+	.name = "locked", .read = locked_read, .write = locked_write,
+};
+
+static int add_locked(struct vm *vm, int slot, uint16_t port, uint16_t len,
+		      const struct pio_ops *ops, void *dev)
+{
+	struct locked_pio *l = &vm->locked[slot];
+
+	l->vm = vm;
+	l->ops = ops;
+	l->dev = dev;
+	return pio_register(&vm->pio, port, len, &locked_ops, l);
+}
+
+static int ioapic_read(void *d, uint64_t off, unsigned int size, uint64_t *val)
+{
+	struct vm *vm = d;
+	int r;
+
+	spin_lock(&vm->dev_lock);
+	r = vioapic_mmio_read(&vm->ioapic, off, size, val);
+	spin_unlock(&vm->dev_lock);
+	return r;
+}
+
+static int ioapic_write(void *d, uint64_t off, unsigned int size, uint64_t val)
+{
+	struct vm *vm = d;
+	int r;
+
+	spin_lock(&vm->dev_lock);
+	r = vioapic_mmio_write(&vm->ioapic, off, size, val);
+	spin_unlock(&vm->dev_lock);
+	return r;
+}
+
+static const struct mmio_ops ioapic_mmio = {
+	.name = "ioapic", .read = ioapic_read, .write = ioapic_write,
+};
+
+/* The xAPIC page belongs to whichever vCPU touches it. */
+static int xapic_read(void *d, uint64_t off, unsigned int size, uint64_t *val)
+{
+	return vlapic_mmio_read(this_cpu()->current->lapic, off, size, val);
+}
+
+static int xapic_write(void *d, uint64_t off, unsigned int size, uint64_t val)
+{
+	return vlapic_mmio_write(this_cpu()->current->lapic, off, size, val);
+}
+
+static const struct mmio_ops xapic_mmio = {
+	.name = "xapic", .read = xapic_read, .write = xapic_write,
+};
+
+/* The host's RTC, read once for the guests' CMOS clocks. */
+static bool host_time(struct rtc_time *t)
+{
+	uint8_t regs[RTC_HOST_NREGS] = { 0 };
+	uint8_t again[RTC_HOST_NREGS];
+
+	for (int tries = 0; tries < 10; tries++) {
+		for (unsigned int i = 0; i < RTC_HOST_NREGS; i++) {
+			outb(0x70, i);
+			regs[i] = inb(0x71);
+		}
+		for (unsigned int i = 0; i < RTC_HOST_NREGS; i++) {
+			outb(0x70, i);
+			again[i] = inb(0x71);
+		}
+		if (memcmp(regs, again, 10))
+			continue;
+		if (!rtc_decode_host(regs, t))
+			return true;
+	}
+	return false;
+}
+
+int vmirq_create(struct vm *vm)
+{
+	static struct rtc_time boot_time;
+	static bool have_time, read_time;
+	int r;
+
+	if (!read_time) {
+		have_time = host_time(&boot_time);
+		read_time = true;
+	}
+	for (uint32_t i = 0; i < vm->n_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		struct vlapic_config c = {
+			.id = i,
+			.bsp = i == 0,
+			.crystal_hz = tsc_khz * 1000,
+			.tsc_khz = tsc_khz,
+		};
+		/* The struct starts with the 64-byte aligned PI descriptor. */
+		struct vlapic *vl = (void *)frame_alloc(1);
+		uint32_t *page = (void *)frame_alloc(1);
+
+		if (!vl || !page)
+			return -ENOMEM;
+		memset(vl, 0, sizeof(*vl));
+		memset(page, 0, 4096);
+		r = vlapic_init(vl, page, &c, &lapic_env, v);
+		if (r)
+			return r;
+		v->lapic = vl;
+		vm->lapics[i] = vl;
+		v->lapic_timer.fn = lapic_timer_fired;
+		v->lapic_timer.data = v;
+	}
+	vioapic_init(&vm->ioapic, &ioapic_env, vm, IOAPIC_ID);
+	vpic_init(&vm->pic, &pic_env, vm);
+	r = vpit_init(&vm->pit, &pit_env, vm, tsc_khz);
+	if (!r)
+		r = vrtc_init(&vm->rtc, &rtc_env, vm, tsc_khz,
+			      have_time ? &boot_time : NULL);
+	if (r)
+		return r;
+	vm->pit_timer.fn = pit_fired;
+	vm->pit_timer.data = vm;
+
+	r = add_locked(vm, 0, 0x20, 2, &vpic_ops, &vm->pic);
+	if (!r)
+		r = add_locked(vm, 1, 0xa0, 2, &vpic_ops, &vm->pic);
+	if (!r)
+		r = add_locked(vm, 2, 0x4d0, 2, &vpic_ops, &vm->pic);
+	if (!r)
+		r = add_locked(vm, 3, 0x40, 4, &vpit_ops, &vm->pit);
+	if (!r)
+		r = add_locked(vm, 4, 0x61, 1, &vpit_ops, &vm->pit);
+	if (!r)
+		r = add_locked(vm, 5, 0x70, 2, &vrtc_ops, &vm->rtc);
+	if (!r)
+		r = mmio_register(&vm->mmio, VIOAPIC_BASE, VIOAPIC_SIZE,
+				  &ioapic_mmio, vm);
+	if (!r)
+		r = mmio_register(&vm->mmio, XAPIC_BASE, 0x1000, &xapic_mmio, vm);
+	return r;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A VM's interrupt platform: a vLAPIC per vCPU, the vIOAPIC, the 8259
+ * pair, the 8254 PIT and the CMOS RTC, and the glue that lets them reach
+ * vCPUs on any pCPU. Every interrupt ends in the target vCPU's posted-
+ * interrupt descriptor; the vCPU's owner moves it into the guest before
+ * the next VM entry (vmx/intr.c).
+ */
+#ifndef HV_VMIRQ_H
+#define HV_VMIRQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+struct vcpu;
+
+/* Build the devices of @vm and the vLAPIC of each vCPU. */
+int vmirq_create(struct vm *vm);
+/* Owner side, before entry: due timer work, INIT/SIPI. */
+void vmirq_vcpu_pre_entry(struct vcpu *v);
+/* The vCPU has something new (from any pCPU): wake it or make it exit. */
+void vcpu_notify(struct vcpu *v);
+
+#endif

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MMIO emulation. An access to a guest-physical page EPT leaves unmapped
+ * exits with only the address; fetch the instruction at the guest's RIP
+ * through its page tables, decode it and replay it against the device.
+ */
+#include <errno.h>
+#include <string.h>
+#include "mm/gpt.h"
+#include "src/arch/x86.h"
+#include "src/vm.h"
+#include "vmx/decode.h"
+#include "vmx/inject.h"
+#include "vmx/mmio.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+
+#define AR_L		(1u << 13)
+#define AR_D		(1u << 14)
+#define AR_DPL(ar)	(((ar) >> 5) & 3)
+#define X86_EXC_PF	14
+#define RFLAGS_VM	(1ULL << 17)
+
+struct mmio_access {
+	struct vm *vm;
+	int dev;
+	uint64_t off;
+	int err;
+};
+
+static int read_gpa(void *opaque, uint64_t gpa, void *buf, unsigned int len)
+{
+	const struct vm *vm = opaque;
+	void *p = vm_gpa_to_hva(vm, gpa, len);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(buf, p, len);
+	return 0;
+}
+
+static int dev_read(void *ctx, unsigned int size, uint64_t *val)
+{
+	struct mmio_access *a = ctx;
+	const struct mmio_bus *bus = &a->vm->mmio;
+
+	a->err = bus->devs[a->dev].ops->read(bus->devs[a->dev].dev, a->off,
+					     size, val);
+	if (a->err)
+		*val = ~0ULL;	/* a device that does not answer floats high */
+	return 0;
+}
+
+static int dev_write(void *ctx, unsigned int size, uint64_t val)
+{
+	struct mmio_access *a = ctx;
+	const struct mmio_bus *bus = &a->vm->mmio;
+
+	/* A write the device refuses is dropped, as on a real bus. */
+	a->err = bus->devs[a->dev].ops->write(bus->devs[a->dev].dev, a->off,
+					      size, val);
+	return 0;
+}
+
+/* struct guest_regs order -> the decoder's (rax, rcx, rdx, rbx, rsp, ...). */
+static void regs_out(const struct guest_regs *g, uint64_t rsp, uint64_t r[16])
+{
+	r[0] = g->rax; r[1] = g->rcx; r[2] = g->rdx; r[3] = g->rbx;
+	r[4] = rsp; r[5] = g->rbp; r[6] = g->rsi; r[7] = g->rdi;
+	r[8] = g->r8; r[9] = g->r9; r[10] = g->r10; r[11] = g->r11;
+	r[12] = g->r12; r[13] = g->r13; r[14] = g->r14; r[15] = g->r15;
+}
+
+static void regs_in(struct guest_regs *g, const uint64_t r[16])
+{
+	g->rax = r[0]; g->rcx = r[1]; g->rdx = r[2]; g->rbx = r[3];
+	g->rbp = r[5]; g->rsi = r[6]; g->rdi = r[7];
+	g->r8 = r[8]; g->r9 = r[9]; g->r10 = r[10]; g->r11 = r[11];
+	g->r12 = r[12]; g->r13 = r[13]; g->r14 = r[14]; g->r15 = r[15];
+}
+
+static void inject_pf(struct vcpu *v, uint64_t addr, uint32_t err)
+{
+	v->regs.cr2 = addr;
+	vcpu_inject_exception(v, X86_EXC_PF, true, err);
+}
+
+int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
+{
+	struct vm *vm = v->vm;
+	uint64_t pdpte[4], regs[16], rflags, rip, lin;
+	uint32_t cs_ar = vmcs_read(GUEST_CS_AR), pf_err = 0;
+	struct mmio_access a = { .vm = vm };
+	uint8_t bytes[INSN_MAX_LEN];
+	struct gpt_ctx g = {
+		.cr0 = vmcs_read(GUEST_CR0),
+		.cr3 = vmcs_read(GUEST_CR3),
+		.cr4 = vmcs_read(GUEST_CR4),
+		.efer = vmcs_read(GUEST_IA32_EFER),
+		.rflags = vmcs_read(GUEST_RFLAGS),
+		.read_gpa = read_gpa,
+		.opaque = vm,
+	};
+	enum insn_mode mode;
+	struct insn in;
+	uint64_t pf_addr = 0;
+	unsigned int access = GPT_FETCH;
+	int r;
+
+	rflags = g.rflags;
+	mode = insn_cpu_mode(g.cr0 & X86_CR0_PE, rflags & RFLAGS_VM,
+			     g.efer & EFER_LMA, cs_ar & AR_L, cs_ar & AR_D);
+	if ((g.cr0 & X86_CR0_PG) && (g.cr4 & X86_CR4_PAE) && !(g.efer & EFER_LMA)) {
+		for (int i = 0; i < 4; i++)
+			pdpte[i] = vmcs_read(GUEST_PDPTE0 + 2 * i);
+		g.pdpte = pdpte;
+	}
+	if (AR_DPL(vmcs_read(GUEST_SS_AR)) == 3)
+		access |= GPT_USER;
+	rip = v->exit.rip;
+	lin = vmcs_read(GUEST_CS_BASE) + rip;
+	if (mode != INSN_MODE_64)
+		lin = (uint32_t)lin;
+
+	r = gpt_read_virt(&g, lin, bytes, sizeof(bytes), access, &pf_err,
+			  &pf_addr);
+	if (r == -EFAULT && pf_addr > lin) {
+		/* Only the tail faulted: the instruction may end before it. */
+		r = insn_decode(&in, bytes, pf_addr - lin, mode);
+		if (r == -EINVAL) {
+			inject_pf(v, pf_addr, pf_err);
+			return 0;
+		}
+	} else if (r == -EFAULT) {
+		inject_pf(v, pf_addr, pf_err);
+		return 0;
+	} else if (r) {
+		return r;
+	} else {
+		r = insn_decode(&in, bytes, sizeof(bytes), mode);
+	}
+	if (r)
+		return r;
+
+	a.dev = mmio_find(&vm->mmio, gpa, in.op_size, &a.off);
+	if (a.dev < 0)
+		return -ENOENT;
+	regs_out(&v->regs, vmcs_read(GUEST_RSP), regs);
+	r = insn_emulate(&in, regs, &rflags, dev_read, dev_write, &a);
+	if (r)
+		return r;
+	regs_in(&v->regs, regs);
+	vmcs_write(GUEST_RFLAGS, rflags);
+	if (mode != INSN_MODE_64)
+		rip = mode == INSN_MODE_32 ? (uint32_t)(rip + in.len) :
+					     (uint16_t)(rip + in.len);
+	else
+		rip += in.len;
+	vmcs_write(GUEST_RIP, rip);
+	return 0;
+}
