@@ -2,6 +2,8 @@
 /* Guest creation from the validated configuration. */
 #include <errno.h>
 #include <string.h>
+#include "dev/acpi_tables.h"
+#include "dev/pm.h"
 #include "guests/elf.h"
 #include "guests/guest.h"
 #include "guests/mbi.h"
@@ -19,6 +21,8 @@
 #define GUEST_MBI_GPA	0x1000
 #define GUEST_MBI_MAX	0x3000
 #define RAM_ALIGN	(2ULL << 20)
+#define GUEST_ACPI_GPA	0xe0000
+#define GUEST_ACPI_MAX	0x10000
 
 static uint64_t ept_alloc_table(void *ctx)
 {
@@ -63,15 +67,43 @@ static void test_exit(void *ctx, uint32_t code)
 	vm_stop(vm, code, "exit code %u (port 0xf4)", code);
 }
 
+/*
+ * The guest's ACPI tables, from its configuration, in the BIOS area where
+ * a scan would also find the RSDP. Returns the RSDP's guest address.
+ */
+static int build_acpi(struct vm *vm, uint64_t *rsdp)
+{
+	struct acpi_guest_desc d = {
+		.n_vcpus = vm->n_vcpus,
+		.ioapic_addr = VIOAPIC_BASE,
+		.ioapic_id = 0,
+		.lapic_addr = 0xfee00000,
+		.pm1a_evt_port = PM1A_EVT_PORT,
+		.pm1a_cnt_port = PM1A_CNT_PORT,
+		.sci_irq = PM_SCI_IRQ,
+	};
+	int r = acpi_build(&d, (void *)(vm->ram_hpa + GUEST_ACPI_GPA),
+			   GUEST_ACPI_GPA, GUEST_ACPI_MAX, rsdp);
+
+	if (r < 0)
+		pr_err("hvisor: guest '%s': its ACPI tables could not be built (%d)\n",
+		       vm->name, r);
+	return r < 0 ? r : 0;
+}
+
 static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
 			   struct vcpu_boot *boot)
 {
 	struct elf_info ei;
 	struct mbi_region map[] = {
 		{ 0, 0x9fc00, 1 },
-		{ 0x9fc00, 0x100000 - 0x9fc00, 2 },
+		{ 0x9fc00, GUEST_ACPI_GPA - 0x9fc00, 2 },
+		{ GUEST_ACPI_GPA, GUEST_ACPI_MAX, 3 },	/* ACPI reclaimable */
+		{ GUEST_ACPI_GPA + GUEST_ACPI_MAX,
+		  0x100000 - GUEST_ACPI_GPA - GUEST_ACPI_MAX, 2 },
 		{ 0x100000, vm->ram_size - 0x100000, 1 },
 	};
+	uint64_t rsdp;
 	int r;
 
 	r = elf_load((const void *)kernel->base, kernel->size,
@@ -91,8 +123,11 @@ static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
 		       vm->name, kernel->name, ei.lowest);
 		return -ERANGE;
 	}
+	r = build_acpi(vm, &rsdp);
+	if (r)
+		return r;
 	r = mbi_build((void *)(vm->ram_hpa + GUEST_MBI_GPA), GUEST_MBI_MAX,
-		      vm->cfg->cmdline, map, 3);
+		      vm->cfg->cmdline, map, 5, (void *)(vm->ram_hpa + rsdp));
 	if (r < 0)
 		return r;
 	boot->mode = VCPU_MODE_PM32;
@@ -171,6 +206,7 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		       g->name, r);
 		return r;
 	}
+	vm->n_vcpus = g->vcpus;		/* the ACPI tables list them */
 	r = load_multiboot2(vm, kernel, &boot);
 	if (r)
 		return r;

@@ -53,7 +53,8 @@ static uint8_t *tag(struct writer *w, uint32_t type, size_t size)
 }
 
 int mbi_build(void *buf, size_t cap, const char *cmdline,
-	      const struct mbi_region *map, unsigned int n)
+	      const struct mbi_region *map, unsigned int n,
+	      const void *rsdp)
 {
 	struct writer w = { buf, cap, 0, 0 };
 	uint64_t lower = 0, upper = 0;
@@ -89,6 +90,17 @@ int mbi_build(void *buf, size_t cap, const char *cmdline,
 			put64(e, map[i].base);
 			put64(e + 8, map[i].len);
 			put32(e + 16, map[i].type);
+		}
+	}
+	if (rsdp) {
+		/* Byte 15 of an RSDP is its revision; 2 and up is 36 bytes. */
+		t = tag(&w, 14, 8 + 20);
+		if (t)
+			memcpy(t + 8, rsdp, 20);
+		if (((const uint8_t *)rsdp)[15] >= 2) {
+			t = tag(&w, 15, 8 + 36);
+			if (t)
+				memcpy(t + 8, rsdp, 36);
 		}
 	}
 	tag(&w, 0, 8);

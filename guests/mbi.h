@@ -13,10 +13,13 @@ struct mbi_region {
 
 /*
  * Write an MBI into @buf (8-byte aligned, @cap bytes): command line,
- * basic memory info, memory map and the end tag. Returns its size, or
- * -ENOSPC when it does not fit.
+ * basic memory info, memory map, the ACPI RSDP (tag 14 with its first 20
+ * bytes, and tag 15 with all 36 when it is a v2 RSDP; none when @rsdp is
+ * NULL) and the end tag. Returns its size, or -ENOSPC when it does not
+ * fit.
  */
 int mbi_build(void *buf, size_t cap, const char *cmdline,
-	      const struct mbi_region *map, unsigned int n);
+	      const struct mbi_region *map, unsigned int n,
+	      const void *rsdp);
 
 #endif

@@ -15,6 +15,7 @@
 #include "dev/vpit.h"
 #include "dev/vrtc.h"
 #include "dev/pio.h"
+#include "dev/pm.h"
 #include "dev/testexit.h"
 #include "dev/uart.h"
 #include "mm/ept.h"
@@ -53,7 +54,8 @@ struct vm {
 	struct vpit pit;
 	struct vrtc rtc;
 	struct sw_timer pit_timer;
-	struct locked_pio locked[6];
+	struct vpm pm;
+	struct locked_pio locked[8];
 	struct vlapic *lapics[VM_MAX_VCPUS];
 	struct vuart uart;
 	struct testexit texit;

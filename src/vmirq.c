@@ -280,6 +280,11 @@ static bool host_time(struct rtc_time *t)
 	return false;
 }
 
+static void pm_poweroff(void *ctx)
+{
+	vm_stop(ctx, 0, "powered off (ACPI S5)");
+}
+
 int vmirq_create(struct vm *vm)
 {
 	static struct rtc_time boot_time;
@@ -336,6 +341,12 @@ int vmirq_create(struct vm *vm)
 		r = add_locked(vm, 4, 0x61, 1, &vpit_ops, &vm->pit);
 	if (!r)
 		r = add_locked(vm, 5, 0x70, 2, &vrtc_ops, &vm->rtc);
+	vm->pm.poweroff = pm_poweroff;
+	vm->pm.ctx = vm;
+	if (!r)
+		r = add_locked(vm, 6, PM1A_EVT_PORT, 4, &vpm_evt_ops, &vm->pm);
+	if (!r)
+		r = add_locked(vm, 7, PM1A_CNT_PORT, 2, &vpm_cnt_ops, &vm->pm);
 	if (!r)
 		r = mmio_register(&vm->mmio, VIOAPIC_BASE, VIOAPIC_SIZE,
 				  &ioapic_mmio, vm);

@@ -19,6 +19,7 @@ enum hello_fail {
 	FAIL_HC_ABI,		/* HC_VERSION returned the wrong EBX */
 	FAIL_HC_ENOSYS,		/* an unknown hypercall did not fail */
 	FAIL_CMDLINE,		/* no command line tag */
+	FAIL_ACPI,		/* no RSDP tag, or the MADT does not match */
 };
 
 #define HC_UNKNOWN	0xffffu	/* a hypercall number nobody defines */
@@ -45,10 +46,65 @@ static uint32_t mmap_ram_mib(const struct mb2_tag *tag, uint32_t *regions)
 	return (uint32_t)(total >> 20);
 }
 
+static bool sum_ok(const uint8_t *p, uint32_t len)
+{
+	uint8_t sum = 0;
+
+	while (len--)
+		sum += *p++;
+	return sum == 0;
+}
+
+/*
+ * ACPI from the MBI's tag 15: the RSDP, its XSDT and the MADT, which must
+ * list exactly this guest's vCPUs (@vcpus, from CPUID) and an IOAPIC at
+ * 0xFEC00000 with GSI base 0. Returns NULL or what is wrong.
+ */
+static const char *check_acpi(uint32_t mbi, uint32_t vcpus)
+{
+	const struct mb2_tag *t = mb2_find_tag(mbi, 15);
+	const uint8_t *rsdp, *xsdt, *madt = 0, *p, *end;
+	uint32_t n, lapics = 0, ioapic = 0, gsi = ~0u;
+
+	if (!t || t->size < 8 + 36)
+		return "no ACPI 2.0 RSDP tag (15)";
+	rsdp = (const uint8_t *)(t + 1);
+	if (rsdp[0] != 'R' || !sum_ok(rsdp, 20) || !sum_ok(rsdp, 36))
+		return "bad RSDP";
+	xsdt = (const uint8_t *)*(const uint32_t *)(rsdp + 24);
+	if (xsdt[0] != 'X' || !sum_ok(xsdt, *(const uint32_t *)(xsdt + 4)))
+		return "bad XSDT";
+	n = (*(const uint32_t *)(xsdt + 4) - 36) / 8;
+	for (uint32_t i = 0; i < n; i++) {
+		p = (const uint8_t *)*(const uint32_t *)(xsdt + 36 + 8 * i);
+		if (p[0] == 'A' && p[1] == 'P' && p[2] == 'I' && p[3] == 'C')
+			madt = p;
+	}
+	if (!madt || !sum_ok(madt, *(const uint32_t *)(madt + 4)))
+		return "no valid MADT";
+	end = madt + *(const uint32_t *)(madt + 4);
+	for (p = madt + 44; p + 2 <= end && p[1] >= 2; p += p[1]) {
+		if (p[0] == 0 && (p[4] & 1))
+			lapics++;
+		if (p[0] == 1) {
+			ioapic = *(const uint32_t *)(p + 4);
+			gsi = *(const uint32_t *)(p + 8);
+		}
+	}
+	if (lapics != vcpus)
+		return "MADT vCPU count differs from CPUID's";
+	if (ioapic != 0xfec00000 || gsi != 0)
+		return "MADT IOAPIC is not at 0xfec00000 with GSI base 0";
+	guest_printf("hello: acpi ok (MADT %u vCPU(s), IOAPIC %x GSI %u)\n",
+		     lapics, ioapic, gsi);
+	return 0;
+}
+
 int guest_main(uint32_t magic, uint32_t mbi)
 {
 	const struct mb2_tag *cmd, *mmap;
 	struct regs4 r = { 0 };
+	const char *why;
 	uint32_t mib, regions, ret, i;
 
 	if (magic != MB2_BOOTLOADER_MAGIC) {
@@ -112,6 +168,12 @@ int guest_main(uint32_t magic, uint32_t mbi)
 		guest_delay(TICK_DELAY);
 	}
 
+	cpuid(1, 0, &r);
+	why = check_acpi(mbi, (r.edx & (1u << 28)) ? (r.ebx >> 16) & 0xff : 1);
+	if (why) {
+		guest_printf("hello: FAIL: %s\n", why);
+		return FAIL_ACPI;
+	}
 	guest_puts("hello: PASS\n");
 	return 0;
 }

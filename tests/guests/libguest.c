@@ -142,6 +142,66 @@ asm(
 
 extern const uint32_t guest_trap_stubs[32];
 
+/*
+ * #GP goes through guest_gp_stub first: when rdmsr_safe()/wrmsr_safe() on
+ * this vCPU armed a fix-up for the faulting EIP, guest_gp_fixup() moves
+ * EIP past the access and we return there; otherwise the fault goes on to
+ * guest_trap_stub_13 and is reported as before. POPAL keeps the flags of
+ * the TEST.
+ *
+ * Vectors 32..255 have one 16-byte stub each, from guest_irq_stubs on in
+ * vector order: push the vector, save the general registers and call
+ * guest_irq_dispatch(vector), then IRET.
+ */
+asm(
+	".pushsection .text\n"
+	"guest_gp_stub:\n"
+	"	pushal\n"
+	"	cld\n"
+	"	pushl %esp\n"
+	"	call guest_gp_fixup\n"
+	"	addl $4, %esp\n"
+	"	testl %eax, %eax\n"
+	"	popal\n"
+	"	jz guest_trap_stub_13\n"
+	"	addl $4, %esp\n"		/* the error code */
+	"	iret\n"
+
+	".balign 16\n"
+	"guest_irq_stubs:\n"
+	".irp hi, 2,3,4,5,6,7,8,9,a,b,c,d,e,f\n"
+	".irp lo, 0,1,2,3,4,5,6,7,8,9,a,b,c,d,e,f\n"
+	"	.balign 16\n"
+	"	pushl $0x\\hi\\lo\n"
+	"	jmp guest_irq_common\n"
+	".endr\n"
+	".endr\n"
+	"guest_irq_common:\n"
+	"	pushal\n"
+	"	cld\n"
+	"	pushl 32(%esp)\n"		/* the vector */
+	"	call guest_irq_dispatch\n"
+	"	addl $4, %esp\n"
+	"	popal\n"
+	"	addl $4, %esp\n"
+	"	iret\n"
+	".popsection\n"
+);
+
+#define GUEST_IRQ_STUB_SIZE	16
+
+extern const uint8_t guest_gp_stub[];
+extern const uint8_t guest_irq_stubs[];
+
+/* What guest_gp_stub saved, and what the CPU pushed for the #GP. */
+struct gp_frame {
+	uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;	/* PUSHAL */
+	uint32_t error, eip, cs, eflags;
+};
+
+uint32_t guest_gp_fixup(struct gp_frame *f);
+void guest_irq_dispatch(uint32_t vector);
+
 struct idt_gate {
 	uint16_t offset_lo;
 	uint16_t selector;
@@ -155,7 +215,8 @@ struct desc_ptr {
 	uint32_t base;
 } __attribute__((packed));
 
-static struct idt_gate guest_idt[32];
+static struct idt_gate guest_idt[256];
+static guest_irq_fn irq_handlers[256];
 
 /* Loads guest_idt on this vCPU; every vCPU shares it. */
 static void idt_load(void)
@@ -168,17 +229,25 @@ static void idt_load(void)
 	asm volatile("lidt %0" : : "m"(idtr));
 }
 
+static void idt_set(unsigned int vector, uint32_t handler)
+{
+	guest_idt[vector].offset_lo = handler & 0xffff;
+	guest_idt[vector].selector = GUEST_CS;
+	guest_idt[vector].zero = 0;
+	guest_idt[vector].type = 0x8e;
+	guest_idt[vector].offset_hi = handler >> 16;
+}
+
 static void idt_init(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < 32; i++) {
-		guest_idt[i].offset_lo = guest_trap_stubs[i] & 0xffff;
-		guest_idt[i].selector = GUEST_CS;
-		guest_idt[i].zero = 0;
-		guest_idt[i].type = 0x8e;
-		guest_idt[i].offset_hi = guest_trap_stubs[i] >> 16;
-	}
+	for (i = 0; i < 32; i++)
+		idt_set(i, guest_trap_stubs[i]);
+	idt_set(13, (uint32_t)guest_gp_stub);
+	for (i = GUEST_IRQ_FIRST; i <= GUEST_IRQ_LAST; i++)
+		idt_set(i, (uint32_t)guest_irq_stubs +
+			   (i - GUEST_IRQ_FIRST) * GUEST_IRQ_STUB_SIZE);
 	idt_load();
 }
 
@@ -358,6 +427,91 @@ void guest_trap(uint32_t vector, uint32_t error, uint32_t eip)
 {
 	guest_printf("exception %u, error code %x, at eip %x\n",
 		     vector, error, eip);
+	guest_exit(GUEST_EXIT_EXCEPTION);
+}
+
+/* ---- #GP fix-ups and interrupt handlers ------------------------------------- */
+
+/*
+ * Per vCPU: the EIP of the MSR access that may fault, and where to resume
+ * when it does; 0 when none is armed.
+ */
+static volatile uint32_t gp_fault_eip[GUEST_MAX_VCPUS];
+static volatile uint32_t gp_resume_eip[GUEST_MAX_VCPUS];
+
+uint32_t guest_gp_fixup(struct gp_frame *f)
+{
+	uint32_t self = guest_this_vcpu();
+
+	if (!gp_fault_eip[self] || f->eip != gp_fault_eip[self])
+		return 0;
+	f->eip = gp_resume_eip[self];
+	gp_fault_eip[self] = 0;
+	return 1;
+}
+
+/*
+ * Arm the fix-up (labels 1 and 2), do the access at 1, clear @err on
+ * success; a #GP at 1 resumes at 2 with @err still -1.
+ */
+int rdmsr_safe(uint32_t msr, uint64_t *val)
+{
+	uint32_t self = guest_this_vcpu(), lo = 0, hi = 0;
+	int err = -1;
+
+	asm volatile("movl $1f, %[fault]\n\t"
+		     "movl $2f, %[resume]\n"
+		     "1:\trdmsr\n\t"
+		     "xorl %[err], %[err]\n"
+		     "2:"
+		     : [err] "+r"(err), "+a"(lo), "+d"(hi),
+		       [fault] "=m"(gp_fault_eip[self]),
+		       [resume] "=m"(gp_resume_eip[self])
+		     : "c"(msr)
+		     : "memory");
+	gp_fault_eip[self] = 0;
+	*val = ((uint64_t)hi << 32) | lo;
+	return err;
+}
+
+int wrmsr_safe(uint32_t msr, uint64_t val)
+{
+	uint32_t self = guest_this_vcpu();
+	int err = -1;
+
+	asm volatile("movl $1f, %[fault]\n\t"
+		     "movl $2f, %[resume]\n"
+		     "1:\twrmsr\n\t"
+		     "xorl %[err], %[err]\n"
+		     "2:"
+		     : [err] "+r"(err),
+		       [fault] "=m"(gp_fault_eip[self]),
+		       [resume] "=m"(gp_resume_eip[self])
+		     : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+		     : "memory");
+	gp_fault_eip[self] = 0;
+	return err;
+}
+
+int guest_set_irq_handler(uint32_t vector, guest_irq_fn fn)
+{
+	if (vector < GUEST_IRQ_FIRST || vector > GUEST_IRQ_LAST)
+		return -1;
+	__atomic_store_n(&irq_handlers[vector], fn, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+void guest_irq_dispatch(uint32_t vector)
+{
+	guest_irq_fn fn = __atomic_load_n(&irq_handlers[vector & 0xff],
+					  __ATOMIC_SEQ_CST);
+
+	if (fn) {
+		fn(vector);
+		return;
+	}
+	guest_printf("unexpected interrupt, vector %u on vCPU %u\n", vector,
+		     guest_this_vcpu());
 	guest_exit(GUEST_EXIT_EXCEPTION);
 }
 

@@ -13,7 +13,9 @@
  *
  * Guests with several vCPUs start them with guest_start_vcpus(); the
  * command line is read with guest_arg_u32(); time is the TSC, whose rate
- * tsc_hz() reads from CPUID leaf 0x15.
+ * tsc_hz() reads from CPUID leaf 0x15. Interrupt handlers for vectors
+ * 32..255 are installed with guest_set_irq_handler(); rdmsr_safe() and
+ * wrmsr_safe() probe MSRs that may raise #GP.
  *
  * No libgcc: guests must not divide 64-bit numbers (use udiv64_32()).
  */
@@ -131,6 +133,76 @@ bool guest_under_hypervisor(void);
 
 /* Spin for about @n loop iterations. */
 void guest_delay(uint32_t n);
+
+/* ---- MSRs --------------------------------------------------------------- */
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t val)
+{
+	asm volatile("wrmsr"
+		     : : "c"(msr), "a"((uint32_t)val), "d"((uint32_t)(val >> 32))
+		     : "memory");
+}
+
+/*
+ * rdmsr/wrmsr that expect a #GP: 0 when the access worked, -1 when it
+ * raised #GP, which libguest then resumes after instead of stopping the
+ * guest. *@val is 0 after a failed read. Any vCPU may call them.
+ */
+int rdmsr_safe(uint32_t msr, uint64_t *val);
+int wrmsr_safe(uint32_t msr, uint64_t val);
+
+/* ---- interrupts ------------------------------------------------------------ */
+
+static inline void sti(void)
+{
+	asm volatile("sti" : : : "memory");
+}
+
+static inline void cli(void)
+{
+	asm volatile("cli" : : : "memory");
+}
+
+static inline void hlt(void)
+{
+	asm volatile("hlt" : : : "memory");
+}
+
+/*
+ * sti; hlt: STI's one-instruction shadow keeps an interrupt that is
+ * already pending from arriving before the HLT, so it wakes the HLT
+ * instead of being missed. Returns with interrupts enabled.
+ */
+static inline void safe_halt(void)
+{
+	asm volatile("sti; hlt" : : : "memory");
+}
+
+/* The first vector guest_set_irq_handler() accepts (0..31 are exceptions). */
+#define GUEST_IRQ_FIRST		32
+#define GUEST_IRQ_LAST		255
+
+/*
+ * Called with interrupts off, on the vCPU that took @vector, after the
+ * stub saved the general registers; the handler does its own EOI.
+ */
+typedef void (*guest_irq_fn)(uint32_t vector);
+
+/*
+ * Installs @fn for @vector (GUEST_IRQ_FIRST..GUEST_IRQ_LAST) in the IDT
+ * every vCPU shares; NULL removes it. An interrupt on a vector without a
+ * handler is reported like an exception (GUEST_EXIT_EXCEPTION). Returns 0,
+ * or -1 for a vector out of range.
+ */
+int guest_set_irq_handler(uint32_t vector, guest_irq_fn fn);
 
 /* ---- output --------------------------------------------------------------- */
 

@@ -28,7 +28,7 @@ static const struct mbi_region map[] = {
 static void test_round_trip(void **state)
 {
 	struct boot_info bi;
-	int n = mbi_build(buf, sizeof(buf), "console=ttyS0 quiet", map, 3);
+	int n = mbi_build(buf, sizeof(buf), "console=ttyS0 quiet", map, 3, NULL);
 
 	assert_true(n > 0);
 	assert_int_equal(n % 8, 0);
@@ -49,7 +49,7 @@ static void test_round_trip(void **state)
 static void test_basic_meminfo(void **state)
 {
 	const uint8_t *p = (const uint8_t *)buf + 8;
-	int n = mbi_build(buf, sizeof(buf), "", map, 3);
+	int n = mbi_build(buf, sizeof(buf), "", map, 3, NULL);
 	bool found = false;
 
 	assert_true(n > 0);
@@ -76,12 +76,38 @@ static void test_basic_meminfo(void **state)
 
 static void test_too_small(void **state)
 {
-	int full = mbi_build(buf, sizeof(buf), "abc", map, 3);
+	int full = mbi_build(buf, sizeof(buf), "abc", map, 3, NULL);
 
 	assert_true(full > 0);
 	for (size_t cap = 0; cap < (size_t)full; cap += 8)
-		assert_int_equal(mbi_build(buf, cap, "abc", map, 3), -ENOSPC);
-	assert_int_equal(mbi_build(buf, full, "abc", map, 3), full);
+		assert_int_equal(mbi_build(buf, cap, "abc", map, 3, NULL), -ENOSPC);
+	assert_int_equal(mbi_build(buf, full, "abc", map, 3, NULL), full);
+}
+
+/* The RSDP reaches the guest in tags 14 and 15, and the parser prefers 15. */
+static void test_rsdp_tags(void **state)
+{
+	uint8_t rsdp[36];
+	struct boot_info bi;
+	int n;
+
+	memset(rsdp, 0x5a, sizeof(rsdp));
+	memcpy(rsdp, "RSD PTR ", 8);
+	rsdp[15] = 2;
+	n = mbi_build(buf, sizeof(buf), "", map, 3, rsdp);
+	assert_true(n > 0);
+	memset(&bi, 0, sizeof(bi));
+	assert_int_equal(mb2_parse(buf, MB2_BOOTLOADER_MAGIC, &bi), 0);
+	assert_int_equal(bi.rsdp_rev, 2);
+	assert_memory_equal((const void *)(uintptr_t)bi.rsdp, rsdp, 36);
+
+	rsdp[15] = 0;		/* ACPI 1.0: tag 14 only */
+	n = mbi_build(buf, sizeof(buf), "", map, 3, rsdp);
+	assert_true(n > 0);
+	memset(&bi, 0, sizeof(bi));
+	assert_int_equal(mb2_parse(buf, MB2_BOOTLOADER_MAGIC, &bi), 0);
+	assert_int_equal(bi.rsdp_rev, 0);
+	assert_memory_equal((const void *)(uintptr_t)bi.rsdp, rsdp, 20);
 }
 
 int main(void)
@@ -90,6 +116,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_basic_meminfo),
 		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_rsdp_tags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
