@@ -245,7 +245,15 @@ static void setup_guest(struct vcpu *v)
 
 void vcpu_skip_instruction(struct vcpu *v)
 {
+	uint32_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
+
 	vmcs_write(GUEST_RIP, v->exit.rip + v->exit.len);
+	/*
+	 * An STI or MOV SS shadow covers only the next instruction: once
+	 * we have completed that instruction (HLT after STI), it is over.
+	 */
+	if (intr & 3)
+		vmcs_write(GUEST_INTERRUPTIBILITY, intr & ~3u);
 }
 
 int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now)

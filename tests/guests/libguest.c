@@ -430,7 +430,7 @@ void guest_trap(uint32_t vector, uint32_t error, uint32_t eip)
 	guest_exit(GUEST_EXIT_EXCEPTION);
 }
 
-/* ---- #GP fix-ups and interrupt handlers ------------------------------------- */
+/* ---- #GP fix-ups and interrupt handlers -------------------------------- */
 
 /*
  * Per vCPU: the EIP of the MSR access that may fault, and where to resume

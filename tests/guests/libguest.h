@@ -134,7 +134,7 @@ bool guest_under_hypervisor(void);
 /* Spin for about @n loop iterations. */
 void guest_delay(uint32_t n);
 
-/* ---- MSRs --------------------------------------------------------------- */
+/* ---- MSRs -------------------------------------------------------------- */
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -159,7 +159,7 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
 int rdmsr_safe(uint32_t msr, uint64_t *val);
 int wrmsr_safe(uint32_t msr, uint64_t val);
 
-/* ---- interrupts ------------------------------------------------------------ */
+/* ---- interrupts -------------------------------------------------------- */
 
 static inline void sti(void)
 {

@@ -17,8 +17,9 @@
  *	ipi			5 fixed IPIs vCPU 0 -> vCPU 1 (HLTed), each
  *				answered 1 -> 0; a self-IPI, held back by IF = 0
  *				and by TPR
- *	timer-desched		2 ms one-shots while vCPU 1 spins, so that with
- *				one pCPU vCPU 0 is off the CPU when they expire
+ *	timer-desched		2 ms one-shots while vCPU 1 spins, vCPU 0 in HLT
+ *				(<= 1 ms late) or spinning with PAUSE (<= 2 ms):
+ *				with one pCPU they expire while vCPU 0 is off it
  *	ioapic			version, pin 2 (PIT IRQ0) to vector 0x60 on vCPU
  *				0; the PIT at ~1 kHz, rate against the TSC +- 5 %
  *	pit-calibration		the TSC measured with PIT channel 2 and port 0x61
@@ -31,13 +32,17 @@
  * <why>" for each, then "platform: <n> items, <m> failed". It exits with
  * the number of failed items (0: pass).
  *
+ * Command line: shared_pcpu=1 says both vCPUs share one pCPU; then
+ * timer-desched also requires that some one-shot expired while vCPU 0
+ * was off the pCPU.
+ *
  * vCPU 1 takes part in xapic, x2apic, ipi and timer-desched: it probes its
  * own APIC, then waits with HLT for IPIs and commands. Interrupt tests run
- * in x2APIC mode. The waits that are not themselves the test HLT under a
- * watchdog, the TSC-deadline timer, once that timer has passed; before
- * that they spin with interrupts on. The timer items have no such guard: a
- * timer interrupt that never comes hangs the guest, and the integration
- * test's timeout reports it.
+ * in x2APIC mode. Waits that are not what an item measures HLT under a
+ * watchdog (the TSC-deadline timer) once timer-tscdeadline has passed, and
+ * spin with interrupts on before that. The timer items HLT without a
+ * guard: a timer interrupt that never comes hangs the guest, and the
+ * integration test's timeout reports it.
  */
 #include "libguest.h"
 
@@ -103,6 +108,10 @@
 #define RTE_REMOTE_IRR		BIT(14)
 #define PIT_PIN			2	/* IRQ0 through the ISA override */
 
+/* 8259 PICs: data ports, where OCW1 writes the interrupt mask */
+#define PIC1_DATA		0x21
+#define PIC2_DATA		0xa1
+
 /* 8254 PIT */
 #define PIT_HZ			1193182u
 #define PIT_CH0			0x40
@@ -138,7 +147,7 @@
 
 #define NR_VCPUS		2
 
-/* ---- results ------------------------------------------------------------ */
+/* ---- results ----------------------------------------------------------- */
 
 static const char *cur_item;
 static uint32_t n_items, n_failed;
@@ -167,7 +176,7 @@ static void run_item(const char *name, bool (*fn)(void), void (*cleanup)(void))
 		cleanup();
 }
 
-/* ---- time ----------------------------------------------------------------- */
+/* ---- time -------------------------------------------------------------- */
 
 static uint32_t crystal_hz;	/* CPUID 0x15 ECX: the APIC timer's clock */
 
@@ -188,7 +197,7 @@ static int32_t us_diff(uint64_t a, uint64_t b)
 	return a >= b ? (int32_t)us32(a - b) : -(int32_t)us32(b - a);
 }
 
-/* ---- the local APIC ------------------------------------------------------ */
+/* ---- the local APIC ---------------------------------------------------- */
 
 static uint32_t xapic_read(uint32_t off)
 {
@@ -250,7 +259,7 @@ static void irq_window(void)
 	asm volatile("sti; nop; nop; cli" : : : "memory");
 }
 
-/* ---- interrupt handlers ----------------------------------------------------- */
+/* ---- interrupt handlers ------------------------------------------------ */
 
 #define MAX_STAMPS	16
 
@@ -276,9 +285,14 @@ static void log_irq(struct irq_log *l, uint32_t vcpu)
 	l->count = n + 1;
 }
 
+/* The low half of the TSC, stamped by a spin loop; what it was at the
+ * last timer interrupt (see desched_runnable()). */
+static volatile uint32_t spin_stamp, spin_stamp_at_irq;
+
 static void on_timer(uint32_t vec)
 {
 	log_irq(&timer_log, 0);
+	spin_stamp_at_irq = spin_stamp;
 	eoi();
 }
 
@@ -323,7 +337,7 @@ static void on_spurious(uint32_t vec)
 	spurious[guest_this_vcpu() & 1]++;	/* no EOI for the spurious vector */
 }
 
-/* ---- waiting --------------------------------------------------------------- */
+/* ---- waiting ----------------------------------------------------------- */
 
 /* The TSC-deadline timer works: waits may HLT under its watchdog. */
 static bool watchdog_ok;
@@ -405,7 +419,7 @@ static bool wait_flag(volatile uint32_t *flag, uint32_t us)
 	return true;
 }
 
-/* ---- vCPU 1 ---------------------------------------------------------------- */
+/* ---- vCPU 1 ------------------------------------------------------------ */
 
 enum ap_cmd { CMD_NONE, CMD_HOG, CMD_STOP };
 
@@ -520,7 +534,7 @@ static void ap_main(uint32_t index)
 	}
 }
 
-/* ---- 1. cpuid --------------------------------------------------------------- */
+/* ---- 1. cpuid ---------------------------------------------------------- */
 
 static bool t_cpuid(void)
 {
@@ -545,7 +559,7 @@ static bool t_cpuid(void)
 		     r.eax, r.ebx, r.ecx);
 	hz = udiv64_32((uint64_t)r.ecx * r.ebx, r.eax, 0);
 	khz = (uint32_t)udiv64_32(hz, 1000, 0);
-	if (hz != tsc_hz() || khz < 1000 || khz > 10000000)
+	if (khz < 1000 || khz > 10000000)
 		FAIL("leaf 0x15 gives %u kHz", khz);
 	crystal_hz = r.ecx;
 	if (max >= 0x16) {
@@ -559,7 +573,7 @@ static bool t_cpuid(void)
 	     mhz16);
 }
 
-/* ---- 2. xapic ------------------------------------------------------------------ */
+/* ---- 2. xapic ---------------------------------------------------------- */
 
 static bool t_xapic(void)
 {
@@ -600,7 +614,7 @@ static bool t_xapic(void)
 	     xprobe[0].version, (xprobe[0].version >> 16) & 0xff);
 }
 
-/* ---- 3. x2apic ------------------------------------------------------------------- */
+/* ---- 3. x2apic --------------------------------------------------------- */
 
 static bool t_x2apic(void)
 {
@@ -637,7 +651,7 @@ static bool t_x2apic(void)
 	     x2probe[1].id, x2probe[0].ldr, x2probe[1].ldr);
 }
 
-/* ---- 4. timer-oneshot --------------------------------------------------------------- */
+/* ---- 4. timer-oneshot -------------------------------------------------- */
 
 static bool need_x2apic(void)
 {
@@ -692,7 +706,7 @@ static bool t_timer_oneshot(void)
 	     us32(t1 - t0), count, cc);
 }
 
-/* ---- 5. timer-periodic -------------------------------------------------------------- */
+/* ---- 5. timer-periodic ------------------------------------------------- */
 
 #define PERIODS		10
 
@@ -735,7 +749,7 @@ static bool t_timer_periodic(void)
 	     us32(elapsed), dmin, dmax);
 }
 
-/* ---- 6. timer-tscdeadline ---------------------------------------------------------- */
+/* ---- 6. timer-tscdeadline ---------------------------------------------- */
 
 static bool t_timer_tscdl(void)
 {
@@ -785,7 +799,7 @@ static bool t_timer_tscdl(void)
 	PASS("%d us late, cancel ok", late);
 }
 
-/* ---- 7. ipi --------------------------------------------------------------------- */
+/* ---- 7. ipi ------------------------------------------------------------ */
 
 #define IPI_ROUNDS	5
 
@@ -839,14 +853,20 @@ static bool t_ipi(void)
 		FAIL("self-IPI not taken after TPR went back to 0");
 	if (self_log.wrong_vcpu)
 		FAIL("a self-IPI went to another vCPU");
-	PASS("%u round trips 0->1->0, %u us each; self-IPI with IF and TPR",
-	     IPI_ROUNDS, us32(udiv64_32(rtt, IPI_ROUNDS, 0)));
+	PASS("%u round trips 0->1->0, %u us each, vCPU 0 waiting in %s; self-IPI with IF and TPR",
+	     IPI_ROUNDS, us32(udiv64_32(rtt, IPI_ROUNDS, 0)),
+	     watchdog_ok ? "HLT" : "a spin");
 }
 
-/* ---- 8. timer-desched ----------------------------------------------------------- */
+/* ---- 8. timer-desched -------------------------------------------------- */
 
 #define DESCHED_ROUNDS		5
-#define DESCHED_MAX_LATE_US	1000
+#define DESCHED_BLOCKED_MAX_US	1000	/* the configs' latency_us */
+#define DESCHED_RUNNABLE_MAX_US	2000	/* latency_us + slice_us */
+#define OFF_CPU_GAP_US		100	/* a longer gap in a spin: descheduled */
+
+/* cmdline shared_pcpu=1: both vCPUs have one pCPU (platform-2on1.ini). */
+static uint32_t shared_pcpu;
 
 static void desched_cleanup(void)
 {
@@ -855,23 +875,26 @@ static void desched_cleanup(void)
 	irq_window();
 }
 
-static bool t_timer_desched(void)
+struct late_stats {
+	int32_t best, worst;
+};
+
+static void late_add(struct late_stats *s, int32_t late)
+{
+	s->best = late < s->best ? late : s->best;
+	s->worst = late > s->worst ? late : s->worst;
+}
+
+/*
+ * Blocked: HLT until a 2 ms one-shot fires while vCPU 1 spins. With one
+ * pCPU, vCPU 1 has it meanwhile, and the expiry must wake vCPU 0 and
+ * take the pCPU back within latency_us.
+ */
+static bool desched_blocked(struct late_stats *st)
 {
 	uint32_t count = crystal_count(2000), k, ran = 0, spins;
-	int32_t late, worst = -1000000, best = 1000000;
 	uint64_t t0;
 
-	if (!need_x2apic())
-		return false;
-	if (!ap_ready)
-		FAIL("vCPU 1 is not ready");
-	hog_until = rdtsc() + us_to_tsc(DESCHED_ROUNDS * 3000 + 20000);
-	ap_cmd = CMD_HOG;
-	send_ipi(1, VEC_CMD);
-	if (!wait_flag(&ap_hogging, 100000))
-		FAIL("vCPU 1 did not start spinning");
-	x2_write(APIC_TDCR, TDCR_DIV1);
-	x2_write(APIC_LVT_TIMER, LVT_ONESHOT | VEC_TIMER);
 	for (k = 0; k < DESCHED_ROUNDS; k++) {
 		timer_log.count = 0;
 		spins = hog_spins;
@@ -879,27 +902,90 @@ static bool t_timer_desched(void)
 		x2_write(APIC_TMICT, count);
 		halt_until(&timer_log.count, 1, t0 + us_to_tsc(50000));
 		if (!timer_log.count)
-			FAIL("round %u: no interrupt within 50 ms", k);
+			FAIL("HLT round %u: no interrupt within 50 ms", k);
 		if (hog_spins != spins)
 			ran++;
-		late = us_diff(timer_log.tsc[0], t0 + us_to_tsc(2000));
-		worst = late > worst ? late : worst;
-		best = late < best ? late : best;
+		late_add(st, us_diff(timer_log.tsc[0], t0 + us_to_tsc(2000)));
 	}
-	if (!ap_hogging)
-		FAIL("vCPU 1 stopped spinning before the end");
-	if (best < 0)
-		FAIL("fired %d us early", -best);
-	if (worst > DESCHED_MAX_LATE_US)
-		FAIL("fired up to %d us late, want <= %u", worst,
-		     DESCHED_MAX_LATE_US);
 	if (ran != DESCHED_ROUNDS)
-		FAIL("vCPU 1 ran during %u of %u waits", ran, DESCHED_ROUNDS);
-	PASS("%u one-shots while vCPU 1 spun, %d..%d us late", DESCHED_ROUNDS,
-	     best, worst);
+		FAIL("vCPU 1 ran during %u of %u HLTs", ran, DESCHED_ROUNDS);
+	if (st->best < 0)
+		FAIL("HLT: fired %d us early", -st->best);
+	if (st->worst > DESCHED_BLOCKED_MAX_US)
+		FAIL("HLT: fired up to %d us late, want <= %u", st->worst,
+		     DESCHED_BLOCKED_MAX_US);
+	return true;
 }
 
-/* ---- 9. ioapic ---------------------------------------------------------------------- */
+/*
+ * Runnable: spin with PAUSE and interrupts on while a 2 ms one-shot runs.
+ * With one pCPU, PAUSE-loop exits hand it to vCPU 1, so the timer expires
+ * while vCPU 0 waits for the pCPU; the interrupt must arrive once it runs
+ * again. on_timer() notes the loop's last TSC stamp: a gap of more than
+ * OFF_CPU_GAP_US across the deadline means vCPU 0 was off the pCPU then.
+ */
+static bool desched_runnable(struct late_stats *st, uint32_t *off_cpu)
+{
+	uint32_t count = crystal_count(2000), k, gap;
+	uint64_t t0, dl;
+
+	for (k = 0; k < DESCHED_ROUNDS; k++) {
+		timer_log.count = 0;
+		t0 = rdtsc();
+		dl = t0 + us_to_tsc(2000);
+		spin_stamp = (uint32_t)t0;
+		x2_write(APIC_TMICT, count);
+		sti();
+		while (!timer_log.count && rdtsc() < t0 + us_to_tsc(50000)) {
+			spin_stamp = (uint32_t)rdtsc();
+			asm volatile("pause" : : : "memory");
+		}
+		cli();
+		if (!timer_log.count)
+			FAIL("spin round %u: no interrupt within 50 ms", k);
+		gap = (uint32_t)timer_log.tsc[0] - spin_stamp_at_irq;
+		if (gap > us_to_tsc(OFF_CPU_GAP_US) &&
+		    (int32_t)((uint32_t)dl - spin_stamp_at_irq) > 0)
+			(*off_cpu)++;
+		late_add(st, us_diff(timer_log.tsc[0], dl));
+	}
+	if (st->best < 0)
+		FAIL("spinning: fired %d us early", -st->best);
+	if (st->worst > DESCHED_RUNNABLE_MAX_US)
+		FAIL("spinning: fired up to %d us late, want <= %u", st->worst,
+		     DESCHED_RUNNABLE_MAX_US);
+	if (shared_pcpu && !*off_cpu)
+		FAIL("one pCPU, but no one-shot expired while vCPU 0 was off it");
+	return true;
+}
+
+static bool t_timer_desched(void)
+{
+	struct late_stats blocked = { 1000000, -1000000 };
+	struct late_stats runnable = { 1000000, -1000000 };
+	uint32_t off_cpu = 0;
+
+	if (!need_x2apic())
+		return false;
+	if (!ap_ready)
+		FAIL("vCPU 1 is not ready");
+	hog_until = rdtsc() + us_to_tsc(2 * DESCHED_ROUNDS * 3000 + 20000);
+	ap_cmd = CMD_HOG;
+	send_ipi(1, VEC_CMD);
+	if (!wait_flag(&ap_hogging, 100000))
+		FAIL("vCPU 1 did not start spinning");
+	x2_write(APIC_TDCR, TDCR_DIV1);
+	x2_write(APIC_LVT_TIMER, LVT_ONESHOT | VEC_TIMER);
+	if (!desched_blocked(&blocked) || !desched_runnable(&runnable, &off_cpu))
+		return false;
+	if (!ap_hogging)
+		FAIL("vCPU 1 stopped spinning before the end");
+	PASS("while vCPU 1 spun: HLT %d..%d us late, spinning %d..%d us late, %u of %u expired off the pCPU",
+	     blocked.best, blocked.worst, runnable.best, runnable.worst,
+	     off_cpu, DESCHED_ROUNDS);
+}
+
+/* ---- 9. ioapic --------------------------------------------------------- */
 
 #define IOAPIC_IRQS	6	/* 5 periods */
 
@@ -974,11 +1060,12 @@ static bool t_ioapic(void)
 	if ((got > want ? got - want : want - got) * 20 > want)
 		FAIL("%u PIT periods took %u us, want %u +- 5 %%",
 		     IOAPIC_IRQS - 1, got_us, want_us);
-	PASS("version %x, %u PIT periods in %u us (want %u)", ver,
-	     IOAPIC_IRQS - 1, got_us, want_us);
+	PASS("version %x, %u PIT periods in %u us (want %u), vCPU 0 waiting in %s",
+	     ver, IOAPIC_IRQS - 1, got_us, want_us,
+	     watchdog_ok ? "HLT" : "a spin");
 }
 
-/* ---- 10. pit-calibration ------------------------------------------------------------- */
+/* ---- 10. pit-calibration ----------------------------------------------- */
 
 static bool t_pit_cal(void)
 {
@@ -1009,17 +1096,17 @@ static bool t_pit_cal(void)
 	dev_bp = (uint32_t)udiv64_32((hz > cpuid_hz ? hz - cpuid_hz :
 				      cpuid_hz - hz) * 10000, cpuid_hz, 0);
 	if (dev_bp >= 100)
-		FAIL("PIT gives %u kHz, CPUID 0x15 %u kHz (%u.%u%% off)",
+		FAIL("PIT gives %u kHz, CPUID 0x15 %u kHz, %u.%u%u%% apart",
 		     (uint32_t)udiv64_32(hz, 1000, 0),
-		     (uint32_t)udiv64_32(cpuid_hz, 1000, 0),
-		     dev_bp / 100, dev_bp % 100);
+		     (uint32_t)udiv64_32(cpuid_hz, 1000, 0), dev_bp / 100,
+		     dev_bp / 10 % 10, dev_bp % 10);
 	PASS("PIT %u kHz, CPUID 0x15 %u kHz, %u.%u%u%% apart",
 	     (uint32_t)udiv64_32(hz, 1000, 0),
 	     (uint32_t)udiv64_32(cpuid_hz, 1000, 0), dev_bp / 100,
 	     dev_bp / 10 % 10, dev_bp % 10);
 }
 
-/* ---- 11. rtc ------------------------------------------------------------------------ */
+/* ---- 11. rtc ----------------------------------------------------------- */
 
 struct rtc_time {
 	uint32_t sec, min, hour, mday, mon, year;
@@ -1074,7 +1161,7 @@ static bool rtc_read(struct rtc_time *t, const char **why)
 	pm = !(b & RTC_B_24H) && (raw[2] & RTC_HOUR_PM);
 	raw[2] &= b & RTC_B_24H ? 0xff : ~RTC_HOUR_PM;
 	for (i = 0; i < 7; i++) {
-		v[i] = rtc_field(raw[i], binary || i == 6 ? binary : false);
+		v[i] = rtc_field(raw[i], binary);
 		if (v[i] < 0) {
 			*why = "a field is not BCD";
 			return false;
@@ -1127,7 +1214,7 @@ static bool t_rtc(void)
 	     a.mon, a.mday, a.hour, a.min, a.sec, d, cmos_read(RTC_REG_B));
 }
 
-/* ---- 12. msr-gp ---------------------------------------------------------------------- */
+/* ---- 12. msr-gp -------------------------------------------------------- */
 
 static bool t_msr_gp(void)
 {
@@ -1149,7 +1236,7 @@ static bool t_msr_gp(void)
 	     MSR_INVALID);
 }
 
-/* ---- main ------------------------------------------------------------------------------ */
+/* ---- main -------------------------------------------------------------- */
 
 static void install_handlers(void)
 {
@@ -1176,6 +1263,11 @@ int guest_main(uint32_t magic, uint32_t mbi)
 {
 	int ret;
 
+	/* As an OS does: the 8259s stay masked, IRQs go through the I/O APIC. */
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+	if (guest_arg_u32("shared_pcpu", 0, &shared_pcpu))
+		return 63;
 	install_handlers();
 	run_item("cpuid", t_cpuid, 0);
 	ret = guest_start_vcpus(NR_VCPUS, ap_main);
