@@ -14,6 +14,7 @@
 #include "src/printk.h"
 #include "src/vm.h"
 #include "src/vmirq.h"
+#include "vmx/intr.h"
 #include "vmx/msr.h"
 #include "vmx/vmx.h"
 
@@ -155,7 +156,7 @@ static uint64_t usable_cpus(const struct guest_config *g)
  * vCPUs a guest starts late still find their pCPU free.
  */
 static int8_t partition_pin[CFG_MAX_GUESTS][CFG_MAX_CPUS];
-static uint64_t msr_bitmap;
+static uint64_t msr_bitmap, msr_bitmap_x2vid;
 static bool partitioned;
 
 static int create_one(struct vm *vm, const struct guest_config *g,
@@ -212,6 +213,18 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		return r;
 
 	vm->msr_bitmap = msr_bitmap;
+	vm->msr_bitmap_x2vid = msr_bitmap_x2vid;
+	if (intr_method->apic_access_page) {
+		/* The CPU virtualizes accesses that EPT sends to this page. */
+		vm->apic_access_page = frame_alloc(1);
+		if (!vm->apic_access_page)
+			return -ENOMEM;
+		memset((void *)vm->apic_access_page, 0, 4096);
+		r = ept_map(&vm->ept, 0xfee00000, vm->apic_access_page, 4096,
+			    EPT_R | EPT_W, EPT_MT_UC);
+		if (r)
+			return r;
+	}
 	vuart_init(&vm->uart, uart_emit, vm);
 	vm->texit.done = test_exit;
 	vm->texit.ctx = vm;
@@ -255,7 +268,9 @@ int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
 	uint32_t fail;
 
 	msr_bitmap = msr_bitmap_init();
-	if (!msr_bitmap)
+	if (msr_bitmap)
+		msr_bitmap_x2vid = msr_bitmap_x2apic_vid(msr_bitmap);
+	if (!msr_bitmap || !msr_bitmap_x2vid)
 		return -ENOMEM;
 	partitioned = cfg->hyp.scheduler == CFG_SCHED_PARTITION;
 	if (partitioned &&

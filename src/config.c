@@ -56,7 +56,8 @@ enum sec_kind {
 };
 
 enum hyp_key {
-	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY, HK_N
+	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY,
+	HK_DELIVERY, HK_N
 };
 
 enum guest_key {
@@ -379,6 +380,22 @@ static const struct choice scheds[] = {
 	{ "partition", CFG_SCHED_PARTITION },
 };
 
+static const struct choice deliveries[] = {
+	{ "auto", CFG_DELIVERY_AUTO },
+	{ "posted", CFG_DELIVERY_POSTED },
+	{ "vid", CFG_DELIVERY_VID },
+	{ "inject", CFG_DELIVERY_INJECT },
+};
+
+static void parse_delivery(struct parse_ctx *c, const char *key,
+			   const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, deliveries, &v))
+		c->cfg->hyp.delivery = v;
+}
+
 static void parse_console(struct parse_ctx *c, const char *key, const char *val)
 {
 	int v;
@@ -428,6 +445,7 @@ static const struct key_desc hyp_keys[HK_N] = {
 	[HK_SCHEDULER]	= { "scheduler", parse_scheduler, false },
 	[HK_SLICE]	= { "slice_us", parse_slice, false },
 	[HK_LATENCY]	= { "latency_us", parse_latency, false },
+	[HK_DELIVERY]	= { "apic_delivery", parse_delivery, false },
 };
 
 /* ---- [guest NAME] ------------------------------------------------------ */
@@ -1021,6 +1039,7 @@ static void set_defaults(struct hv_config *cfg)
 	cfg->hyp.scheduler = CFG_SCHED_FAIR;
 	cfg->hyp.slice_us = 1000;
 	cfg->hyp.latency_us = 1000;
+	cfg->hyp.delivery = CFG_DELIVERY_AUTO;
 }
 
 /* inih's knobs are globals: pin the ones the line counting relies on. */

@@ -32,6 +32,14 @@ enum cfg_guest_kind {
 	CFG_GUEST_MULTIBOOT2,
 };
 
+/* How interrupts reach vCPUs; auto picks the best the CPU has. */
+enum cfg_delivery {
+	CFG_DELIVERY_AUTO,
+	CFG_DELIVERY_POSTED,	/* hardware posted interrupts */
+	CFG_DELIVERY_VID,	/* virtual-interrupt delivery */
+	CFG_DELIVERY_INJECT,	/* event injection */
+};
+
 /* Log levels, lowest is most severe. */
 enum cfg_log_level {
 	LOG_ERROR,
@@ -46,6 +54,7 @@ struct hyp_config {
 	enum cfg_sched scheduler;
 	uint32_t slice_us;
 	uint32_t latency_us;
+	enum cfg_delivery delivery;
 };
 
 struct guest_config {

@@ -22,6 +22,7 @@
 #include "src/vm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "vmx/intr.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx.h"
 
@@ -253,6 +254,9 @@ void hv_main(struct boot_info *bi)
 		cpu_relax();
 
 	start_scheduler();
+	if (intr_select(config.hyp.delivery))
+		power_off(HV_EXIT_CONFIG);
+	pr_info("hvisor: interrupt delivery: %s\n", intr_method->name);
 	if (guests_create(&config, bi)) {
 		pr_err("hvisor: guests could not be built; none was started\n");
 		power_off(HV_EXIT_CONFIG);

@@ -9,6 +9,7 @@
 #include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
+#include "vmx/exit.h"
 
 struct vm vms[CFG_MAX_GUESTS];
 uint32_t nr_vms;
@@ -111,6 +112,31 @@ void vms_print_sched(bool machine)
 
 uint64_t vms_start_tsc;
 
+/* One line per VM: how many exits of each reason, for tuning and tests. */
+static void print_exit_reasons(const struct vm *vm)
+{
+	char line[512];
+	int len = 0;
+
+	for (uint32_t r = 0; r < 72; r++) {
+		uint64_t n = 0;
+
+		for (uint32_t j = 0; j < vm->n_vcpus; j++)
+			n += vm->vcpus[j].exits_by_reason[r];
+		if (n && len < (int)sizeof(line)) {
+			int at = len + 1;
+
+			len += hv_snprintf(line + len, sizeof(line) - len,
+					   " %s=%lu", exit_reason_name(r), n);
+			/* One word per reason: "I/O instruction" -> I/O_instruction. */
+			for (; at < len && at < (int)sizeof(line) && line[at] != '='; at++)
+				if (line[at] == ' ')
+					line[at] = '_';
+		}
+	}
+	pr_info("hvisor:   %-12s exits:%s\n", vm->name, len ? line : " none");
+}
+
 int vms_summary(void)
 {
 	int worst = 0;
@@ -129,6 +155,7 @@ int vms_summary(void)
 			vm->reason);
 		if (vm->exit_code > worst)
 			worst = vm->exit_code;
+		print_exit_reasons(vm);
 	}
 	vms_print_sched(true);
 	return worst;

@@ -45,6 +45,8 @@ struct vm {
 	uint64_t ram_size;
 	struct ept ept;
 	uint64_t msr_bitmap;	/* shared by every VM for now */
+	uint64_t msr_bitmap_x2vid; /* the same with x2APIC virtualization */
+	uint64_t apic_access_page; /* vid: what 0xFEE00000 maps to */
 	struct pio_bus pio;
 	struct mmio_bus mmio;
 	/* The VM-wide interrupt platform (src/vmirq.c), under dev_lock. */

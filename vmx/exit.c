@@ -46,6 +46,8 @@ static const char *const reason_names[EXIT_REASON_MAX] = {
 	[EXIT_PAUSE] = "PAUSE",
 	[EXIT_MACHINE_CHECK] = "VM entry: machine check",
 	[EXIT_APIC_ACCESS] = "APIC access",
+	[EXIT_EOI_INDUCED] = "EOI induced",
+	[EXIT_APIC_WRITE] = "APIC write",
 	[EXIT_EPT_VIOLATION] = "EPT violation",
 	[EXIT_EPT_MISCONFIG] = "EPT misconfiguration",
 	[EXIT_PREEMPT_TIMER] = "preemption timer",
@@ -215,6 +217,9 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_RDMSR] = vmx_handle_rdmsr,
 	[EXIT_WRMSR] = vmx_handle_wrmsr,
 	[EXIT_XSETBV] = handle_xsetbv,
+	[EXIT_APIC_ACCESS] = vmx_handle_apic_access,
+	[EXIT_APIC_WRITE] = vmx_handle_apic_write,
+	[EXIT_EOI_INDUCED] = vmx_handle_eoi_induced,
 	[EXIT_PREEMPT_TIMER] = handle_preempt_timer,
 };
 

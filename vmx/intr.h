@@ -3,16 +3,38 @@
 #define HV_VMX_INTR_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include "src/config.h"
 
 struct vcpu;
+struct vmx_caps;
 
 /*
- * Before VM entry, on the vCPU's owner: serve its due vLAPIC timer and
- * INIT, move the posted-interrupt descriptor into the vLAPIC and inject
- * the highest deliverable interrupt (or ask for an interrupt window).
+ * How the PIR reaches the guest. Chosen once at boot from the VMX
+ * capabilities (or forced by apic_delivery in hvisor.ini).
  */
+struct intr_method {
+	const char *name;
+	bool (*available)(const struct vmx_caps *c);
+	/* VMCS controls, when the vCPU's VMCS is first configured. */
+	void (*setup)(struct vcpu *v);
+	/* Before every entry, on the vCPU's owner. */
+	void (*deliver)(struct vcpu *v);
+	/* Guest-physical 0xFEE00000 must map an APIC-access page. */
+	bool apic_access_page;
+};
+
+extern const struct intr_method *intr_method;
+
+/* Pick the method: 0, or -ENOTSUP (with a message) when @want is absent. */
+int intr_select(enum cfg_delivery want);
 void vcpu_deliver_interrupts(struct vcpu *v);
 /* Does the vCPU have an interrupt it could take (HLT must not block)? */
 bool vcpu_interrupt_pending(struct vcpu *v);
+
+/* Exits that only virtual-interrupt delivery produces. */
+void vmx_handle_apic_access(struct vcpu *v);
+void vmx_handle_apic_write(struct vcpu *v);
+void vmx_handle_eoi_induced(struct vcpu *v);
 
 #endif

@@ -69,6 +69,31 @@ uint64_t msr_bitmap_init(void)
 	return pa;
 }
 
+uint64_t msr_bitmap_x2apic_vid(uint64_t base)
+{
+	uint64_t pa = frame_alloc(1);
+	uint8_t *keep = bitmap;
+
+	if (!pa)
+		return 0;
+	memcpy((void *)pa, (void *)base, 4096);
+	bitmap = (uint8_t *)pa;
+	/*
+	 * x2APIC virtualization: reads come from the virtual-APIC page
+	 * (not the current count, which the CPU does not keep there);
+	 * TPR, EOI and self-IPI writes are virtualized. Everything else
+	 * still exits to the vLAPIC model.
+	 */
+	for (uint32_t msr = 0x800; msr <= 0x8ff; msr++)
+		if (msr != 0x839)
+			pass(msr, false);
+	pass(0x808, true);
+	pass(0x80b, true);
+	pass(0x83f, true);
+	bitmap = keep;
+	return pa;
+}
+
 void msr_state_save(struct msr_state *s)
 {
 	for (unsigned int i = 0; i < NR_SWITCHED_MSRS; i++)

@@ -19,6 +19,8 @@ struct msr_state {
 
 /* Build the shared MSR bitmap: which accesses exit. Returns its address. */
 uint64_t msr_bitmap_init(void);
+/* A copy of @base that lets x2APIC accesses reach virtualization. */
+uint64_t msr_bitmap_x2apic_vid(uint64_t base);
 void msr_state_save(struct msr_state *s);
 void msr_state_load(const struct msr_state *s);
 /* RDMSR/WRMSR exits. */

@@ -330,6 +330,8 @@ static int vcpu_load(struct percpu *cpu, struct vcpu *v)
 	v->launched = false;
 	if (!v->configured) {
 		setup_controls(v);
+		if (v->lapic)
+			intr_method->setup(v);
 		setup_guest(v);
 		v->configured = true;
 	}
@@ -412,6 +414,8 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 	v->exit.rip = vmcs_read(GUEST_RIP);
 	v->exit.len = vmcs_read(EXIT_INSTR_LEN);
 	v->nr_exits++;
+	if ((v->exit.reason & 0xffff) < 72)
+		v->exits_by_reason[v->exit.reason & 0xffff]++;
 	if ((v->exit.reason & 0xffff) == EXIT_PREEMPT_TIMER)
 		cpu->preempt_exit_tsc = v->exit.tsc;
 	vmx_handle_exit(v);

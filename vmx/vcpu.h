@@ -54,6 +54,7 @@ struct vcpu {
 	struct vcpu_boot boot;
 	struct vcpu_exit exit;
 	uint64_t nr_exits;
+	uint32_t exits_by_reason[72];	/* basic exit reasons, for the summary */
 	/* Register state VMX does not switch, kept while the vCPU is off. */
 	void *fpu;			/* 4 KiB XSAVE/FXSAVE area */
 	uint64_t xcr0;
@@ -66,6 +67,8 @@ struct vcpu {
 	struct sw_timer lapic_timer;
 	bool lapic_timer_due;		/* set on any pCPU, served by the owner */
 	bool init_pending;
+	bool intr_x2;			/* vid: controls set for x2APIC mode */
+	uint64_t eoi_bm[4];		/* vid: the EOI-exit bitmap as written */
 	char name[40];			/* "guest/N" */
 };
 

@@ -9,9 +9,9 @@
 set -euo pipefail
 conf=${1:-2on2}
 case $conf in
-2on2 | 2on1) ;;
+2on2 | 2on1 | 2on1-inject) ;;
 *)
-	echo "usage: $0 [2on2|2on1]" >&2
+	echo "usage: $0 [2on2|2on1|2on1-inject]" >&2
 	exit 2
 	;;
 esac
@@ -31,5 +31,31 @@ for item in "${items[@]}"; do
 	expect_line "[plat] platform: $item: PASS" "no PASS line for '$item'"
 done
 expect_line "[plat] platform: ${#items[@]} items, 0 failed"
+
+# Which delivery path ran, by the exits only it produces: injection opens
+# interrupt windows; virtual-interrupt delivery traps APIC writes and
+# never needs a window.
+path=$(grep -aoE 'hvisor: interrupt delivery: [a-z]+' "$console" | awk '{ print $4 }')
+exits=$(grep -aE 'hvisor: +plat +exits:' "$console" || true)
+echo "$tag: delivery $path;$exits"
+case $conf in
+*-inject) want=inject ;;
+*) want=$(grep -q 'virtual-interrupt delivery yes' "$console" && echo vid || echo inject) ;;
+esac
+[ "$path" = "$want" ] || fail+=("interrupt delivery '$path', want '$want'")
+case $path in
+inject)
+	grep -q 'interrupt_window=' <<<"$exits" ||
+		fail+=("event injection never opened an interrupt window")
+	! grep -qE 'APIC_write=|EOI_induced=' <<<"$exits" ||
+		fail+=("APIC-virtualization exits under event injection")
+	;;
+vid)
+	grep -q 'APIC_write=' <<<"$exits" ||
+		fail+=("no APIC-write exit: virtualization did not run")
+	! grep -q 'interrupt_window=' <<<"$exits" ||
+		fail+=("interrupt-window exits under virtual-interrupt delivery")
+	;;
+esac
 grep -a '\] platform: ' "$console" | sed "s/^/$tag: /" || true
 report

@@ -144,6 +144,7 @@ static void test_full(void **state)
 		"scheduler = partition\n"
 		"slice_us = 2500\n"
 		"latency_us = 50\n"
+		"apic_delivery = inject\n"
 		"\n"
 		"[guest linux-1]\n"
 		"kind = linux\n"
@@ -170,11 +171,12 @@ static void test_full(void **state)
 	assert_int_equal(cfg.hyp.scheduler, CFG_SCHED_PARTITION);
 	assert_int_equal(cfg.hyp.slice_us, 2500);
 	assert_int_equal(cfg.hyp.latency_us, 50);
+	assert_int_equal(cfg.hyp.delivery, CFG_DELIVERY_INJECT);
 	assert_int_equal(cfg.n_guests, 2);
 
 	g = &cfg.guests[0];
 	assert_string_equal(g->name, "linux-1");
-	assert_int_equal(g->line, 9);
+	assert_int_equal(g->line, 10);
 	assert_int_equal(g->kind, CFG_GUEST_LINUX);
 	assert_string_equal(g->kernel, "bzImage");
 	assert_string_equal(g->initrd, "initrd.img");
@@ -187,7 +189,7 @@ static void test_full(void **state)
 
 	g = &cfg.guests[1];
 	assert_string_equal(g->name, "mb_2");
-	assert_int_equal(g->line, 19);
+	assert_int_equal(g->line, 20);
 	assert_int_equal(g->kind, CFG_GUEST_MULTIBOOT2);
 	assert_string_equal(g->kernel, "test.elf");
 	assert_string_equal(g->initrd, "");
@@ -210,6 +212,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.hyp.scheduler, CFG_SCHED_FAIR);
 	assert_int_equal(cfg.hyp.slice_us, 1000);
 	assert_int_equal(cfg.hyp.latency_us, 1000);
+	assert_int_equal(cfg.hyp.delivery, CFG_DELIVERY_AUTO);
 	assert_int_equal(cfg.n_guests, 1);
 	assert_string_equal(g->name, "a");
 	assert_int_equal(g->line, 1);
