@@ -12,6 +12,22 @@
 #define MSR	6
 #define SCR	7
 #define LCR_DLAB 0x80
+#define IER_THRI 0x02
+#define MCR_OUT2 0x08
+#define IIR_NONE 0x01
+#define IIR_THRI 0x02
+#define IIR_FIFO 0xc0
+
+static void update_irq(struct vuart *u)
+{
+	bool level = (u->mcr & MCR_OUT2) && (u->ier & IER_THRI) &&
+		     u->thre_pending;
+
+	if (level == u->irq_level || !u->set_irq)
+		return;
+	u->irq_level = level;
+	u->set_irq(u->ctx, level);
+}
 
 void vuart_init(struct vuart *u, void (*emit)(void *, const char *, unsigned int),
 		void *ctx)
@@ -53,8 +69,17 @@ static uint32_t vuart_read(void *dev, uint16_t port, unsigned int size)
 		return dlab ? u->dll : 0;
 	case IER:
 		return dlab ? u->dlm : u->ier;
-	case IIR:
-		return 0x01;		/* no interrupt pending */
+	case IIR: {
+		uint8_t fifo = (u->fcr & 1) ? IIR_FIFO : 0;
+
+		if ((u->ier & IER_THRI) && u->thre_pending) {
+			/* Reading IIR acknowledges the THRE source. */
+			u->thre_pending = false;
+			update_irq(u);
+			return fifo | IIR_THRI;
+		}
+		return fifo | IIR_NONE;
+	}
 	case LCR:
 		return u->lcr;
 	case MCR:
@@ -75,16 +100,25 @@ static void vuart_write(void *dev, uint16_t port, unsigned int size, uint32_t v)
 
 	switch (port & 7) {
 	case THR:
-		if (dlab)
+		if (dlab) {
 			u->dll = v;
-		else
+		} else {
 			tx(u, v);
+			u->thre_pending = true;	/* sent at once: empty again */
+		}
 		break;
 	case IER:
-		if (dlab)
+		if (dlab) {
 			u->dlm = v;
-		else
+		} else {
+			/* Enabling THRE with the holding register empty fires. */
+			if ((v & IER_THRI) && !(u->ier & IER_THRI))
+				u->thre_pending = true;
 			u->ier = v & 0x0f;
+		}
+		break;
+	case IIR:		/* FCR on writes */
+		u->fcr = v;
 		break;
 	case LCR:
 		u->lcr = v;
@@ -98,6 +132,7 @@ static void vuart_write(void *dev, uint16_t port, unsigned int size, uint32_t v)
 	default:
 		break;
 	}
+	update_irq(u);
 }
 
 const struct pio_ops vuart_ops = {

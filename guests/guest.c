@@ -57,6 +57,11 @@ static void uart_emit(void *ctx, const char *line, unsigned int len)
 	pr_info("[%s] %.*s\n", vm->name, (int)len, line);
 }
 
+static void uart_irq(void *ctx, bool level)
+{
+	vmirq_isa_irq(ctx, 4, level);	/* COM1 is IRQ4 */
+}
+
 static void test_exit(void *ctx, uint32_t code)
 {
 	struct vm *vm = ctx;
@@ -226,6 +231,7 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 			return r;
 	}
 	vuart_init(&vm->uart, uart_emit, vm);
+	vm->uart.set_irq = uart_irq;
 	vm->texit.done = test_exit;
 	vm->texit.ctx = vm;
 	pio_register(&vm->pio, 0x3f8, 8, &vuart_ops, &vm->uart);

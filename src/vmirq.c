@@ -146,6 +146,13 @@ static void isa_irq(struct vm *vm, unsigned int irq, bool level)
 	vioapic_set_irq(&vm->ioapic, irq == 0 ? 2 : irq, level);
 }
 
+void vmirq_isa_irq(struct vm *vm, unsigned int irq, bool level)
+{
+	spin_lock(&vm->dev_lock);
+	isa_irq(vm, irq, level);
+	spin_unlock(&vm->dev_lock);
+}
+
 static void pit_fired(struct sw_timer *t, uint64_t now)
 {
 	struct vm *vm = t->data;

@@ -19,6 +19,8 @@ struct vcpu;
 int vmirq_create(struct vm *vm);
 /* Owner side, before entry: due timer work, INIT/SIPI. */
 void vmirq_vcpu_pre_entry(struct vcpu *v);
+/* Set an ISA interrupt line (8259 and vIOAPIC; IRQ0 is GSI 2). */
+void vmirq_isa_irq(struct vm *vm, unsigned int irq, bool level);
 /* The vCPU has something new (from any pCPU): wake it or make it exit. */
 void vcpu_notify(struct vcpu *v);
 

@@ -95,6 +95,7 @@
 #define VEC_SELF		0x52
 #define VEC_CMD			0x53	/* vCPU 0 -> vCPU 1: look at ap_cmd */
 #define VEC_IOAPIC		0x60
+#define VEC_UART		0x61
 #define VEC_SPURIOUS		0xff
 
 /* I/O APIC */
@@ -271,7 +272,7 @@ struct irq_log {
 };
 
 static struct irq_log timer_log, wd_log, ping_log, pong_log, self_log,
-	ioapic_log;
+	ioapic_log, uart_log;
 static volatile uint32_t spurious[NR_VCPUS];
 
 static void log_irq(struct irq_log *l, uint32_t vcpu)
@@ -329,6 +330,16 @@ static void on_cmd(uint32_t vec)
 static void on_ioapic(uint32_t vec)
 {
 	log_irq(&ioapic_log, 0);
+	eoi();
+}
+
+/* COM1's THRE interrupt: reading IIR acknowledges it at the UART. */
+static volatile uint32_t uart_iir;
+
+static void on_uart(uint32_t vec)
+{
+	uart_iir = inb(0x3fa);
+	log_irq(&uart_log, 0);
 	eoi();
 }
 
@@ -1065,6 +1076,54 @@ static bool t_ioapic(void)
 	     watchdog_ok ? "HLT" : "a spin");
 }
 
+/* ---- 9b. uart-irq ----------------------------------------------------- */
+
+#define UART_PIN	4		/* COM1: ISA IRQ4, GSI 4 */
+
+/*
+ * The vUART's transmitter-empty interrupt through the vIOAPIC: enabling
+ * it (IER bit 1, with MCR OUT2) fires once; after the handler's IIR read
+ * it stays quiet; every byte written fires it again. Nothing is printed
+ * while it is enabled, as the output itself would raise it.
+ */
+static bool t_uart_irq(void)
+{
+	uint32_t after_enable, after_quiet, after_byte, iir;
+
+	if (!need_x2apic())
+		return false;
+	uart_log.count = 0;
+	uart_log.wrong_vcpu = 0;
+	ioapic_write(IOAPIC_REG_RTE(UART_PIN) + 1, 0 << 24);
+	ioapic_write(IOAPIC_REG_RTE(UART_PIN), VEC_UART);
+	outb(0x3fc, inb(0x3fc) | 0x08);		/* MCR: OUT2 */
+	outb(0x3f9, 0x02);			/* IER: THRE */
+	wait_irqs(&uart_log.count, 1, 20000);
+	after_enable = uart_log.count;
+	iir = uart_iir;
+	sleep_us(2000);
+	after_quiet = uart_log.count;
+	outb(0x3f8, '\r');			/* a byte: empty again at once */
+	wait_irqs(&uart_log.count, after_quiet + 1, 20000);
+	after_byte = uart_log.count;
+	outb(0x3f9, 0x00);
+	ioapic_write(IOAPIC_REG_RTE(UART_PIN), VEC_UART | RTE_MASKED);
+	if (after_enable != 1)
+		FAIL("%u interrupts after enabling THRE, want 1", after_enable);
+	if ((iir & 0x0f) != 0x02)
+		FAIL("IIR %x in the handler, want THRE (2)", iir);
+	if (after_quiet != after_enable)
+		FAIL("%u more interrupts without a new byte",
+		     after_quiet - after_enable);
+	if (after_byte != after_quiet + 1)
+		FAIL("%u interrupts after one byte, want 1",
+		     after_byte - after_quiet);
+	if (uart_log.wrong_vcpu)
+		FAIL("the interrupt came to another vCPU");
+	PASS("THRE on IRQ4 via IOAPIC pin %u: %u at enable, %u per byte",
+	     UART_PIN, after_enable, after_byte - after_quiet);
+}
+
 /* ---- 10. pit-calibration ----------------------------------------------- */
 
 static bool t_pit_cal(void)
@@ -1247,6 +1306,7 @@ static void install_handlers(void)
 	guest_set_irq_handler(VEC_SELF, on_self);
 	guest_set_irq_handler(VEC_CMD, on_cmd);
 	guest_set_irq_handler(VEC_IOAPIC, on_ioapic);
+	guest_set_irq_handler(VEC_UART, on_uart);
 	guest_set_irq_handler(VEC_SPURIOUS, on_spurious);
 }
 
@@ -1283,6 +1343,7 @@ int guest_main(uint32_t magic, uint32_t mbi)
 	run_item("ipi", t_ipi, 0);
 	run_item("timer-desched", t_timer_desched, desched_cleanup);
 	run_item("ioapic", t_ioapic, ioapic_cleanup);
+	run_item("uart-irq", t_uart_irq, 0);
 	run_item("pit-calibration", t_pit_cal, 0);
 	run_item("rtc", t_rtc, 0);
 	run_item("msr-gp", t_msr_gp, 0);

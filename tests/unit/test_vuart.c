@@ -98,6 +98,42 @@ static void test_bus(void **state)
 	assert_int_equal(pio_register(&bus, 0x200, 1, &vuart_ops, &u), -ENOSPC);
 }
 
+static int irq_changes;
+static bool irq_line;
+
+static void set_irq(void *ctx, bool level)
+{
+	irq_changes++;
+	irq_line = level;
+}
+
+/* THRE interrupts: gated by OUT2, acknowledged by reading IIR. */
+static void test_thre_irq(void **state)
+{
+	struct pio_bus bus;
+	struct vuart u;
+
+	setup_uart(&bus, &u);
+	u.set_irq = set_irq;
+	irq_changes = 0;
+	irq_line = false;
+	pio_write(&bus, 0x3f9, 1, 0x02);		/* IER: THRE */
+	assert_false(irq_line);			/* OUT2 still off */
+	pio_write(&bus, 0x3fc, 1, 0x08);		/* MCR: OUT2 */
+	assert_true(irq_line);
+	assert_int_equal(pio_read(&bus, 0x3fa, 1) & 0x0f, 0x02);
+	assert_false(irq_line);			/* IIR read acknowledged it */
+	assert_int_equal(pio_read(&bus, 0x3fa, 1) & 0x0f, 0x01);
+	pio_write(&bus, 0x3f8, 1, 'x');		/* sent: empty again */
+	assert_true(irq_line);
+	pio_write(&bus, 0x3f9, 1, 0x00);		/* IER off drops the line */
+	assert_false(irq_line);
+	assert_int_equal(pio_read(&bus, 0x3fa, 1) & 0x0f, 0x01);
+	pio_write(&bus, 0x3fa, 1, 0x07);		/* FCR: FIFOs on */
+	assert_int_equal(pio_read(&bus, 0x3fa, 1), 0xc1);
+	assert_int_equal(irq_changes, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -105,6 +141,7 @@ int main(void)
 		cmocka_unit_test(test_long_line_splits),
 		cmocka_unit_test(test_registers),
 		cmocka_unit_test(test_bus),
+		cmocka_unit_test(test_thre_irq),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
