@@ -147,6 +147,8 @@ static void start_scheduler(void)
 
 	irq_register(VEC_TIMER, irq_nop);
 	irq_register(VEC_RESCHED, irq_nop);
+	/* A notification that arrives outside guest mode: the loop syncs. */
+	irq_register(VEC_POSTED, irq_nop);
 	timer_init(nr_cpus);
 	if (sched_init(&p, &hv_sched_arch))
 		panic("scheduler initialisation failed");

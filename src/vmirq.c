@@ -17,6 +17,7 @@
 #include "src/printk.h"
 #include "src/vm.h"
 #include "src/vmirq.h"
+#include "vmx/intr.h"
 
 #define XAPIC_BASE	0xfee00000ULL
 #define IOAPIC_ID	0	/* MADT: IDs 0..n-1 are the vCPUs' LAPICs; */
@@ -29,7 +30,7 @@ static uint64_t now_tsc(void *ctx)
 
 /* ---- vCPU side ---------------------------------------------------------- */
 
-void vcpu_notify(struct vcpu *v)
+static void notify(struct vcpu *v, bool posted)
 {
 	uint32_t cpu;
 
@@ -37,10 +38,20 @@ void vcpu_notify(struct vcpu *v)
 		sched_wake(&v->se, rdtsc());
 		return;
 	}
-	/* Running elsewhere: an IPI makes it exit and sync before entry. */
+	/*
+	 * Running elsewhere: with posted interrupts the notification vector
+	 * lets the CPU take the PIR without an exit; otherwise an IPI makes
+	 * it exit and sync before the next entry.
+	 */
 	cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_RELAXED);
 	if (v->se.state == VCPU_RUNNING && cpu != this_cpu()->id)
-		lapic_send_ipi(cpus[cpu].apic_id, VEC_RESCHED);
+		lapic_send_ipi(cpus[cpu].apic_id, posted ?
+			       intr_method->notify_vector : VEC_RESCHED);
+}
+
+void vcpu_notify(struct vcpu *v)
+{
+	notify(v, false);
 }
 
 static void lapic_timer_fired(struct sw_timer *t, uint64_t now)
@@ -65,7 +76,7 @@ static void vlapic_timer_arm(void *ctx, uint64_t deadline)
 
 static void lapic_notify(void *ctx, bool posted)
 {
-	vcpu_notify(ctx);
+	notify(ctx, posted);
 }
 
 static void lapic_send_ipi_msg(void *ctx, const struct apic_msg *m)

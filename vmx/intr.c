@@ -9,11 +9,13 @@
  *           vectors exit on EOI for the vIOAPIC
  *   inject  event injection, with interrupt-window exiting when the
  *           guest cannot take the interrupt yet
- * Hardware posted interrupts would add a notification vector on top of
- * vid; they are not implemented yet.
+ *   posted  virtual-interrupt delivery plus hardware posted interrupts:
+ *           a sender on another pCPU sends the notification vector and
+ *           the CPU merges the PIR into the running guest without an exit
  */
 #include <errno.h>
 #include <string.h>
+#include "src/arch/cpu.h"
 #include "src/arch/x86.h"
 #include "src/printk.h"
 #include "src/vm.h"
@@ -24,6 +26,7 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
+#define PIN_POSTED		(1u << 7)
 #define PROC_INTR_WINDOW	(1u << 2)
 #define PROC_TPR_SHADOW		(1u << 21)
 #define PROC2_APIC_ACCESS	(1u << 0)
@@ -103,6 +106,7 @@ static const struct intr_method inject_method = {
 	.available = inject_available,
 	.setup = inject_setup,
 	.deliver = inject_deliver,
+	.notify_vector = VEC_RESCHED,
 };
 
 /* ---- virtual-interrupt delivery ------------------------------------------ */
@@ -170,6 +174,45 @@ static const struct intr_method vid_method = {
 	.setup = vid_setup,
 	.deliver = vid_deliver,
 	.apic_access_page = true,
+	.notify_vector = VEC_RESCHED,
+};
+
+/* ---- posted interrupts ----------------------------------------------------- */
+
+static bool posted_available(const struct vmx_caps *c)
+{
+	return c->posted_intr && vid_available(c);
+}
+
+static void posted_setup(struct vcpu *v)
+{
+	vid_setup(v);
+	vmcs_write(PIN_CONTROLS, vmcs_read(PIN_CONTROLS) | PIN_POSTED);
+	vmcs_write(POSTED_INTR_NV, VEC_POSTED);
+	vmcs_write(POSTED_INTR_DESC, (uint64_t)&v->lapic->pi);
+	pi_set_nv(&v->lapic->pi, VEC_POSTED);
+	v->pi_ndst = ~0u;
+}
+
+static void posted_deliver(struct vcpu *v)
+{
+	uint32_t ndst = vcpu_host_ndst();
+
+	/* Notifications must find the pCPU the vCPU runs on now. */
+	if (ndst != v->pi_ndst) {
+		pi_set_ndst(&v->lapic->pi, ndst);
+		v->pi_ndst = ndst;
+	}
+	vid_deliver(v);
+}
+
+static const struct intr_method posted_method = {
+	.name = "posted",
+	.available = posted_available,
+	.setup = posted_setup,
+	.deliver = posted_deliver,
+	.apic_access_page = true,
+	.notify_vector = VEC_POSTED,
 };
 
 /* ---- selection and exits --------------------------------------------------- */
@@ -178,8 +221,12 @@ int intr_select(enum cfg_delivery want)
 {
 	switch (want) {
 	case CFG_DELIVERY_POSTED:
-		pr_err("hvisor: apic_delivery = posted: hardware posted interrupts are not implemented yet\n");
-		return -ENOTSUP;
+		if (!posted_method.available(&vmx_caps)) {
+			pr_err("hvisor: apic_delivery = posted: this CPU has no posted interrupts\n");
+			return -ENOTSUP;
+		}
+		intr_method = &posted_method;
+		break;
 	case CFG_DELIVERY_VID:
 		if (!vid_method.available(&vmx_caps)) {
 			pr_err("hvisor: apic_delivery = vid: this CPU has no virtual-interrupt delivery\n");
@@ -191,8 +238,12 @@ int intr_select(enum cfg_delivery want)
 		intr_method = &inject_method;
 		break;
 	default:
-		intr_method = vid_method.available(&vmx_caps) ? &vid_method :
-								&inject_method;
+		if (posted_method.available(&vmx_caps))
+			intr_method = &posted_method;
+		else if (vid_method.available(&vmx_caps))
+			intr_method = &vid_method;
+		else
+			intr_method = &inject_method;
 		break;
 	}
 	return 0;

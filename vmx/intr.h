@@ -22,7 +22,15 @@ struct intr_method {
 	void (*deliver)(struct vcpu *v);
 	/* Guest-physical 0xFEE00000 must map an APIC-access page. */
 	bool apic_access_page;
+	/*
+	 * The vector that makes a running vCPU see new PIR bits: the
+	 * posted-interrupt notification (no VM exit), or a plain kick.
+	 */
+	uint8_t notify_vector;
 };
+
+/* The host's APIC ID of this pCPU, in the form NDST wants. */
+uint32_t vcpu_host_ndst(void);
 
 extern const struct intr_method *intr_method;
 

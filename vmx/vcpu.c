@@ -339,6 +339,14 @@ static int vcpu_load(struct percpu *cpu, struct vcpu *v)
 	return 0;
 }
 
+uint32_t vcpu_host_ndst(void)
+{
+	uint32_t id = this_cpu()->apic_id;
+
+	/* SDM 30.6: xAPIC destinations sit in bits 15:8 of NDST. */
+	return strcmp(lapic_mode(), "x2APIC") ? id << 8 : id;
+}
+
 /* ---- the loop ------------------------------------------------------------ */
 
 struct path_stat path_preempt, path_wake;

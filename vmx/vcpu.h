@@ -69,6 +69,7 @@ struct vcpu {
 	bool init_pending;
 	bool intr_x2;			/* vid: controls set for x2APIC mode */
 	uint64_t eoi_bm[4];		/* vid: the EOI-exit bitmap as written */
+	uint32_t pi_ndst;		/* posted: NDST as written */
 	char name[40];			/* "guest/N" */
 };
 

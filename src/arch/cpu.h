@@ -14,6 +14,7 @@
 #define VEC_SPURIOUS	0xff
 #define VEC_RESCHED	0xf0
 #define VEC_TIMER	0xef
+#define VEC_POSTED	0xf2	/* posted-interrupt notification */
 
 /* What the interrupt stubs push; the layout matches src/arch/isr.S. */
 struct trap_frame {

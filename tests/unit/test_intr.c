@@ -51,6 +51,13 @@ int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
 	return -ENOENT;
 }
 
+static uint32_t host_ndst = 0x100;
+
+uint32_t vcpu_host_ndst(void)
+{
+	return host_ndst;
+}
+
 enum cfg_log_level log_level;
 
 void printk(enum cfg_log_level level, const char *fmt, ...)
@@ -124,6 +131,7 @@ static void post(uint8_t vec, bool level)
 static void caps(bool vid)
 {
 	memset(&vmx_caps, 0, sizeof(vmx_caps));
+	host_ndst = 0x100;
 	vmx_caps.vid = vmx_caps.apic_reg_virt = vid;
 	vmx_caps.proc = (uint64_t)(vid ? PROC_TPR_SHADOW : 0) << 32;
 	vmx_caps.proc2 = (uint64_t)(vid ? PROC2_APIC_ACCESS | PROC2_X2APIC |
@@ -139,11 +147,25 @@ static void test_select(void **state)
 	assert_string_equal(intr_method->name, "vid");
 	assert_int_equal(intr_select(CFG_DELIVERY_INJECT), 0);
 	assert_string_equal(intr_method->name, "inject");
-	assert_int_equal(intr_select(CFG_DELIVERY_POSTED), -ENOTSUP);
+	assert_int_equal(intr_select(CFG_DELIVERY_POSTED), -ENOTSUP);	/* no PI */
 	caps(false);
 	assert_int_equal(intr_select(CFG_DELIVERY_AUTO), 0);
 	assert_string_equal(intr_method->name, "inject");
 	assert_int_equal(intr_select(CFG_DELIVERY_VID), -ENOTSUP);
+}
+
+static void test_select_posted(void **state)
+{
+	caps(true);
+	vmx_caps.posted_intr = true;
+	assert_int_equal(intr_select(CFG_DELIVERY_AUTO), 0);
+	assert_string_equal(intr_method->name, "posted");
+	assert_int_equal(intr_method->notify_vector, 0xf2);
+	assert_int_equal(intr_select(CFG_DELIVERY_VID), 0);
+	assert_int_equal(intr_method->notify_vector, 0xf0);
+	caps(false);
+	vmx_caps.posted_intr = true;	/* posting needs delivery as well */
+	assert_int_equal(intr_select(CFG_DELIVERY_POSTED), -ENOTSUP);
 }
 
 /* ---- event injection -------------------------------------------------------- */
@@ -302,10 +324,48 @@ static void test_vid_nmi(void **state)
 	assert_int_equal(fake[ENTRY_INTR_INFO], VALID | (2u << 8) | 2);
 }
 
+/* ---- posted interrupts ------------------------------------------------------ */
+
+#define PIN_POSTED	(1u << 7)
+
+static void test_posted_setup(void **state)
+{
+	caps(true);
+	vmx_caps.posted_intr = true;
+	intr_select(CFG_DELIVERY_POSTED);
+	intr_method->setup(&v);
+	assert_true(fake[PIN_CONTROLS] & PIN_POSTED);
+	assert_int_equal(fake[POSTED_INTR_NV], 0xf2);
+	assert_int_equal(fake[POSTED_INTR_DESC], (uint64_t)&vl.pi);
+	assert_int_equal((vl.pi.control & PI_NV_MASK) >> PI_NV_SHIFT, 0xf2);
+	/* It is virtual-interrupt delivery underneath. */
+	assert_true(fake[PROC_CONTROLS2] & PROC2_VID);
+}
+
+static void test_posted_ndst_follows_pcpu(void **state)
+{
+	caps(true);
+	vmx_caps.posted_intr = true;
+	intr_select(CFG_DELIVERY_POSTED);
+	intr_method->setup(&v);
+	host_ndst = 0x300;		/* xAPIC ID 3 in bits 15:8 */
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(vl.pi.control >> PI_NDST_SHIFT, 0x300);
+	host_ndst = 0x500;		/* migrated */
+	post(0x44, false);
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(vl.pi.control >> PI_NDST_SHIFT, 0x500);
+	/* The PIR still reaches RVI at entry. */
+	assert_int_equal(fake[GUEST_INTR_STATUS] & 0xff, 0x44);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_select, setup),
+		cmocka_unit_test_setup(test_select_posted, setup),
+		cmocka_unit_test_setup(test_posted_setup, setup),
+		cmocka_unit_test_setup(test_posted_ndst_follows_pcpu, setup),
 		cmocka_unit_test_setup(test_inject_delivers, setup),
 		cmocka_unit_test_setup(test_inject_waits_for_window, setup),
 		cmocka_unit_test_setup(test_inject_exception_first, setup),
