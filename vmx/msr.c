@@ -22,6 +22,10 @@
 #define MSR_TSC_AUX		0xc0000103
 
 #define ENTRY_IA32E_MODE	(1u << 9)
+#define MSR_UCODE_REV		0x8b
+#define MSR_MISC_ENABLE		0x1a0
+/* Fast strings on; branch trace and PEBS unavailable (no PMU). */
+#define MISC_ENABLE_VALUE	((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
 
 static const uint32_t switched[NR_SWITCHED_MSRS] = {
 	MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
@@ -137,11 +141,29 @@ static int write_efer(struct vcpu *v, uint64_t val)
 	return 0;
 }
 
+/* MSRs every x86 kernel reads early; fixed values, nothing behind them. */
+static int fixed_msr(uint32_t msr, uint64_t *val)
+{
+	switch (msr) {
+	case MSR_UCODE_REV:
+		*val = 0;	/* no microcode to report */
+		return 0;
+	case MSR_MISC_ENABLE:
+		*val = MISC_ENABLE_VALUE;
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
 void vmx_handle_rdmsr(struct vcpu *v)
 {
 	uint32_t msr = v->regs.rcx;
 	uint64_t val;
-	int r = v->lapic ? vlapic_rdmsr(v->lapic, msr, &val) : -ENOENT;
+	int r = fixed_msr(msr, &val);
+
+	if (r == -ENOENT && v->lapic)
+		r = vlapic_rdmsr(v->lapic, msr, &val);
 
 	if (r == -ENOENT) {
 		unknown_msr(v, msr, false);
@@ -169,6 +191,19 @@ void vmx_handle_wrmsr(struct vcpu *v)
 		else
 			vcpu_skip_instruction(v);
 		return;
+	case MSR_UCODE_REV:
+		/* Writing 0 before CPUID is how the revision is read. */
+	case MSR_MISC_ENABLE: {
+		uint64_t cur;
+
+		fixed_msr(msr, &cur);
+		/* Only what it already holds may be written back. */
+		if (val != cur && !(msr == MSR_UCODE_REV && val == 0))
+			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+		else
+			vcpu_skip_instruction(v);
+		return;
+	}
 	default:
 		break;
 	}

@@ -1278,12 +1278,20 @@ static bool t_rtc(void)
 static bool t_msr_gp(void)
 {
 	static const uint32_t msrs[] = { MSR_UNMODELLED, MSR_INVALID };
-	uint64_t v;
+	uint64_t v, misc;
 	uint32_t i;
 
 	/* The probe itself works: a modelled MSR reads without #GP. */
 	if (rdmsr_safe(MSR_APIC_BASE, &v))
 		FAIL("IA32_APIC_BASE raised #GP");
+	/* MISC_ENABLE: fast strings on; its own value writes back, no more. */
+	if (rdmsr_safe(0x1a0, &v) || !(v & 1))
+		FAIL("IA32_MISC_ENABLE unreadable or without fast strings");
+	if (wrmsr_safe(0x1a0, v))
+		FAIL("writing IA32_MISC_ENABLE's own value raised #GP");
+	if (!wrmsr_safe(0x1a0, v ^ (1u << 18)))
+		FAIL("changing IA32_MISC_ENABLE (MWAIT bit) did not raise #GP");
+	misc = v;
 	for (i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
 		if (!rdmsr_safe(msrs[i], &v))
 			FAIL("reading MSR %x gave %x:%x, no #GP", msrs[i],
@@ -1291,8 +1299,8 @@ static bool t_msr_gp(void)
 		if (!wrmsr_safe(msrs[i], 0))
 			FAIL("writing MSR %x did not raise #GP", msrs[i]);
 	}
-	PASS("MSRs %x and %x: #GP on read and write", MSR_UNMODELLED,
-	     MSR_INVALID);
+	PASS("MSRs %x and %x: #GP on read and write; MISC_ENABLE %x",
+	     MSR_UNMODELLED, MSR_INVALID, (uint32_t)misc);
 }
 
 /* ---- main -------------------------------------------------------------- */
