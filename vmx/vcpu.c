@@ -344,7 +344,7 @@ uint32_t vcpu_host_ndst(void)
 	uint32_t id = this_cpu()->apic_id;
 
 	/* SDM 30.6: xAPIC destinations sit in bits 15:8 of NDST. */
-	return strcmp(lapic_mode(), "x2APIC") ? id << 8 : id;
+	return lapic_x2apic() ? id : id << 8;
 }
 
 /* ---- the loop ------------------------------------------------------------ */

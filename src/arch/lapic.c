@@ -114,6 +114,11 @@ void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low)
 	ops->send_icr(apic_id, icr_low);
 }
 
+bool lapic_x2apic(void)
+{
+	return ops == &x2apic_ops;
+}
+
 const char *lapic_mode(void)
 {
 	return ops ? ops->name : "none";

@@ -40,6 +40,7 @@ uint32_t lapic_id(void);
 void lapic_eoi(void);
 void lapic_send_ipi(uint32_t apic_id, uint32_t icr_low);
 const char *lapic_mode(void);
+bool lapic_x2apic(void);
 
 /*
  * The host's timer for an idle pCPU: fire VEC_TIMER at TSC @deadline.
