@@ -2,7 +2,10 @@
 /*
  * A 16550 as guests see it: output collected into lines, transmission
  * instant, so the transmitter-empty interrupt (IER bit 1) is pending
- * again right after every byte. No receive source yet.
+ * again right after every byte. Received bytes come from the host
+ * (vuart_rx_push) or, in loopback mode (MCR bit 4), from the guest's own
+ * transmissions; they wait in a receive queue and raise the
+ * data-available interrupt (IER bit 0), which outranks THRE.
  */
 #ifndef HV_DEV_UART_H
 #define HV_DEV_UART_H
@@ -12,6 +15,8 @@
 #include "dev/pio.h"
 
 #define VUART_LINE_MAX	160
+/* Host input waits here; a real 16550 FIFO holds 16, but nothing is lost. */
+#define VUART_RX_MAX	256
 
 struct vuart {
 	/* Called with one complete line, without its newline. */
@@ -22,6 +27,9 @@ struct vuart {
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
 	bool thre_pending;
 	bool irq_level;
+	bool overrun;		/* LSR OE until LSR is read */
+	unsigned int rx_head, rx_count;
+	uint8_t rx[VUART_RX_MAX];
 	unsigned int len;
 	char line[VUART_LINE_MAX];
 };
@@ -30,6 +38,11 @@ extern const struct pio_ops vuart_ops;
 
 void vuart_init(struct vuart *u, void (*emit)(void *, const char *, unsigned int),
 		void *ctx);
+/*
+ * Queue a byte for the guest to receive. -ENOSPC when the queue is full:
+ * the byte is dropped and LSR reports an overrun, as on hardware.
+ */
+int vuart_rx_push(struct vuart *u, uint8_t c);
 /* Emit whatever is buffered, e.g. when the guest stops mid-line. */
 void vuart_flush(struct vuart *u);
 

@@ -234,7 +234,8 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	vm->uart.set_irq = uart_irq;
 	vm->texit.done = test_exit;
 	vm->texit.ctx = vm;
-	pio_register(&vm->pio, 0x3f8, 8, &vuart_ops, &vm->uart);
+	vm_pio_register_locked(vm, &vm->uart_pio, &vm->uart_lock, 0x3f8, 8,
+			       &vuart_ops, &vm->uart);
 	pio_register(&vm->pio, HV_TEST_EXIT_PORT, 1, &testexit_ops, &vm->texit);
 
 	for (uint32_t i = 0; i < g->vcpus; i++) {

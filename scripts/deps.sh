@@ -32,6 +32,7 @@ packages=(
 	xorriso mtools
 	ovmf qemu-system-x86
 	bochs bochsbios vgabios bochs-term
+	python3			# scripts/lib/com1-keys.py types on Bochs' COM1
 )
 
 missing() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-bochs.sh [-c CPUS] [-m MEM_MB] [-i IPS] [-t TIMEOUT_S] [-l LOGDIR] ISO
+# run-bochs.sh [-c CPUS] [-m MEM_MB] [-i IPS] [-t TIMEOUT_S] [-l LOGDIR]
+#              [-k KEYFILE [-K PATTERN]] ISO
 #
 # Boots ISO (see scripts/mkiso.sh) under Bochs 2.7, the one emulator here
 # with VMX, headless, and streams its output live: port 0xE9 output (hvisor's
@@ -18,24 +19,31 @@
 # ${BUILD:-build}/bochs-<pid>) keeps bochsrc, stdout.log, serial.log and
 # bochs.log. Runs in parallel do not clash: each has its own LOGDIR, and
 # Bochs' VNC (rfb) display takes the first free port from 5900 on.
+#
+# -k KEYFILE types the bytes of KEYFILE on COM1 (console input) once
+# PATTERN (default "COM1 input goes to") appears in the 0xE9 output: COM1
+# is then a socket to scripts/lib/com1-keys.py, which still writes what
+# COM1 sends to serial.log.
 set -euo pipefail
 
 prog=run-bochs
 die() { echo "$prog: error: $*" >&2; exit 2; }
 usage() {
 	echo "usage: $0 [-c CPUS] [-m MEM_MB] [-i IPS] [-t TIMEOUT_S]" \
-		"[-l LOGDIR] ISO" >&2
+		"[-l LOGDIR] [-k KEYFILE [-K PATTERN]] ISO" >&2
 	exit 2
 }
 
-cpus=2 mem=256 ips=50000000 tmo=300 logdir=
-while getopts "c:m:i:t:l:h" opt; do
+cpus=2 mem=256 ips=50000000 tmo=300 logdir= keys= keypat="COM1 input goes to"
+while getopts "c:m:i:t:l:k:K:h" opt; do
 	case $opt in
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	i) ips=$OPTARG ;;
 	t) tmo=$OPTARG ;;
 	l) logdir=$OPTARG ;;
+	k) keys=$OPTARG ;;
+	K) keypat=$OPTARG ;;
 	*) usage ;;
 	esac
 done
@@ -46,6 +54,7 @@ for v in "$cpus" "$mem" "$ips" "$tmo"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || die "'$v' is not a positive number"
 done
 [ -f "$iso" ] || die "ISO '$iso' not found"
+[ -z "$keys" ] || [ -f "$keys" ] || die "key file '$keys' not found"
 command -v bochs >/dev/null || die "bochs not found (run scripts/deps.sh)"
 bios=/usr/share/bochs/BIOS-bochs-latest
 vgabios=/usr/share/vgabios/vgabios.bin
@@ -67,6 +76,20 @@ rm -f "$blog"
 # file that continues and then quits, stdin from /dev/null, and the rfb
 # display (its timeout=0 means "do not wait for a VNC client").
 printf 'c\nquit\n' >"$logdir/cont.rc"
+com1="mode=file, dev=\"$serial\""
+keys_pid=
+if [ -n "$keys" ]; then
+	rm -f "$logdir/com1.port"
+	python3 "$(dirname "$0")/lib/com1-keys.py" "$logdir/com1.port" \
+		"$serial" "$stdout" "$keypat" "$keys" &
+	keys_pid=$!
+	for _ in $(seq 50); do
+		[ -f "$logdir/com1.port" ] && break
+		sleep 0.1
+	done
+	[ -f "$logdir/com1.port" ] || die "com1-keys.py did not start"
+	com1="mode=socket-client, dev=localhost:$(cat "$logdir/com1.port")"
+fi
 cat >"$logdir/bochsrc" <<EOF
 # Written by scripts/run-bochs.sh.
 memory: guest=$mem, host=$mem
@@ -79,7 +102,7 @@ ata0-master: type=cdrom, path="$iso", status=inserted
 boot: cdrom
 floppy_bootsig_check: disabled=1
 display_library: rfb, options="timeout=0"
-com1: enabled=1, mode=file, dev="$serial"
+com1: enabled=1, $com1
 log: $blog
 panic: action=fatal
 error: action=report
@@ -94,6 +117,10 @@ echo "$prog: $iso: $cpus CPUs, $mem MB, ips $ips, timeout ${tmo}s, logs in $logd
 
 tail_pid=
 cleanup() {
+	if [ -n "$keys_pid" ]; then
+		kill "$keys_pid" 2>/dev/null || true
+		wait "$keys_pid" 2>/dev/null || true
+	fi
 	if [ -n "$tail_pid" ]; then
 		kill "$tail_pid" 2>/dev/null || true
 		wait "$tail_pid" 2>/dev/null || true

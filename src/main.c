@@ -13,6 +13,7 @@
 #include "src/arch/x86.h"
 #include "src/boot_info.h"
 #include "src/config.h"
+#include "src/conin.h"
 #include "src/console.h"
 #include "src/hypercall.h"
 #include "src/panic.h"
@@ -117,18 +118,6 @@ static const struct sched_arch hv_sched_arch = {
 	.kick = sched_kick,
 	.this_cpu = sched_this_cpu,
 };
-
-/* Debug keys on COM1, polled from CPU 0's timer list every 50 ms. */
-static void debug_keys(struct sw_timer *t, uint64_t now)
-{
-	int c = console_getc();
-
-	if (c == 's')
-		vms_print_sched(false);
-	timer_arm(t, 0, now + tsc_khz * 50);
-}
-
-static struct sw_timer debug_key_timer = { .fn = debug_keys };
 
 static void start_scheduler(void)
 {
@@ -268,7 +257,7 @@ void hv_main(struct boot_info *bi)
 		pr_err("hvisor: guests could not be started; none was run\n");
 		power_off(HV_EXIT_CONFIG);
 	}
-	timer_arm(&debug_key_timer, 0, vms_start_tsc + tsc_khz * 50);
+	conin_start(vms_start_tsc);
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	run_guests(bsp);
 	power_off(vms_summary());

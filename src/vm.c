@@ -28,7 +28,9 @@ void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	hv_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
 	va_end(ap);
+	spin_lock(&vm->uart_lock);
 	vuart_flush(&vm->uart);
+	spin_unlock(&vm->uart_lock);
 	if (code == HV_EXIT_GUEST_CRASH)
 		pr_err("hvisor: guest '%s' stopped: %s\n", vm->name, vm->reason);
 	else
@@ -38,6 +40,51 @@ void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	if (__atomic_sub_fetch(&running, 1, __ATOMIC_ACQ_REL) == 0 &&
 	    this_cpu()->id != 0)
 		lapic_send_ipi(cpus[0].apic_id, VEC_RESCHED);
+}
+
+static uint32_t locked_read(void *d, uint16_t port, unsigned int size)
+{
+	struct locked_pio *l = d;
+	uint32_t v;
+
+	spin_lock(l->lock);
+	v = l->ops->read(l->dev, port, size);
+	spin_unlock(l->lock);
+	return v;
+}
+
+static void locked_write(void *d, uint16_t port, unsigned int size,
+			 uint32_t val)
+{
+	struct locked_pio *l = d;
+
+	spin_lock(l->lock);
+	l->ops->write(l->dev, port, size, val);
+	spin_unlock(l->lock);
+}
+
+static const struct pio_ops locked_ops = {
+	.name = "locked", .read = locked_read, .write = locked_write,
+};
+
+int vm_pio_register_locked(struct vm *vm, struct locked_pio *l,
+			   spinlock_t *lock, uint16_t port, uint16_t len,
+			   const struct pio_ops *ops, void *dev)
+{
+	l->lock = lock;
+	l->ops = ops;
+	l->dev = dev;
+	return pio_register(&vm->pio, port, len, &locked_ops, l);
+}
+
+bool vm_uart_input(struct vm *vm, uint8_t c)
+{
+	int r;
+
+	spin_lock(&vm->uart_lock);
+	r = vuart_rx_push(&vm->uart, c);
+	spin_unlock(&vm->uart_lock);
+	return r == 0;
 }
 
 bool vm_stopped(const struct vm *vm)

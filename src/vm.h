@@ -25,9 +25,9 @@
 
 #define VM_MAX_VCPUS	CFG_MAX_VCPUS
 
-/* A port device whose accesses take the VM's device lock. */
+/* A port device whose accesses take a lock (its VM's dev_lock or its own). */
 struct locked_pio {
-	struct vm *vm;
+	spinlock_t *lock;
 	const struct pio_ops *ops;
 	void *dev;
 };
@@ -59,6 +59,9 @@ struct vm {
 	struct vpm pm;
 	struct locked_pio locked[8];
 	struct vlapic *lapics[VM_MAX_VCPUS];
+	/* COM1, under its own lock: its IRQ line takes dev_lock inside it. */
+	spinlock_t uart_lock;
+	struct locked_pio uart_pio;
 	struct vuart uart;
 	struct testexit texit;
 	uint32_t n_vcpus;
@@ -74,6 +77,12 @@ extern uint32_t nr_vms;
 
 /* Count @vm as running; done once it is fully built. */
 void vm_mark_running(struct vm *vm);
+/* Register @dev at @port..@port+@len-1 so that every access holds @lock. */
+int vm_pio_register_locked(struct vm *vm, struct locked_pio *l,
+			   spinlock_t *lock, uint16_t port, uint16_t len,
+			   const struct pio_ops *ops, void *dev);
+/* A byte of console input for @vm's COM1; false when it was dropped. */
+bool vm_uart_input(struct vm *vm, uint8_t c);
 /* End the VM with @code; the first call wins, later ones are ignored. */
 void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -197,41 +197,12 @@ static const struct vpit_env pit_env = {
 static const struct vrtc_env rtc_env = { .now = now_tsc };
 static const struct vpic_env pic_env = { .set_intr = NULL };
 
-/* Port accesses to the VM-wide devices take the VM's lock. */
-static uint32_t locked_read(void *d, uint16_t port, unsigned int size)
-{
-	struct locked_pio *l = d;
-	uint32_t v;
-
-	spin_lock(&l->vm->dev_lock);
-	v = l->ops->read(l->dev, port, size);
-	spin_unlock(&l->vm->dev_lock);
-	return v;
-}
-
-static void locked_write(void *d, uint16_t port, unsigned int size,
-			 uint32_t val)
-{
-	struct locked_pio *l = d;
-
-	spin_lock(&l->vm->dev_lock);
-	l->ops->write(l->dev, port, size, val);
-	spin_unlock(&l->vm->dev_lock);
-}
-
-static const struct pio_ops locked_ops = {
-	.name = "locked", .read = locked_read, .write = locked_write,
-};
-
 static int add_locked(struct vm *vm, int slot, uint16_t port, uint16_t len,
 		      const struct pio_ops *ops, void *dev)
 {
-	struct locked_pio *l = &vm->locked[slot];
-
-	l->vm = vm;
-	l->ops = ops;
-	l->dev = dev;
-	return pio_register(&vm->pio, port, len, &locked_ops, l);
+	/* The VM-wide devices share the VM's lock. */
+	return vm_pio_register_locked(vm, &vm->locked[slot], &vm->dev_lock,
+				      port, len, ops, dev);
 }
 
 static int ioapic_read(void *d, uint64_t off, unsigned int size, uint64_t *val)

@@ -1124,6 +1124,55 @@ static bool t_uart_irq(void)
 	     UART_PIN, after_enable, after_byte - after_quiet);
 }
 
+/* ---- 9c. uart-rx ------------------------------------------------------ */
+
+/*
+ * The receive side through loopback (MCR bit 4), the only input a test
+ * guest has: sent bytes come back in RBR in order, LSR.DR follows the
+ * queue, IIR reports data-available ahead of THRE, and the IRQ pin stays
+ * quiet because loopback disconnects OUT2, as on a real 16550.
+ */
+static bool t_uart_rx(void)
+{
+	static const char msg[] = "hv-rx";
+	char got[sizeof(msg)];
+	uint8_t msr, iir, lsr_after;
+	uint32_t irqs, i;
+
+	if (!need_x2apic())
+		return false;
+	uart_log.count = 0;
+	ioapic_write(IOAPIC_REG_RTE(UART_PIN) + 1, 0 << 24);
+	ioapic_write(IOAPIC_REG_RTE(UART_PIN), VEC_UART);
+	outb(0x3fc, 0x1a);			/* MCR: LOOP | OUT2 | RTS */
+	msr = inb(0x3fe);
+	outb(0x3f9, 0x03);			/* IER: data and THRE */
+	for (i = 0; i < sizeof(msg) - 1; i++)
+		outb(0x3f8, msg[i]);
+	iir = inb(0x3fa);
+	for (i = 0; i < sizeof(msg) - 1 && (inb(0x3fd) & 1); i++)
+		got[i] = inb(0x3f8);
+	got[i] = 0;
+	lsr_after = inb(0x3fd);
+	sleep_us(1000);
+	irqs = uart_log.count;
+	outb(0x3f9, 0x00);
+	outb(0x3fc, 0x08);			/* loopback off, OUT2 on */
+	ioapic_write(IOAPIC_REG_RTE(UART_PIN), VEC_UART | RTE_MASKED);
+	if ((msr & 0xf0) != 0x90)
+		FAIL("MSR %x in loopback with OUT2|RTS, want DCD|CTS (9x)", msr);
+	if ((iir & 0x0f) != 0x04)
+		FAIL("IIR %x with data and THRE pending, want data (4)", iir);
+	for (i = 0; msg[i]; i++)
+		if (got[i] != msg[i])
+			FAIL("received '%s', sent '%s'", got, msg);
+	if (lsr_after & 1)
+		FAIL("LSR %x: data ready after the queue was drained", lsr_after);
+	if (irqs)
+		FAIL("%u interrupts in loopback, where OUT2 is disconnected", irqs);
+	PASS("loopback returned '%s', IIR %x, MSR %x, no IRQ", got, iir, msr);
+}
+
 /* ---- 10. pit-calibration ----------------------------------------------- */
 
 static bool t_pit_cal(void)
@@ -1352,6 +1401,7 @@ int guest_main(uint32_t magic, uint32_t mbi)
 	run_item("timer-desched", t_timer_desched, desched_cleanup);
 	run_item("ioapic", t_ioapic, ioapic_cleanup);
 	run_item("uart-irq", t_uart_irq, 0);
+	run_item("uart-rx", t_uart_rx, 0);
 	run_item("pit-calibration", t_pit_cal, 0);
 	run_item("rtc", t_rtc, 0);
 	run_item("msr-gp", t_msr_gp, 0);

@@ -25,6 +25,7 @@ console=
 where=
 rc=0
 fail=()
+BOCHS_ARGS=()
 
 # abort MESSAGE: the test cannot go on.
 abort() {
@@ -36,7 +37,8 @@ abort() {
 # $BUILD/test-NAME.iso from INI (mkiso.sh makes one even when hvctl rejects
 # the INI) and boots it under Bochs with 2 CPUs; the logs go to
 # $BUILD/test-NAME. Sets rc to run-bochs.sh's exit code and console to
-# hvisor's console (stdout, port 0xE9) and COM1, without CRs.
+# hvisor's console (stdout, port 0xE9) and COM1, without CRs. BOCHS_ARGS
+# (an array, default empty) adds run-bochs.sh options, e.g. -k KEYFILE.
 bochs_boot() {
 	local name=$1 ini=$2 iso logdir
 	tag=test-bochs-$name
@@ -54,7 +56,8 @@ bochs_boot() {
 	rm -rf "$logdir"
 	mkdir -p "$logdir"
 	rc=0
-	scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-180}" -l "$logdir" "$iso" || rc=$?
+	scripts/run-bochs.sh -c 2 -t "${TEST_TIMEOUT:-180}" -l "$logdir" \
+		"${BOCHS_ARGS[@]}" "$iso" || rc=$?
 
 	console=$logdir/console.txt
 	cat "$logdir/stdout.log" "$logdir/serial.log" 2>/dev/null | tr -d '\r' >"$console" ||

@@ -20,7 +20,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
 items=(cpuid xapic x2apic timer-oneshot timer-periodic timer-tscdeadline ipi
-	timer-desched ioapic uart-irq pit-calibration rtc msr-gp)
+	timer-desched ioapic uart-irq uart-rx pit-calibration rtc msr-gp)
 
 # The guest's timer items HLT without a watchdog: a lost interrupt hangs
 # it, and the run then ends at this timeout (a pass takes about 30 s).
