@@ -133,7 +133,12 @@ static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
 	if (r)
 		return r;
 	r = mbi_build((void *)(vm->ram_hpa + GUEST_MBI_GPA), GUEST_MBI_MAX,
-		      vm->cfg->cmdline, map, 5, (void *)(vm->ram_hpa + rsdp));
+		      &(struct mbi_args){
+			      .cmdline = vm->cfg->cmdline,
+			      .loader_name = "hvisor",
+			      .map = map, .n_map = 5,
+			      .rsdp = (void *)(vm->ram_hpa + rsdp),
+		      });
 	if (r < 0)
 		return r;
 	boot->mode = VCPU_MODE_PM32;

@@ -52,27 +52,58 @@ static uint8_t *tag(struct writer *w, uint32_t type, size_t size)
 	return t;
 }
 
-int mbi_build(void *buf, size_t cap, const char *cmdline,
-	      const struct mbi_region *map, unsigned int n,
-	      const void *rsdp)
+/* A tag of a fixed part of @fixed bytes followed by string @str. */
+static uint8_t *str_tag(struct writer *w, uint32_t type, size_t fixed,
+			const char *str)
+{
+	size_t slen = strlen(str) + 1;
+	uint8_t *t = tag(w, type, fixed + slen);
+
+	if (t)
+		memcpy(t + fixed, str, slen);
+	return t;
+}
+
+int mbi_build(void *buf, size_t cap, const struct mbi_args *a)
 {
 	struct writer w = { buf, cap, 0, 0 };
 	uint64_t lower = 0, upper = 0;
-	size_t clen = strlen(cmdline) + 1;
 	uint8_t *t;
 
 	reserve(&w, 8);			/* total_size, reserved */
-	t = tag(&w, 1, 8 + clen);
-	if (t)
-		memcpy(t + 8, cmdline, clen);
+	str_tag(&w, 1, 8, a->cmdline ? a->cmdline : "");
+	if (a->loader_name)
+		str_tag(&w, 2, 8, a->loader_name);
+	for (unsigned int i = 0; i < a->n_mods; i++) {
+		const struct mbi_module *m = &a->mods[i];
 
-	for (unsigned int i = 0; i < n; i++) {
-		if (map[i].type != 1)
+		t = str_tag(&w, 3, 16, m->string ? m->string : "");
+		if (t) {
+			put32(t + 8, m->start);
+			put32(t + 12, m->end);
+		}
+	}
+
+	t = tag(&w, 6, 16 + 24 * (size_t)a->n_map);
+	if (t) {
+		put32(t + 8, 24);	/* entry_size */
+		put32(t + 12, 0);	/* entry_version */
+		for (unsigned int i = 0; i < a->n_map; i++) {
+			uint8_t *e = t + 16 + 24 * i;
+
+			put64(e, a->map[i].base);
+			put64(e + 8, a->map[i].len);
+			put32(e + 16, a->map[i].type);
+		}
+	}
+
+	for (unsigned int i = 0; i < a->n_map; i++) {
+		if (a->map[i].type != 1)
 			continue;
-		if (map[i].base == 0)
-			lower = map[i].len / 1024;
-		if (map[i].base == 0x100000)
-			upper = map[i].len / 1024;
+		if (a->map[i].base == 0)
+			lower = a->map[i].len / 1024;
+		if (a->map[i].base == 0x100000)
+			upper = a->map[i].len / 1024;
 	}
 	t = tag(&w, 4, 16);
 	if (t) {
@@ -80,24 +111,14 @@ int mbi_build(void *buf, size_t cap, const char *cmdline,
 		put32(t + 12, upper);
 	}
 
-	t = tag(&w, 6, 16 + 24 * n);
-	if (t) {
-		put32(t + 8, 24);	/* entry_size */
-		put32(t + 12, 0);	/* entry_version */
-		for (unsigned int i = 0; i < n; i++) {
-			uint8_t *e = t + 16 + 24 * i;
+	if (a->rsdp) {
+		const uint8_t *rsdp = a->rsdp;
 
-			put64(e, map[i].base);
-			put64(e + 8, map[i].len);
-			put32(e + 16, map[i].type);
-		}
-	}
-	if (rsdp) {
-		/* Byte 15 of an RSDP is its revision; 2 and up is 36 bytes. */
 		t = tag(&w, 14, 8 + 20);
 		if (t)
 			memcpy(t + 8, rsdp, 20);
-		if (((const uint8_t *)rsdp)[15] >= 2) {
+		/* Byte 15 of an RSDP is its revision; 2 and up is 36 bytes. */
+		if (rsdp[15] >= 2) {
 			t = tag(&w, 15, 8 + 36);
 			if (t)
 				memcpy(t + 8, rsdp, 36);
