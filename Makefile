@@ -139,6 +139,25 @@ $(BUILD)/guests/%.elf: tests/guests/%.c tests/guests/libguest.c \
 	$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) \
 		-o $@ tests/guests/libguest.c $<
 
+# mb2check: the Asterinas boot-contract kernel, an ELF64 with its own entry
+# and link script (tests/guests/mb2check/), and the module its tests pass:
+# 12345 fixed bytes whose Adler-32 and length tests/configs/mb2check.ini
+# repeats in its cmdline.
+MB2CHECK_SRC := $(wildcard tests/guests/mb2check/*.c tests/guests/mb2check/*.S)
+GUEST_BIN += $(BUILD)/guests/mb2check.elf $(BUILD)/guests/mb2check-module.bin
+guests: $(BUILD)/guests/mb2check.elf $(BUILD)/guests/mb2check-module.bin
+$(BUILD)/guests/mb2check.elf: $(MB2CHECK_SRC) tests/guests/mb2check/mb2check.ld
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -m64 -ffreestanding -nostdlib -fno-pic -fno-pie \
+		-mcmodel=small -mno-red-zone -mgeneral-regs-only \
+		-fno-stack-protector -fno-asynchronous-unwind-tables $(WARN) \
+		-static -no-pie -Wl,-T,tests/guests/mb2check/mb2check.ld \
+		-Wl,--build-id=none -Wl,-z,max-page-size=0x1000 \
+		-Wl,-z,noexecstack -o $@ $(MB2CHECK_SRC)
+$(BUILD)/guests/mb2check-module.bin:
+	@mkdir -p $(dir $@)
+	LC_ALL=C seq 1 5000 | head -c 12345 >$@
+
 # ---- images ---------------------------------------------------------------
 # The scripts find hvctl and put their logs under $BUILD.
 export BUILD
