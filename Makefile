@@ -6,6 +6,7 @@
 #   make run      install what is missing, build, boot the demo under Bochs
 #   make test     unit tests (cmocka) and integration tests (Bochs, QEMU+OVMF)
 #   make deps     install the Debian packages the build needs
+#   make linux    fetch Debian's kernel, build the test initramfs (build/linux)
 #
 # BUILD=dir puts every output in another folder.
 
@@ -173,6 +174,12 @@ esp: $(BUILD)/hvisor.efi $(BUILD)/hvctl guests
 deps:
 	scripts/deps.sh
 
+# Debian's kernel (bzImage and PVH vmlinux) and the test initramfs, cached
+# in $(BUILD)/linux: the Linux guest tests need them.
+linux:
+	scripts/get-kernel.sh -o $(BUILD)/linux
+	scripts/mkrootfs.sh -k $(BUILD)/linux -o $(BUILD)/linux/rootfs.cpio.gz
+
 run:
 	@scripts/deps.sh --check || scripts/deps.sh
 	$(MAKE) all
@@ -189,7 +196,7 @@ test:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all guests iso esp deps run unit test clean
+.PHONY: all guests iso esp deps linux run unit test clean
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
