@@ -6,6 +6,7 @@
 #include "dev/pm.h"
 #include "guests/elf.h"
 #include "guests/guest.h"
+#include "guests/layout.h"
 #include "guests/mbi.h"
 #include "mm/ept.h"
 #include "mm/frame.h"
@@ -19,11 +20,9 @@
 #include "vmx/vmx.h"
 
 #define MB2_BOOT_MAGIC	0x36d76289
-#define GUEST_MBI_GPA	0x1000
-#define GUEST_MBI_MAX	0x3000
+#define GUEST_MBI_GPA	GUEST_BOOTINFO_GPA
+#define GUEST_MBI_MAX	GUEST_BOOTINFO_MAX
 #define RAM_ALIGN	(2ULL << 20)
-#define GUEST_ACPI_GPA	0xe0000
-#define GUEST_ACPI_MAX	0x10000
 
 static uint64_t ept_alloc_table(void *ctx)
 {
@@ -77,7 +76,7 @@ static void test_exit(void *ctx, uint32_t code)
  * The guest's ACPI tables, from its configuration, in the BIOS area where
  * a scan would also find the RSDP. Returns the RSDP's guest address.
  */
-static int build_acpi(struct vm *vm, uint64_t *rsdp)
+int guest_build_acpi(struct vm *vm, uint64_t *rsdp)
 {
 	struct acpi_guest_desc d = {
 		.n_vcpus = vm->n_vcpus,
@@ -97,11 +96,10 @@ static int build_acpi(struct vm *vm, uint64_t *rsdp)
 	return r < 0 ? r : 0;
 }
 
-static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
-			   struct vcpu_boot *boot)
+unsigned int guest_memory_map(const struct vm *vm,
+			      struct mbi_region map[GUEST_MAP_ENTRIES])
 {
-	struct elf_info ei;
-	struct mbi_region map[] = {
+	const struct mbi_region m[GUEST_MAP_ENTRIES] = {
 		{ 0, 0x9fc00, 1 },
 		{ 0x9fc00, GUEST_ACPI_GPA - 0x9fc00, 2 },
 		{ GUEST_ACPI_GPA, GUEST_ACPI_MAX, 3 },	/* ACPI reclaimable */
@@ -109,6 +107,17 @@ static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
 		  0x100000 - GUEST_ACPI_GPA - GUEST_ACPI_MAX, 2 },
 		{ 0x100000, vm->ram_size - 0x100000, 1 },
 	};
+
+	memcpy(map, m, sizeof(m));
+	return GUEST_MAP_ENTRIES;
+}
+
+static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
+			   struct vcpu_boot *boot)
+{
+	struct elf_info ei;
+	struct mbi_region map[GUEST_MAP_ENTRIES];
+	unsigned int n_map = guest_memory_map(vm, map);
 	uint64_t rsdp;
 	int r;
 
@@ -129,14 +138,14 @@ static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
 		       vm->name, kernel->name, ei.lowest);
 		return -ERANGE;
 	}
-	r = build_acpi(vm, &rsdp);
+	r = guest_build_acpi(vm, &rsdp);
 	if (r)
 		return r;
 	r = mbi_build((void *)(vm->ram_hpa + GUEST_MBI_GPA), GUEST_MBI_MAX,
 		      &(struct mbi_args){
 			      .cmdline = vm->cfg->cmdline,
 			      .loader_name = "hvisor",
-			      .map = map, .n_map = 5,
+			      .map = map, .n_map = n_map,
 			      .rsdp = (void *)(vm->ram_hpa + rsdp),
 		      });
 	if (r < 0)
@@ -179,11 +188,6 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 
 	vm->cfg = g;
 	vm->name = g->name;
-	if (g->kind != CFG_GUEST_MULTIBOOT2) {
-		pr_err("hvisor: guest '%s': kind = %s is not supported yet\n",
-		       g->name, cfg_kind_name(g->kind));
-		return -ENOTSUP;
-	}
 	if (!kernel) {
 		pr_err("hvisor: guest '%s': image '%s' was not loaded\n",
 		       g->name, g->kernel);
@@ -218,7 +222,21 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		return r;
 	}
 	vm->n_vcpus = g->vcpus;		/* the ACPI tables list them */
-	r = load_multiboot2(vm, kernel, &boot);
+	if (g->kind == CFG_GUEST_LINUX) {
+		const struct boot_module *initrd = NULL;
+
+		if (g->initrd[0]) {
+			initrd = boot_find_module(bi, g->initrd);
+			if (!initrd) {
+				pr_err("hvisor: guest '%s': initrd '%s' was not loaded\n",
+				       g->name, g->initrd);
+				return -ENOENT;
+			}
+		}
+		r = load_linux(vm, kernel, initrd, &boot);
+	} else {
+		r = load_multiboot2(vm, kernel, &boot);
+	}
 	if (r)
 		return r;
 

@@ -77,6 +77,15 @@ int vm_pio_register_locked(struct vm *vm, struct locked_pio *l,
 	return pio_register(&vm->pio, port, len, &locked_ops, l);
 }
 
+uint32_t vm_started_vcpus(const struct vm *vm)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < vm->n_vcpus; i++)
+		n += __atomic_load_n(&vm->vcpus[i].started, __ATOMIC_ACQUIRE);
+	return n;
+}
+
 bool vm_uart_input(struct vm *vm, uint8_t c)
 {
 	int r;

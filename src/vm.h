@@ -65,6 +65,7 @@ struct vm {
 	struct vuart uart;
 	struct testexit texit;
 	uint32_t n_vcpus;
+	uint32_t n_parked;		/* vCPUs halted with interrupts off */
 	struct vcpu_boot boot;		/* how vCPU 0 starts */
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	int state;		/* enum vm_state, changed atomically */
@@ -81,6 +82,8 @@ void vm_mark_running(struct vm *vm);
 int vm_pio_register_locked(struct vm *vm, struct locked_pio *l,
 			   spinlock_t *lock, uint16_t port, uint16_t len,
 			   const struct pio_ops *ops, void *dev);
+/* vCPUs of @vm that have been started (vCPU 0, and APs after SIPI). */
+uint32_t vm_started_vcpus(const struct vm *vm);
 /* A byte of console input for @vm's COM1; false when it was dropped. */
 bool vm_uart_input(struct vm *vm, uint8_t c);
 /* End the VM with @code; the first call wins, later ones are ignored. */

@@ -34,6 +34,9 @@ static void notify(struct vcpu *v, bool posted)
 {
 	uint32_t cpu;
 
+	/* Interrupts do not end a HLT executed with them disabled. */
+	if (__atomic_load_n(&v->parked, __ATOMIC_ACQUIRE))
+		return;
 	if (v->se.state == VCPU_BLOCKED) {
 		sched_wake(&v->se, rdtsc());
 		return;

@@ -184,7 +184,8 @@ void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4])
 		r.edx = 0;
 		break;
 	case 0x16:
-		r.eax = r.ebx = tsc_khz / 1000;	/* base and max MHz */
+		/* Base and max MHz, rounded: 49997 kHz is a 50 MHz part. */
+		r.eax = r.ebx = (tsc_khz + 500) / 1000;
 		r.ecx = 100;			/* bus MHz */
 		r.edx = 0;
 		break;

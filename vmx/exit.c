@@ -13,6 +13,7 @@
 #include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
+#include "vmx/cr.h"
 #include "vmx/exit.h"
 #include "vmx/inject.h"
 #include "vmx/intr.h"
@@ -102,13 +103,20 @@ static void handle_cpuid(struct vcpu *v)
 static void handle_hlt(struct vcpu *v)
 {
 	/*
-	 * With interrupts off nothing can ever wake the vCPU. Otherwise
-	 * it blocks until an interrupt arrives; there is no virtual
-	 * interrupt source yet, so only a hypercall timer wakes a vCPU.
+	 * With interrupts off only NMI, INIT or reset would end the HLT, and
+	 * hvisor sends none to a halted vCPU: it stays off the run queues.
+	 * That is how kernels park CPUs on shutdown; only when every vCPU of
+	 * the guest is parked so is the guest dead.
 	 */
 	if (!(vmcs_read(GUEST_RFLAGS) & (1u << 9))) {
-		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
-			"HLT with interrupts disabled at RIP %#lx", v->exit.rip);
+		vcpu_skip_instruction(v);
+		__atomic_store_n(&v->parked, true, __ATOMIC_RELEASE);
+		sched_block(&v->se, v->exit.tsc);
+		if (__atomic_add_fetch(&v->vm->n_parked, 1, __ATOMIC_ACQ_REL) ==
+		    vm_started_vcpus(v->vm))
+			vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+				"every vCPU halted with interrupts disabled (the last at RIP %#lx)",
+				v->exit.rip);
 		return;
 	}
 	vcpu_skip_instruction(v);
@@ -217,6 +225,7 @@ static const exit_handler_t handlers[EXIT_REASON_MAX] = {
 	[EXIT_RDMSR] = vmx_handle_rdmsr,
 	[EXIT_WRMSR] = vmx_handle_wrmsr,
 	[EXIT_XSETBV] = handle_xsetbv,
+	[EXIT_CR_ACCESS] = vmx_handle_cr_access,
 	[EXIT_APIC_ACCESS] = vmx_handle_apic_access,
 	[EXIT_APIC_WRITE] = vmx_handle_apic_write,
 	[EXIT_EOI_INDUCED] = vmx_handle_eoi_induced,

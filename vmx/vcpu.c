@@ -36,10 +36,12 @@
 #define EXIT_SAVE_EFER		(1u << 20)
 #define EXIT_LOAD_EFER		(1u << 21)
 #define ENTRY_LOAD_PAT		(1u << 14)
+#define ENTRY_IA32E		(1u << 9)
 #define ENTRY_LOAD_EFER		(1u << 15)
 
 #define AR_CODE32		0xc09b
 #define AR_DATA32		0xc093
+#define AR_CODE64		0xa09b
 #define AR_CODE16		0x009b
 #define AR_DATA16		0x0093
 #define AR_TSS_BUSY		0x008b
@@ -187,18 +189,25 @@ static void setup_guest(struct vcpu *v)
 {
 	const struct vmx_caps *c = &vmx_caps;
 	bool real = v->boot.mode == VCPU_MODE_REAL;
+	bool lm = v->boot.mode == VCPU_MODE_LONG64;
 	uint64_t cr0 = (real ? 0 : X86_CR0_PE) | (1UL << 4);	/* PE | ET */
+	uint64_t cr4 = lm ? X86_CR4_PAE : 0;
+	uint32_t entry = vmcs_read(ENTRY_CONTROLS);
 	static const enum vmcs_field data_segs[] = {
 		GUEST_SS_SEL, GUEST_DS_SEL, GUEST_ES_SEL, GUEST_FS_SEL,
 		GUEST_GS_SEL,
 	};
 
+	if (lm)
+		cr0 |= X86_CR0_PG;
 	vmcs_write(CR0_READ_SHADOW, cr0);
 	vmcs_write(GUEST_CR0, (cr0 | X86_CR0_NE | (c->cr0_fixed0 &
 		   ~(X86_CR0_PE | X86_CR0_PG))) & c->cr0_fixed1);
-	vmcs_write(CR4_READ_SHADOW, 0);
-	vmcs_write(GUEST_CR4, (c->cr4_fixed0 | X86_CR4_VMXE) & c->cr4_fixed1);
-	vmcs_write(GUEST_CR3, 0);
+	vmcs_write(CR4_READ_SHADOW, cr4);
+	vmcs_write(GUEST_CR4, (cr4 | c->cr4_fixed0 | X86_CR4_VMXE) & c->cr4_fixed1);
+	vmcs_write(GUEST_CR3, lm ? v->boot.cr3 : 0);
+	/* IA-32e mode at entry must match EFER.LMA. */
+	vmcs_write(ENTRY_CONTROLS, lm ? entry | ENTRY_IA32E : entry & ~ENTRY_IA32E);
 	vmcs_write(GUEST_DR7, 0x400);
 	vmcs_write(GUEST_RSP, v->boot.rsp);
 	vmcs_write(GUEST_RIP, v->boot.rip);
@@ -210,6 +219,11 @@ static void setup_guest(struct vcpu *v)
 			0xffff);
 		for (unsigned int i = 0; i < 5; i++)
 			set_seg(data_segs[i], 0, AR_DATA16, 0, 0xffff);
+	} else if (lm) {
+		/* The Linux boot protocol's selectors: __BOOT_CS, __BOOT_DS. */
+		set_seg(GUEST_CS_SEL, 0x10, AR_CODE64, 0, 0xffffffff);
+		for (unsigned int i = 0; i < 5; i++)
+			set_seg(data_segs[i], 0x18, AR_DATA32, 0, 0xffffffff);
 	} else {
 		set_seg(GUEST_CS_SEL, 0x08, AR_CODE32, 0, 0xffffffff);
 		for (unsigned int i = 0; i < 5; i++)
@@ -223,14 +237,14 @@ static void setup_guest(struct vcpu *v)
 	vmcs_write(GUEST_LDTR_LIMIT, 0);
 	vmcs_write(GUEST_LDTR_AR, AR_UNUSABLE);
 	vmcs_write(GUEST_LDTR_BASE, 0);
-	vmcs_write(GUEST_GDTR_BASE, 0);
-	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(GUEST_GDTR_BASE, lm ? v->boot.gdt : 0);
+	vmcs_write(GUEST_GDTR_LIMIT, lm ? 0x1f : 0xffff);
 	vmcs_write(GUEST_IDTR_BASE, 0);
 	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
 
 	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);
-	vmcs_write(GUEST_IA32_EFER, 0);
+	vmcs_write(GUEST_IA32_EFER, lm ? EFER_LME | EFER_LMA : 0);
 	vmcs_write(GUEST_SYSENTER_CS, 0);
 	vmcs_write(GUEST_SYSENTER_ESP, 0);
 	vmcs_write(GUEST_SYSENTER_EIP, 0);
@@ -241,6 +255,7 @@ static void setup_guest(struct vcpu *v)
 	memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.rax = v->boot.rax;
 	v->regs.rbx = v->boot.rbx;
+	v->regs.rsi = v->boot.rsi;
 }
 
 void vcpu_skip_instruction(struct vcpu *v)

@@ -18,17 +18,20 @@ struct guest_regs {
 	uint64_t cr2;
 };
 
-/* How a vCPU starts. Only flat 32-bit protected mode exists for now. */
+/* How a vCPU starts. */
 enum vcpu_mode {
-	VCPU_MODE_PM32,		/* Multiboot2: paging off, flat segments */
+	VCPU_MODE_PM32,		/* Multiboot2, PVH: paging off, flat segments */
 	VCPU_MODE_REAL,		/* after SIPI: real mode at cs:rip */
+	VCPU_MODE_LONG64,	/* Linux 64-bit boot: paging on cr3, CS 0x10 */
 };
 
 struct vcpu_boot {
 	enum vcpu_mode mode;
 	uint64_t rip, rsp;
-	uint64_t rax, rbx;
+	uint64_t rax, rbx, rsi;
 	uint16_t cs;		/* real mode */
+	uint64_t cr3;		/* long mode: the guest's page tables */
+	uint64_t gdt;		/* long mode: a GDT with 0x10 code, 0x18 data */
 };
 
 struct vcpu_exit {
@@ -67,6 +70,7 @@ struct vcpu {
 	struct sw_timer lapic_timer;
 	bool lapic_timer_due;		/* set on any pCPU, served by the owner */
 	bool init_pending;
+	bool parked;			/* HLT with interrupts off: for good */
 	bool intr_x2;			/* vid: controls set for x2APIC mode */
 	uint64_t eoi_bm[4];		/* vid: the EOI-exit bitmap as written */
 	uint32_t pi_ndst;		/* posted: NDST as written */

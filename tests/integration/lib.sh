@@ -26,6 +26,7 @@ where=
 rc=0
 fail=()
 BOCHS_ARGS=()
+ISO_DIRS=()
 
 # abort MESSAGE: the test cannot go on.
 abort() {
@@ -38,7 +39,8 @@ abort() {
 # the INI) and boots it under Bochs with 2 CPUs; the logs go to
 # $BUILD/test-NAME. Sets rc to run-bochs.sh's exit code and console to
 # hvisor's console (stdout, port 0xE9) and COM1, without CRs. BOCHS_ARGS
-# (an array, default empty) adds run-bochs.sh options, e.g. -k KEYFILE.
+# (an array, default empty) adds run-bochs.sh options, e.g. -k KEYFILE;
+# ISO_DIRS (an array) adds folders where mkiso.sh looks for images.
 bochs_boot() {
 	local name=$1 ini=$2 iso logdir
 	tag=test-bochs-$name
@@ -50,7 +52,7 @@ bochs_boot() {
 		abort "build failed"
 	fi
 	if ! scripts/mkiso.sh -o "$iso" -e "$BUILD/hvisor.elf" -L "$BUILD/guests" \
-			"$ini"; then
+			"${ISO_DIRS[@]/#/-L}" "$ini"; then
 		abort "mkiso.sh failed"
 	fi
 	rm -rf "$logdir"

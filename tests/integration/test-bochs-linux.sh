@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test-bochs-linux.sh [pvh|bzimage]: Debian's stock kernel as the root
+# guest under hvisor in Bochs.
+#
+#   pvh      (default) tests/configs/linux-pvh.ini: the uncompressed
+#            vmlinux through its PVH entry, 2 vCPUs, beside the platform
+#            test guest with 2 more: 4 vCPUs on 2 pCPUs under fair
+#   bzimage  tests/configs/linux-bzimage.ini: the bzImage as Debian ships
+#            it, 1 vCPU, through the 64-bit boot protocol (decompressor
+#            included); test-bochs-linux-bzimage.sh runs it
+#
+# The kernel and initramfs come from `make linux` (cached in $BUILD/linux).
+# /init (scripts/rootfs/init) runs the checks named by hvtest= on the
+# kernel command line and prints HVTEST PASS, then powers off through ACPI
+# S5; every guest must pass and hvisor must exit 0.
+set -euo pipefail
+mode=${1:-pvh}
+case $mode in
+pvh | bzimage) ;;
+*)
+	echo "usage: $0 [pvh|bzimage]" >&2
+	exit 2
+	;;
+esac
+cd "$(dirname "$0")/../.."
+# shellcheck source=tests/integration/lib.sh
+. tests/integration/lib.sh
+
+tag=test-bochs-linux-$mode
+if ! make -s BUILD="$BUILD" linux; then
+	abort "make linux (Debian kernel, initramfs) failed"
+fi
+ISO_DIRS=("$BUILD/linux")
+BOCHS_ARGS=(-m 1024)
+# A boot takes about 3 minutes of wall time on an idle machine.
+TEST_TIMEOUT=${TEST_TIMEOUT:-1200}
+bochs_boot "linux-$mode" "tests/configs/linux-$mode.ini"
+expect_exit 0
+expect_line "[linux] HVTEST INIT" "Linux never reached /init"
+expect_line "[linux] HVTEST PASS" "/init's checks did not all pass"
+expect_line "hvisor: guest 'linux' finished: powered off (ACPI S5)"
+if [ "$mode" = pvh ]; then
+	expect_line "[plat] platform: 14 items, 0 failed" \
+		"the platform guest beside Linux failed"
+fi
+# The check lines and the kernel's APIC/TSC/clocksource lines, for the log.
+grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL)|\[plat\] platform: [0-9]+ items|hvisor: +(linux|plat) +(PASS|FAIL|CRASHED)' \
+	"$console" | sed "s/^/$tag: /" || true
+report
