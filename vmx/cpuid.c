@@ -68,6 +68,29 @@ static uint32_t xsave_size(uint64_t xcr0)
 	return size;
 }
 
+/*
+ * The same in the compacted format (XSAVEC), which CPUID.(0xD,1):EBX
+ * reports for XCR0 | IA32_XSS (no XSS here): components packed in order
+ * after the 576-byte legacy area and header, each 64-byte aligned when
+ * its ECX bit 1 says so.
+ */
+static uint32_t xsave_compacted_size(uint64_t xcr0)
+{
+	uint32_t size = 576;
+
+	for (int i = 2; i < 32; i++) {
+		struct cpuid_regs r;
+
+		if (!(xcr0 & (1ULL << i)))
+			continue;
+		r = cpuid(0xd, i);
+		if (r.ecx & BIT(1))
+			size = (size + 63) & ~63u;
+		size += r.eax;
+	}
+	return size;
+}
+
 static void leaf_1(struct vcpu *v, struct cpuid_regs *r)
 {
 	uint32_t n = v->vm->n_vcpus;
@@ -129,7 +152,9 @@ static void leaf_xsave(struct vcpu *v, uint32_t sub, struct cpuid_regs *r)
 	case 1:
 		/* XSAVEOPT, XSAVEC, XGETBV1; not XSAVES (no IA32_XSS). */
 		r->eax &= BIT(0) | BIT(1) | BIT(2);
-		r->ebx = r->ecx = r->edx = 0;
+		/* Linux sizes its compacted buffers from this; 0 trips a WARN. */
+		r->ebx = (r->eax & BIT(1)) ? xsave_compacted_size(v->xcr0) : 0;
+		r->ecx = r->edx = 0;
 		break;
 	default:
 		if (sub >= 64 || !(mask & (1ULL << sub)))
