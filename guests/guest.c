@@ -53,6 +53,7 @@ static void uart_emit(void *ctx, const char *line, unsigned int len)
 {
 	struct vm *vm = ctx;
 
+	vm_console_line(vm, line, len);
 	pr_info("[%s] %.*s\n", vm->name, (int)len, line);
 }
 
@@ -86,6 +87,8 @@ int guest_build_acpi(struct vm *vm, uint64_t *rsdp)
 		.pm1a_evt_port = PM1A_EVT_PORT,
 		.pm1a_cnt_port = PM1A_CNT_PORT,
 		.sci_irq = PM_SCI_IRQ,
+		.reset_port = RESET_CF9_PORT,
+		.reset_value = RESET_CF9_VALUE,
 	};
 	int r = acpi_build(&d, (void *)(vm->ram_hpa + GUEST_ACPI_GPA),
 			   GUEST_ACPI_GPA, GUEST_ACPI_MAX, rsdp);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* VM lifetime: stopping a guest touches nothing but that guest. */
 #include <stdarg.h>
+#include <string.h>
 #include "src/arch/cpu.h"
 #include "src/arch/lapic.h"
 #include "src/arch/tsc.h"
@@ -75,6 +76,30 @@ int vm_pio_register_locked(struct vm *vm, struct locked_pio *l,
 	l->ops = ops;
 	l->dev = dev;
 	return pio_register(&vm->pio, port, len, &locked_ops, l);
+}
+
+void vm_console_line(struct vm *vm, const char *line, unsigned int len)
+{
+	char *t = vm->tail[vm->tail_next++ % VM_TAIL_LINES];
+
+	if (len > VUART_LINE_MAX)
+		len = VUART_LINE_MAX;
+	memcpy(t, line, len);
+	t[len] = 0;
+}
+
+/* A guest that did not pass: what it printed last, oldest first. */
+static void print_tail(const struct vm *vm)
+{
+	unsigned int n = vm->tail_next < VM_TAIL_LINES ? vm->tail_next :
+			 VM_TAIL_LINES;
+
+	if (!n)
+		return;
+	pr_info("hvisor:   %-12s last console lines:\n", vm->name);
+	for (unsigned int i = vm->tail_next - n; i < vm->tail_next; i++)
+		pr_info("hvisor:   %-12s | %s\n", vm->name,
+			vm->tail[i % VM_TAIL_LINES]);
 }
 
 uint32_t vm_started_vcpus(const struct vm *vm)
@@ -201,6 +226,7 @@ int vms_summary(void)
 	for (uint32_t i = 0; i < nr_vms; i++) {
 		const struct vm *vm = &vms[i];
 		const char *verdict = vm->exit_code == 0 ? "PASS" :
+			vm->was_reset ? "RESET" :
 			vm->exit_code == HV_EXIT_GUEST_CRASH ? "CRASHED" : "FAIL";
 		uint64_t exits = 0;
 
@@ -212,6 +238,8 @@ int vms_summary(void)
 		if (vm->exit_code > worst)
 			worst = vm->exit_code;
 		print_exit_reasons(vm);
+		if (vm->exit_code)
+			print_tail(vm);
 	}
 	vms_print_sched(true);
 	return worst;

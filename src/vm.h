@@ -17,6 +17,7 @@
 #include "dev/pio.h"
 #include "dev/pm.h"
 #include "dev/testexit.h"
+#include "dev/reset.h"
 #include "dev/uart.h"
 #include "mm/ept.h"
 #include "src/config.h"
@@ -24,6 +25,7 @@
 #include "vmx/vcpu.h"
 
 #define VM_MAX_VCPUS	CFG_MAX_VCPUS
+#define VM_TAIL_LINES	8
 
 /* A port device whose accesses take a lock (its VM's dev_lock or its own). */
 struct locked_pio {
@@ -57,7 +59,8 @@ struct vm {
 	struct vrtc rtc;
 	struct sw_timer pit_timer;
 	struct vpm pm;
-	struct locked_pio locked[8];
+	struct vreset reset;
+	struct locked_pio locked[11];
 	struct vlapic *lapics[VM_MAX_VCPUS];
 	/* COM1, under its own lock: its IRQ line takes dev_lock inside it. */
 	spinlock_t uart_lock;
@@ -70,6 +73,10 @@ struct vm {
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	int state;		/* enum vm_state, changed atomically */
 	int exit_code;		/* 0 pass, 1..63 guest's, 64 crashed */
+	bool was_reset;		/* stopped by its own reset request */
+	/* The last lines of its console, for the summary of a failed guest. */
+	char tail[VM_TAIL_LINES][VUART_LINE_MAX + 1];
+	unsigned int tail_next;
 	char reason[192];
 };
 
@@ -84,6 +91,8 @@ int vm_pio_register_locked(struct vm *vm, struct locked_pio *l,
 			   const struct pio_ops *ops, void *dev);
 /* vCPUs of @vm that have been started (vCPU 0, and APs after SIPI). */
 uint32_t vm_started_vcpus(const struct vm *vm);
+/* Keep @line as one of the last console lines of @vm (under uart_lock). */
+void vm_console_line(struct vm *vm, const char *line, unsigned int len);
 /* A byte of console input for @vm's COM1; false when it was dropped. */
 bool vm_uart_input(struct vm *vm, uint8_t c);
 /* End the VM with @code; the first call wins, later ones are ignored. */

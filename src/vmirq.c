@@ -277,6 +277,15 @@ static void pm_poweroff(void *ctx)
 	vm_stop(ctx, 0, "powered off (ACPI S5)");
 }
 
+/* hvisor does not restart guests: a reset request ends the guest. */
+static void guest_reset(void *ctx, const char *how)
+{
+	struct vm *vm = ctx;
+
+	vm->was_reset = true;
+	vm_stop(vm, HV_EXIT_GUEST_CRASH, "reset: %s", how);
+}
+
 int vmirq_create(struct vm *vm)
 {
 	static struct rtc_time boot_time;
@@ -339,6 +348,14 @@ int vmirq_create(struct vm *vm)
 		r = add_locked(vm, 6, PM1A_EVT_PORT, 4, &vpm_evt_ops, &vm->pm);
 	if (!r)
 		r = add_locked(vm, 7, PM1A_CNT_PORT, 2, &vpm_cnt_ops, &vm->pm);
+	vm->reset.reset = guest_reset;
+	vm->reset.ctx = vm;
+	if (!r)
+		r = add_locked(vm, 8, RESET_CF9_PORT, 1, &vreset_cf9_ops, &vm->reset);
+	if (!r)
+		r = add_locked(vm, 9, RESET_KBC_PORT, 1, &vreset_kbc_ops, &vm->reset);
+	if (!r)
+		r = add_locked(vm, 10, RESET_PORT92, 1, &vreset_port92_ops, &vm->reset);
 	if (!r)
 		r = mmio_register(&vm->mmio, VIOAPIC_BASE, VIOAPIC_SIZE,
 				  &ioapic_mmio, vm);
