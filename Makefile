@@ -47,7 +47,7 @@ EFI_SRC	:= $(wildcard src/boot/efi*.c)
 # models and the scheduler are plain C by rule, so whole folders count.
 HOST_SRC := src/config.c src/boot/multiboot2.c src/boot/boot_info.c \
 	src/fmt.c src/boot/efi_info.c guests/elf.c guests/mbi.c \
-	guests/linux.c guests/pvh.c guests/mb2hdr.c \
+	guests/linux.c guests/pvh.c guests/mb2hdr.c guests/modplace.c \
 	vmx/decode.c vmx/intr.c $(wildcard mm/*.c dev/*.c sched/*.c)
 HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
 

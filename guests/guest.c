@@ -4,7 +4,6 @@
 #include <string.h>
 #include "dev/acpi_tables.h"
 #include "dev/pm.h"
-#include "guests/elf.h"
 #include "guests/guest.h"
 #include "guests/layout.h"
 #include "guests/mbi.h"
@@ -19,9 +18,6 @@
 #include "vmx/msr.h"
 #include "vmx/vmx.h"
 
-#define MB2_BOOT_MAGIC	0x36d76289
-#define GUEST_MBI_GPA	GUEST_BOOTINFO_GPA
-#define GUEST_MBI_MAX	GUEST_BOOTINFO_MAX
 #define RAM_ALIGN	(2ULL << 20)
 
 static uint64_t ept_alloc_table(void *ctx)
@@ -115,50 +111,27 @@ unsigned int guest_memory_map(const struct vm *vm,
 	return GUEST_MAP_ENTRIES;
 }
 
-static int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
-			   struct vcpu_boot *boot)
+/*
+ * A guest's modules by name: for kind = linux its initrd alone, for
+ * kind = multiboot2 the initrd (the first module) and then its modules.
+ */
+static int find_modules(const struct guest_config *g, const struct boot_info *bi,
+			const struct boot_module **mods, unsigned int *n)
 {
-	struct elf_info ei;
-	struct mbi_region map[GUEST_MAP_ENTRIES];
-	unsigned int n_map = guest_memory_map(vm, map);
-	uint64_t rsdp;
-	int r;
+	*n = 0;
+	for (uint32_t i = 0; i <= g->n_modules; i++) {
+		const char *name = i ? g->modules[i - 1] : g->initrd;
 
-	r = elf_load((const void *)kernel->base, kernel->size,
-		     (uint8_t *)vm->ram_hpa, vm->ram_size, &ei);
-	if (r == -ERANGE) {
-		pr_err("hvisor: guest '%s': image '%s' does not fit in %lu MiB of RAM\n",
-		       vm->name, kernel->name, vm->ram_size >> 20);
-		return r;
+		if (!name[0])
+			continue;
+		mods[*n] = boot_find_module(bi, name);
+		if (!mods[*n]) {
+			pr_err("hvisor: guest '%s': %s '%s' was not loaded\n",
+			       g->name, i ? "module" : "initrd", name);
+			return -ENOENT;
+		}
+		(*n)++;
 	}
-	if (r) {
-		pr_err("hvisor: guest '%s': image '%s' is not a valid x86 ELF file\n",
-		       vm->name, kernel->name);
-		return r;
-	}
-	if (ei.lowest < GUEST_MBI_GPA + GUEST_MBI_MAX) {
-		pr_err("hvisor: guest '%s': image '%s' loads at %#lx, over the boot information\n",
-		       vm->name, kernel->name, ei.lowest);
-		return -ERANGE;
-	}
-	r = guest_build_acpi(vm, &rsdp);
-	if (r)
-		return r;
-	r = mbi_build((void *)(vm->ram_hpa + GUEST_MBI_GPA), GUEST_MBI_MAX,
-		      &(struct mbi_args){
-			      .cmdline = vm->cfg->cmdline,
-			      .loader_name = "hvisor",
-			      .map = map, .n_map = n_map,
-			      .rsdp = (void *)(vm->ram_hpa + rsdp),
-		      });
-	if (r < 0)
-		return r;
-	boot->mode = VCPU_MODE_PM32;
-	boot->rip = ei.entry;
-	boot->rax = MB2_BOOT_MAGIC;
-	boot->rbx = GUEST_MBI_GPA;
-	pr_info("hvisor: guest '%s': %s loaded at %#lx-%#lx, entry %#lx\n",
-		vm->name, kernel->name, ei.lowest, ei.highest, ei.entry);
 	return 0;
 }
 
@@ -185,6 +158,8 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		      const struct boot_info *bi)
 {
 	const struct boot_module *kernel = boot_find_module(bi, g->kernel);
+	const struct boot_module *mods[1 + CFG_MAX_MODULES];
+	unsigned int n_mods;
 	struct vcpu_boot boot;
 	uint64_t affinity;
 	int r;
@@ -225,21 +200,13 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		return r;
 	}
 	vm->n_vcpus = g->vcpus;		/* the ACPI tables list them */
-	if (g->kind == CFG_GUEST_LINUX) {
-		const struct boot_module *initrd = NULL;
-
-		if (g->initrd[0]) {
-			initrd = boot_find_module(bi, g->initrd);
-			if (!initrd) {
-				pr_err("hvisor: guest '%s': initrd '%s' was not loaded\n",
-				       g->name, g->initrd);
-				return -ENOENT;
-			}
-		}
-		r = load_linux(vm, kernel, initrd, &boot);
-	} else {
-		r = load_multiboot2(vm, kernel, &boot);
-	}
+	r = find_modules(g, bi, mods, &n_mods);
+	if (r)
+		return r;
+	if (g->kind == CFG_GUEST_LINUX)
+		r = load_linux(vm, kernel, n_mods ? mods[0] : NULL, &boot);
+	else
+		r = load_multiboot2(vm, kernel, mods, n_mods, &boot);
 	if (r)
 		return r;
 

@@ -14,7 +14,7 @@
 # Image files resolve against FILE.ini's folder first, then each -L DIR in
 # order. The list comes from `hvctl images` (HVCTL overrides the tool's path;
 # else $BUILD/hvctl, else hvctl next to hvisor.efi). Without hvctl, or when it
-# rejects the INI, an awk over the kernel/initrd lines of [guest ...]
+# rejects the INI, an awk over the kernel/initrd/modules lines of [guest ...]
 # sections is used instead: an invalid INI still gives an image, so that
 # hvisor itself reports the error at boot. Only image files that cannot be
 # found stop the build.

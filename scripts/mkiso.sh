@@ -9,12 +9,12 @@
 #   module2    /boot/hvisor.ini hvisor.ini
 #   module2    /boot/<file>     <NAME>      one per image FILE.ini names
 #
-# NAME is the image name exactly as the INI spells it (kernel = / initrd =);
-# the file is looked up next to the INI first, then in each -L DIR in order
-# (as hvctl does). The list comes from `$BUILD/hvctl images` (BUILD defaults to build;
+# NAME is the image name exactly as the INI spells it (kernel, initrd,
+# modules); the file is looked up next to the INI first, then in each -L DIR
+# in order (as hvctl does). The list comes from `$BUILD/hvctl images` (BUILD defaults to build;
 # HVCTL overrides the tool's path). Without hvctl, or when it rejects the
-# INI, a small awk over the kernel/initrd lines is used instead: an invalid
-# INI still gives an ISO, so that hvisor itself reports the error at boot.
+# INI, a small awk over the kernel/initrd/modules lines is used instead: an
+# invalid INI still gives an ISO, so that hvisor itself reports the error at boot.
 # Only image files that cannot be found stop the build.
 #
 # Needs grub-mkrescue (grub-common, grub-pc-bin), xorriso and mtools.

@@ -61,11 +61,12 @@ enum hyp_key {
 };
 
 enum guest_key {
-	GK_KIND, GK_KERNEL, GK_INITRD, GK_CMDLINE, GK_MEMORY, GK_VCPUS,
-	GK_CPUS, GK_WEIGHT, GK_ROOT, GK_N
+	GK_KIND, GK_KERNEL, GK_INITRD, GK_MODULES, GK_CMDLINE, GK_MEMORY,
+	GK_VCPUS, GK_CPUS, GK_WEIGHT, GK_ROOT, GK_N
 };
 
 struct guest_meta {
+	int kind_line;			/* 0 unless kind parsed */
 	int mem_line;
 	int vcpus_line;			/* 0 when the key is not set */
 	int cpus_line;
@@ -465,8 +466,10 @@ static void parse_kind(struct parse_ctx *c, const char *key, const char *val)
 {
 	int v;
 
-	if (!GET_CHOICE(c, key, val, kinds, &v))
-		c->g->kind = v;
+	if (GET_CHOICE(c, key, val, kinds, &v))
+		return;
+	c->g->kind = v;
+	c->meta[c->g - c->cfg->guests].kind_line = c->line;
 }
 
 /* An image name: stored as written, and it has to exist. */
@@ -503,6 +506,51 @@ static void parse_initrd(struct parse_ctx *c, const char *key, const char *val)
 	/* An empty initrd means none, as if the key were not there. */
 	if (*val)
 		parse_image(c, key, val, c->g->initrd);
+}
+
+/*
+ * "NAME[, NAME...]": more Multiboot2 modules, each an image name as for
+ * initrd. An empty value means none, as for initrd.
+ */
+static void parse_modules(struct parse_ctx *c, const char *key,
+			  const char *val)
+{
+	struct guest_config *g = c->g;
+	const char *s = val, *e, *end;
+	char name[CFG_PATH_MAX];
+	size_t len;
+
+	g->n_modules = 0;
+	if (!*val)
+		return;
+	for (;;) {
+		s = skip_space(s);
+		for (e = s; *e && *e != ','; e++)
+			;
+		for (end = e; end > s && isspace((unsigned char)end[-1]); end--)
+			;
+		len = end - s;
+		if (!len) {
+			key_err(c, key, "empty name in the list (write NAME[, NAME...])");
+			return;
+		}
+		if (g->n_modules == CFG_MAX_MODULES) {
+			key_err(c, key, "too many modules (at most %d)",
+				CFG_MAX_MODULES);
+			return;
+		}
+		if (len >= CFG_PATH_MAX) {
+			key_err(c, key, "name '%.32s...' is too long (%u characters, at most %u)",
+				s, (unsigned int)len, CFG_PATH_MAX - 1);
+			return;
+		}
+		memcpy(name, s, len);
+		name[len] = '\0';
+		parse_image(c, key, name, g->modules[g->n_modules++]);
+		if (!*e)
+			return;
+		s = e + 1;
+	}
 }
 
 static void parse_cmdline(struct parse_ctx *c, const char *key,
@@ -612,6 +660,7 @@ static const struct key_desc guest_keys[GK_N] = {
 	[GK_KIND]	= { "kind", parse_kind, true },
 	[GK_KERNEL]	= { "kernel", parse_kernel, true },
 	[GK_INITRD]	= { "initrd", parse_initrd, false },
+	[GK_MODULES]	= { "modules", parse_modules, false },
 	[GK_CMDLINE]	= { "cmdline", parse_cmdline, false },
 	[GK_MEMORY]	= { "memory", parse_memory, true },
 	[GK_VCPUS]	= { "vcpus", parse_vcpus, false },
@@ -643,7 +692,19 @@ static void set_key(struct parse_ctx *c, const struct key_desc *keys, int n,
 	keys[i].parse(c, key, val);
 }
 
-/* Checks that need the whole section: required keys. */
+/* Keys that depend on kind, which may come after them. */
+static void check_guest_kind(struct parse_ctx *c)
+{
+	const struct guest_config *g = c->g;
+
+	if (!g || !c->meta[g - c->cfg->guests].kind_line)
+		return;
+	if (g->kind == CFG_GUEST_LINUX && g->n_modules)
+		report(c, c->key_line[GK_MODULES], cur_sec(c), "modules",
+		       "kind = linux takes one initrd and no modules (modules are for kind = multiboot2)");
+}
+
+/* Checks that need the whole section: required keys, kind's rules. */
 static void close_section(struct parse_ctx *c)
 {
 	const struct key_desc *keys = guest_keys;
@@ -659,6 +720,8 @@ static void close_section(struct parse_ctx *c)
 		if (keys[i].required && !c->key_line[i])
 			sec_err(c, c->sec_line, "missing required key '%s'",
 				keys[i].name);
+	if (c->sec == SEC_GUEST)
+		check_guest_kind(c);
 }
 
 static bool valid_name_char(char ch)

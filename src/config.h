@@ -15,6 +15,7 @@
 #define CFG_NAME_MAX	32
 #define CFG_PATH_MAX	64
 #define CFG_CMDLINE_MAX	512
+#define CFG_MAX_MODULES	4	/* per guest, after the initrd */
 
 enum cfg_console {
 	CFG_CONSOLE_SERIAL,	/* 16550 on COM1 */
@@ -63,6 +64,9 @@ struct guest_config {
 	enum cfg_guest_kind kind;
 	char kernel[CFG_PATH_MAX];	/* image name as the INI spells it */
 	char initrd[CFG_PATH_MAX];	/* "" when none */
+	/* Multiboot2 modules after the initrd (the first module), in order. */
+	char modules[CFG_MAX_MODULES][CFG_PATH_MAX];
+	uint32_t n_modules;
 	char cmdline[CFG_CMDLINE_MAX];
 	uint64_t memory;		/* bytes */
 	uint32_t vcpus;

@@ -189,18 +189,29 @@ static void print_summary(const struct opts *o, const struct hv_config *cfg)
 	}
 }
 
-/* One line per distinct image, kernels and initrds in INI order. */
+/* @g's images: the kernel, the initrd, then its modules ("" for none). */
+static const char *guest_image(const struct guest_config *g, uint32_t i)
+{
+	if (i == 0)
+		return g->kernel;
+	if (i == 1)
+		return g->initrd;
+	return i - 2 < g->n_modules ? g->modules[i - 2] : "";
+}
+
+#define IMAGES_PER_GUEST	(2 + CFG_MAX_MODULES)
+
+/* One line per distinct image: kernel, initrd, modules, in INI order. */
 static int print_images(const struct opts *o, const struct hv_config *cfg)
 {
-	const char *seen[2 * CFG_MAX_GUESTS];
+	const char *seen[IMAGES_PER_GUEST * CFG_MAX_GUESTS];
 	char path[PATH_MAX];
 	int n_seen = 0, i, j;
 	uint32_t g;
 
 	for (g = 0; g < cfg->n_guests; g++) {
-		for (i = 0; i < 2; i++) {
-			const char *name = i ? cfg->guests[g].initrd :
-					       cfg->guests[g].kernel;
+		for (i = 0; i < IMAGES_PER_GUEST; i++) {
+			const char *name = guest_image(&cfg->guests[g], i);
 
 			for (j = 0; j < n_seen && strcmp(seen[j], name); j++)
 				;

@@ -19,9 +19,10 @@
 list_images_awk() {
 	local ini_dir
 	ini_dir=$(dirname "$ini")
-	# kernel/initrd lines of [guest ...] sections, as hvisor.ini's syntax
-	# has them: "key = value" (or "key: value"), " ; comment" after a value,
-	# whole-line comments starting with # or ;.
+	# kernel/initrd/modules lines of [guest ...] sections, as hvisor.ini's
+	# syntax has them: "key = value" (or "key: value"), " ; comment" after
+	# a value, whole-line comments starting with # or ;. modules is a
+	# comma-separated list.
 	awk '
 		/^[ \t]*[;#]/ { next }
 		/^[ \t]*\[/ {
@@ -30,14 +31,20 @@ list_images_awk() {
 			guest = (tolower(s) ~ /^guest([ \t]|\]|$)/)
 			next
 		}
-		guest && tolower($0) ~ /^[ \t]*(kernel|initrd)[ \t]*[=:]/ {
+		guest && tolower($0) ~ /^[ \t]*(kernel|initrd|modules)[ \t]*[=:]/ {
 			v = $0
 			sub(/^[^=:]*[=:]/, "", v)
 			sub(/[ \t];.*$/, "", v)
-			sub(/^[ \t]+/, "", v)
-			sub(/[ \t\r]+$/, "", v)
-			if (v != "")
-				print v
+			if (tolower($0) ~ /^[ \t]*modules/)
+				n = split(v, part, ",")
+			else
+				n = split(v, part, "\n")	# the whole value
+			for (i = 1; i <= n; i++) {
+				sub(/^[ \t]+/, "", part[i])
+				sub(/[ \t\r]+$/, "", part[i])
+				if (part[i] != "")
+					print part[i]
+			}
 		}' "$ini" | while IFS= read -r name; do
 		# Like hvctl: next to the INI first, then each -L DIR.
 		path=

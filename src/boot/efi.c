@@ -159,7 +159,7 @@ static int load_image(void *ctx, const char *name, size_t len)
 	uint32_t i;
 	EFI_STATUS st;
 
-	/* Two guests may share a kernel or an initrd: load or report it once. */
+	/* Guests may share an image, a list may repeat one: load or report it once. */
 	for (i = 0; i < bi->n_mods; i++)
 		if (name_eq(bi->mods[i].name, name, len))
 			return 0;

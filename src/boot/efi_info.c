@@ -137,10 +137,36 @@ static const char *rstrip(const char *s, const char *end)
 	return end;
 }
 
+/*
+ * The names in the value [v, ve): the whole value, or with @list each
+ * comma-separated item, blanks trimmed; empty ones are skipped.
+ */
+static int value_names(const char *v, const char *ve, int list,
+		       efi_image_cb cb, void *ctx)
+{
+	while (v < ve) {
+		const char *ne = v, *s;
+		int ret;
+
+		while (ne < ve && !(list && *ne == ','))
+			ne++;
+		for (s = v; s < ne && is_blank(*s); s++)
+			;
+		v = ne < ve ? ne + 1 : ve;
+		ne = rstrip(s, ne);
+		if (ne == s)
+			continue;
+		ret = cb(ctx, s, ne - s);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int efi_ini_images(const char *text, size_t len, efi_image_cb cb, void *ctx)
 {
 	const char *p = text, *end = text + len;
-	int in_guest = 0, prev_key = 0;
+	int in_guest = 0, prev_key = 0, list;
 
 	/* UTF-8 byte order mark, skipped as inih does. */
 	if (len >= 3 && (unsigned char)p[0] == 0xef &&
@@ -148,7 +174,7 @@ int efi_ini_images(const char *text, size_t len, efi_image_cb cb, void *ctx)
 		p += 3;
 
 	while (p < end) {
-		const char *line = p, *eol = p, *s, *e, *eq, *v, *ve;
+		const char *line = p, *eol = p, *s, *e, *eq, *ve;
 		int ret;
 
 		while (eol < end && *eol != '\n')
@@ -186,16 +212,12 @@ int efi_ini_images(const char *text, size_t len, efi_image_cb cb, void *ctx)
 			continue;
 
 		ve = rstrip(s, eq);
-		if (!word_eq(s, ve - s, "kernel") && !word_eq(s, ve - s, "initrd"))
+		list = word_eq(s, ve - s, "modules");
+		if (!list && !word_eq(s, ve - s, "kernel") &&
+		    !word_eq(s, ve - s, "initrd"))
 			continue;
 		/* The comment search starts right after '=', as in inih. */
-		ve = value_end(eq + 1, e);
-		for (v = eq + 1; v < ve && is_blank(*v); v++)
-			;
-		ve = rstrip(v, ve);
-		if (ve == v)
-			continue;
-		ret = cb(ctx, v, ve - v);
+		ret = value_names(eq + 1, value_end(eq + 1, e), list, cb, ctx);
 		if (ret)
 			return ret;
 	}

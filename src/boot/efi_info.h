@@ -60,11 +60,11 @@ int efi_mmap_to_boot(const void *map, size_t map_size, size_t desc_size,
 		     struct boot_info *bi);
 
 /*
- * Scan hvisor.ini @text (@len bytes, NUL not needed) for `kernel = NAME`
- * and `initrd = NAME` in [guest ...] sections, calling @cb once per
- * non-empty value, in file order, duplicates included. @name is not
- * NUL-terminated. Comment and syntax rules follow inih's defaults. A non-zero
- * return from @cb stops the scan and is returned.
+ * Scan hvisor.ini @text (@len bytes, NUL not needed) for `kernel = NAME`,
+ * `initrd = NAME` and `modules = NAME[, NAME...]` in [guest ...] sections,
+ * calling @cb once per non-empty name, in file order, duplicates included.
+ * @name is not NUL-terminated. Comment and syntax rules follow inih's
+ * defaults. A non-zero return from @cb stops the scan and is returned.
  */
 typedef int (*efi_image_cb)(void *ctx, const char *name, size_t len);
 int efi_ini_images(const char *text, size_t len, efi_image_cb cb, void *ctx);

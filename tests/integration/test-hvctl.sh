@@ -62,11 +62,11 @@ expect_in() {
 	fi
 }
 
-# Stand-ins for every image the passing INIs name.
+# Stand-ins for every image the passing INIs name (modules is a list).
 for f in hvisor.ini "$CONFIGS"/*.ini; do
 	case $(basename "$f") in bad-*) continue ;; esac
-	sed -n 's/^[[:space:]]*\(kernel\|initrd\)[[:space:]]*[=:][[:space:]]*\([^;]*\)$/\2/p' "$f"
-done | sed 's/[[:space:]]*$//' | sort -u | while read -r name; do
+	sed -n 's/^[[:space:]]*\(kernel\|initrd\|modules\)[[:space:]]*[=:][[:space:]]*\([^;]*\)$/\2/p' "$f"
+done | tr ',' '\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | sort -u | while read -r name; do
 	[ -n "$name" ] && echo "image $name" >"$images/$name"
 done
 
@@ -111,12 +111,14 @@ if run 0 images -L "$images" hvisor.ini; then
 	fi
 fi
 if run 0 images -L"$images" $CONFIGS/good-full.ini; then
-	if [ "$(wc -l <"$tmp/out")" -eq 3 ]; then
+	# Kernel, initrd, then modules, guest by guest.
+	if [ "$(cut -f1 "$tmp/out" | tr '\n' ' ')" = "bzImage initrd.img test.elf mod-a.bin mod-b.bin " ]; then
 		ok
 	else
-		bad "good-full.ini: want 3 images"
+		bad "good-full.ini: want bzImage initrd.img test.elf mod-a.bin mod-b.bin"
 	fi
 	expect_in out "$(printf 'initrd.img\t%s/initrd.img' "$images")"
+	expect_in out "$(printf 'mod-b.bin\t%s/mod-b.bin' "$images")"
 fi
 run 1 images -L "$images" $CONFIGS/bad-image.ini &&
 	expect_in err "image 'no-such-kernel.elf' not found"

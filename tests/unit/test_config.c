@@ -42,6 +42,7 @@ static int fake_image_size(void *ctx, const char *name, uint64_t *size)
 {
 	static const char *const known[] = {
 		"hello.elf", "bzImage", "initrd.img", "test.elf",
+		"m1.bin", "m2.bin", "m3.bin", "m4.bin", "m5.bin",
 	};
 	size_t i;
 
@@ -159,6 +160,7 @@ static void test_full(void **state)
 		"[guest mb_2]\n"
 		"kind = multiboot2\n"
 		"kernel = test.elf\n"
+		"modules = m1.bin, m2.bin\n"
 		"memory = 4100K\n"
 		"cpus = 1\n"
 		"weight = 1\n"
@@ -193,6 +195,9 @@ static void test_full(void **state)
 	assert_int_equal(g->kind, CFG_GUEST_MULTIBOOT2);
 	assert_string_equal(g->kernel, "test.elf");
 	assert_string_equal(g->initrd, "");
+	assert_int_equal(g->n_modules, 2);
+	assert_string_equal(g->modules[0], "m1.bin");
+	assert_string_equal(g->modules[1], "m2.bin");
 	assert_string_equal(g->cmdline, "");
 	assert_true(g->memory == 4100 * 1024);
 	assert_true(g->cpus == 0x2);
@@ -217,6 +222,7 @@ static void test_defaults(void **state)
 	assert_string_equal(g->name, "a");
 	assert_int_equal(g->line, 1);
 	assert_string_equal(g->initrd, "");
+	assert_int_equal(g->n_modules, 0);
 	assert_string_equal(g->cmdline, "");
 	assert_int_equal(g->vcpus, 1);
 	assert_int_equal(g->weight, 256);
@@ -825,6 +831,87 @@ static void test_images(void **state)
 		   "t.ini:4: [guest a] kernel: ", "too long (64 characters, at most 63)");
 }
 
+#define GUEST_MB	"[guest a]\nkind = multiboot2\nkernel = hello.elf\nmemory = 16M\n"
+
+static void test_modules(void **state)
+{
+	const struct guest_config *g = &cfg.guests[0];
+
+	/* A list, blanks around names and an inline comment. */
+	expect_ok(parse(GUEST_MB "initrd = initrd.img\n"
+			"modules =  m1.bin,m2.bin ,  m3.bin\t ; three\n"));
+	assert_string_equal(g->initrd, "initrd.img");
+	assert_int_equal(g->n_modules, 3);
+	assert_string_equal(g->modules[0], "m1.bin");
+	assert_string_equal(g->modules[1], "m2.bin");
+	assert_string_equal(g->modules[2], "m3.bin");
+
+	/* One; the limit; none (an empty value, as for initrd). */
+	expect_ok(parse(GUEST_MB "modules = m4.bin\n"));
+	assert_int_equal(g->n_modules, 1);
+	assert_string_equal(g->modules[0], "m4.bin");
+	expect_ok(parse(GUEST_MB "modules = m1.bin, m2.bin, m3.bin, m4.bin\n"));
+	assert_int_equal(g->n_modules, CFG_MAX_MODULES);
+	assert_string_equal(g->modules[3], "m4.bin");
+	expect_ok(parse(GUEST_MB "modules =\n"));
+	assert_int_equal(g->n_modules, 0);
+	/* A name may repeat: it is one image, passed twice. */
+	expect_ok(parse(GUEST_MB "modules = m1.bin, m1.bin\n"));
+	assert_int_equal(g->n_modules, 2);
+}
+
+static void test_modules_bad(void **state)
+{
+	char text[512];
+
+	expect_one(parse(GUEST_MB "modules = m1.bin, m2.bin, m3.bin, m4.bin, m5.bin\n"),
+		   "t.ini:5: [guest a] modules: ", "too many modules (at most 4)");
+	expect_one(parse(GUEST_MB "modules = m1.bin,,m2.bin\n"),
+		   "t.ini:5: [guest a] modules: ", "empty name in the list");
+	expect_one(parse(GUEST_MB "modules = m1.bin,\n"),
+		   "t.ini:5: [guest a] modules: ", "empty name in the list");
+	expect_one(parse(GUEST_MB "modules = , m1.bin\n"),
+		   "t.ini:5: [guest a] modules: ", "empty name in the list");
+	assert_int_equal(parse(GUEST_MB "modules = m1.bin, nope.bin, unreadable.img\n"),
+			 -EINVAL);
+	expect_count(2);
+	expect_msg(0, "t.ini:5: [guest a] modules: image 'nope.bin' not found");
+	expect_at(1, "t.ini:5: [guest a] modules: ",
+		  "image 'unreadable.img' cannot be read");
+
+	snprintf(text, sizeof(text), GUEST_MB "modules = m1.bin, %s\n",
+		 "0123456789012345678901234567890123456789012345678901234567890123");
+	expect_one(parse(text), "t.ini:5: [guest a] modules: ",
+		   "is too long (64 characters, at most 63)");
+
+	expect_one(parse(GUEST_MB "modules = m1.bin\nmodules = m2.bin\n"),
+		   "t.ini:6: [guest a] modules: ", "duplicate key (first set on line 5)");
+}
+
+/* kind = linux has one initrd: modules are refused, wherever kind is. */
+static void test_modules_linux(void **state)
+{
+	static const char *why =
+		"kind = linux takes one initrd and no modules";
+
+	expect_one(parse("[guest l]\nkind = linux\nkernel = bzImage\n"
+			 "initrd = initrd.img\nmodules = m1.bin\nmemory = 64M\n"
+			 "[guest b]\nkind = multiboot2\nkernel = hello.elf\n"
+			 "memory = 16M\n"),
+		   "t.ini:5: [guest l] modules: ", why);
+	/* modules before kind, in the last section. */
+	expect_one(parse(GUEST_MB "[guest l]\nmodules = m1.bin, m2.bin\n"
+			 "kernel = bzImage\nkind = linux\nmemory = 64M\n"),
+		   "t.ini:6: [guest l] modules: ", why);
+	/* An empty list is no module. */
+	expect_ok(parse("[guest l]\nkind = linux\nkernel = bzImage\n"
+			"modules =\nmemory = 64M\n"));
+	/* A bad kind is reported once, not as linux. */
+	expect_one(parse("[guest l]\nkind = plan9\nkernel = bzImage\n"
+			 "modules = m1.bin\nmemory = 64M\n"),
+		   "t.ini:2: [guest l] kind: ", "bad value 'plan9'");
+}
+
 /* Many problems in one file: all reported, in file order, then -EINVAL. */
 static void test_reports_everything(void **state)
 {
@@ -908,6 +995,9 @@ int main(void)
 		cmocka_unit_test(test_two_roots),
 		cmocka_unit_test(test_free_memory),
 		cmocka_unit_test(test_images),
+		cmocka_unit_test(test_modules),
+		cmocka_unit_test(test_modules_bad),
+		cmocka_unit_test(test_modules_linux),
 		cmocka_unit_test(test_reports_everything),
 		cmocka_unit_test(test_names),
 	};

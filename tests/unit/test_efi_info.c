@@ -346,6 +346,55 @@ static void test_ini_multiline(void **state)
 	assert_string_equal(ns.v[1], "k2");
 }
 
+/* modules = NAME[, NAME...]: one call per name, blanks and empty items dropped. */
+static void test_ini_modules(void **state)
+{
+	static const char ini[] =
+		"[hypervisor]\n"
+		"modules = not-a-guest\n"
+		"[guest aster]\n"
+		"kind = multiboot2\n"
+		"kernel = aster.elf\n"
+		"initrd = initramfs.cpio\n"
+		"Modules:  m1.bin,m2.bin ,\tdir/m3.bin , ; m4.bin in a comment\n"
+		"cmdline = modules=a,b\n"
+		"[guest one]\n"
+		"modules = only.bin\r\n"
+		"kernel = a,b.elf\n"		/* a kernel name is not a list */
+		"modules = , ,\n"
+		"modules =\n";
+	struct names ns;
+
+	assert_int_equal(scan(ini, &ns), 0);
+	assert_int_equal(ns.n, 7);
+	assert_string_equal(ns.v[0], "aster.elf");
+	assert_string_equal(ns.v[1], "initramfs.cpio");
+	assert_string_equal(ns.v[2], "m1.bin");
+	assert_string_equal(ns.v[3], "m2.bin");
+	assert_string_equal(ns.v[4], "dir/m3.bin");
+	assert_string_equal(ns.v[5], "only.bin");
+	assert_string_equal(ns.v[6], "a,b.elf");
+}
+
+/*
+ * The scanner does not judge: five modules, or modules for kind = linux,
+ * are all loaded so that the hypervisor's parser can name the error.
+ */
+static void test_ini_modules_unchecked(void **state)
+{
+	static const char ini[] =
+		"[guest l]\nkind = linux\nkernel = bzImage\nmodules = x.bin\n"
+		"[guest m]\nkind = multiboot2\nkernel = k.elf\n"
+		"modules = 1,2,3,4,5\n";
+	struct names ns;
+
+	assert_int_equal(scan(ini, &ns), 0);
+	assert_int_equal(ns.n, 8);
+	assert_string_equal(ns.v[1], "x.bin");
+	assert_string_equal(ns.v[3], "1");
+	assert_string_equal(ns.v[7], "5");
+}
+
 static int stop_at_second(void *ctx, const char *name, size_t len)
 {
 	int *calls = ctx;
@@ -357,9 +406,15 @@ static void test_ini_stop(void **state)
 {
 	static const char ini[] =
 		"[guest a]\nkernel=a\ninitrd=b\n[guest c]\nkernel=c\n";
+	static const char list[] = "[guest a]\nmodules = x, y, z\n";
 	int calls = 0;
 
 	assert_int_equal(efi_ini_images(ini, strlen(ini), stop_at_second,
+					&calls), -ENOSPC);
+	assert_int_equal(calls, 2);
+	/* Inside a modules list too. */
+	calls = 0;
+	assert_int_equal(efi_ini_images(list, strlen(list), stop_at_second,
 					&calls), -ENOSPC);
 	assert_int_equal(calls, 2);
 	calls = 0;
@@ -417,6 +472,8 @@ int main(void)
 		cmocka_unit_test(test_many_merge_unsorted),
 		cmocka_unit_test(test_ini_images),
 		cmocka_unit_test(test_ini_multiline),
+		cmocka_unit_test(test_ini_modules),
+		cmocka_unit_test(test_ini_modules_unchecked),
 		cmocka_unit_test(test_ini_stop),
 		cmocka_unit_test(test_esp_path),
 	};
