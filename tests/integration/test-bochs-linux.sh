@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test-bochs-linux.sh [pvh|bzimage]: Debian's stock kernel as the root
-# guest under hvisor in Bochs.
+# test-bochs-linux.sh [pvh|bzimage|mb2check]: Debian's stock kernel as the
+# root guest under hvisor in Bochs.
 #
 #   pvh      (default) tests/configs/linux-pvh.ini: the uncompressed
 #            vmlinux through its PVH entry, 2 vCPUs, beside the platform
@@ -10,6 +10,9 @@
 #   bzimage  tests/configs/linux-bzimage.ini: the bzImage as Debian ships
 #            it, 1 vCPU, through the 64-bit boot protocol (decompressor
 #            included); test-bochs-linux-bzimage.sh runs it
+#   mb2check tests/configs/mb2check-linux.ini: Linux as in pvh beside the
+#            Asterinas boot-contract kernel (tests/guests/mb2check, 2
+#            vCPUs): both must finish; test-bochs-linux-mb2check.sh runs it
 #
 # The kernel and initramfs come from `make linux` (cached in $BUILD/linux).
 # /init (scripts/rootfs/init) runs the checks named by hvtest= on the
@@ -18,9 +21,10 @@
 set -euo pipefail
 mode=${1:-pvh}
 case $mode in
-pvh | bzimage) ;;
+pvh | bzimage) ini=tests/configs/linux-$mode.ini ;;
+mb2check) ini=tests/configs/mb2check-linux.ini ;;
 *)
-	echo "usage: $0 [pvh|bzimage]" >&2
+	echo "usage: $0 [pvh|bzimage|mb2check]" >&2
 	exit 2
 	;;
 esac
@@ -36,16 +40,22 @@ ISO_DIRS=("$BUILD/linux")
 BOCHS_ARGS=(-m 1024)
 # A boot takes about 3 minutes of wall time on an idle machine.
 TEST_TIMEOUT=${TEST_TIMEOUT:-1200}
-bochs_boot "linux-$mode" "tests/configs/linux-$mode.ini"
+bochs_boot "linux-$mode" "$ini"
 expect_exit 0
 expect_line "[linux] HVTEST INIT" "Linux never reached /init"
 expect_line "[linux] HVTEST PASS" "/init's checks did not all pass"
 expect_line "hvisor: guest 'linux' finished: powered off (ACPI S5)"
-if [ "$mode" = pvh ]; then
+case $mode in
+pvh)
 	expect_line "[plat] platform: 14 items, 0 failed" \
 		"the platform guest beside Linux failed"
-fi
+	;;
+mb2check)
+	expect_line "[mb] mb2check: 17 passed, 0 failed, 0 skipped" \
+		"mb2check beside Linux did not pass every item"
+	;;
+esac
 # The check lines and the kernel's APIC/TSC/clocksource lines, for the log.
-grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL)|\[plat\] platform: [0-9]+ items|hvisor: +(linux|plat) +(PASS|FAIL|CRASHED)' \
+grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL)|\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET)' \
 	"$console" | sed "s/^/$tag: /" || true
 report
