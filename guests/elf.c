@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include "guests/bytes.h"
 #include "guests/elf.h"
 
 #define PT_LOAD		1
@@ -14,21 +15,6 @@ struct seg {
 	uint32_t type;
 	uint64_t offset, paddr, filesz, memsz;
 };
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return rd16(p) | (uint32_t)rd16(p + 2) << 16;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 static void read_seg(const uint8_t *ph, bool is64, struct seg *s)
 {

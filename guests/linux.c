@@ -7,6 +7,7 @@
  * boot_params, so one set of offsets serves both.
  */
 #include <string.h>
+#include "guests/bytes.h"
 #include "guests/linux.h"
 
 /* Setup header fields. */
@@ -59,33 +60,6 @@ struct bz_hdr {
 	uint16_t version;
 	bool relocatable;
 };
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return rd16(p) | (uint32_t)rd16(p + 2) << 16;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = v >> (8 * i);
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	wr32(p, v);
-	wr32(p + 4, v >> 32);
-}
 
 static int fail(const char **why, const char *msg, int err)
 {

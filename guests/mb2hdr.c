@@ -7,21 +7,12 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "guests/bytes.h"
 #include "guests/mb2hdr.h"
 
 #define HDR_SIZE	16	/* magic, architecture, header_length, checksum */
 #define TAG_SIZE	8	/* type, flags, size */
 #define ARCH_I386	0
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
 
 static int fail(int err, const char *msg, uint32_t tag,
 		const char **why, uint32_t *bad_tag)

@@ -15,6 +15,7 @@
  * XEN_ELFNOTE_PHYS32_ENTRY (18) is from Xen's public/elfnote.h.
  */
 #include <string.h>
+#include "guests/bytes.h"
 #include "guests/pvh.h"
 
 #define PT_NOTE			4
@@ -30,33 +31,6 @@
 #define SI_RSDP_PADDR		32
 #define SI_MEMMAP_PADDR		40
 #define SI_MEMMAP_ENTRIES	48
-
-static uint16_t rd16(const uint8_t *p)
-{
-	return p[0] | p[1] << 8;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return rd16(p) | (uint32_t)rd16(p + 2) << 16;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = v >> (8 * i);
-}
-
-static void wr64(uint8_t *p, uint64_t v)
-{
-	wr32(p, v);
-	wr32(p + 4, v >> 32);
-}
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {

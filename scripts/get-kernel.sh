@@ -61,47 +61,14 @@ for t in apt-get apt-cache dpkg-deb readelf; do
 	command -v $t >/dev/null || die "$t not found"
 done
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	elif command -v sudo >/dev/null; then
-		sudo "$@"
-	else
-		die "not root and no sudo: cannot run '$*'"
-	fi
-}
-
-updated=0
-apt_update() {
-	[ $updated = 0 ] || return 0
-	say "running apt-get update"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q ||
-		die "apt-get update failed"
-	updated=1
-}
+# shellcheck source=scripts/lib/apt.sh
+. "$here/lib/apt.sh"
 
 # The kernel package the metapackage depends on ("linux-image-X-amd64").
 resolve() {
 	apt-cache show --no-all-versions linux-image-amd64 2>/dev/null |
 		sed -n 's/^Depends: *//p' | sed 's/[,|]/\n/g' |
 		sed -n 's/^ *\(linux-image-[0-9][^ ]*\).*/\1/p' | head -n 1
-}
-
-# apt_download DESTDIR PKG: downloads PKG's .deb into DESTDIR. apt-get
-# download writes into the current directory; it runs in a scratch one
-# that apt's unprivileged _apt user may write to.
-apt_download() {
-	local dest=$1 pkg=$2 dl
-	dl=$(mktemp -d "$dest/dl.XXXXXX")
-	chmod 0777 "$dl"
-	if ! (cd "$dl" && apt-get download -q "$pkg" 2>&1 |
-			grep -v 'unsandboxed as root'; exit "${PIPESTATUS[0]}"); then
-		apt_update
-		(cd "$dl" && apt-get download -q "$pkg") ||
-			{ rm -rf "$dl"; die "apt-get download $pkg failed"; }
-	fi
-	mv -f "$dl"/*.deb "$dest/"
-	rm -rf "$dl"
 }
 
 pkg=${LINUX_IMAGE:-}

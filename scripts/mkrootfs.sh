@@ -73,24 +73,8 @@ release=$(cat "$kdir/version")
 
 roots=(busybox-static sysbench cpio)
 
-as_root() {
-	if [ "$(id -u)" -eq 0 ]; then
-		"$@"
-	elif command -v sudo >/dev/null; then
-		sudo "$@"
-	else
-		die "not root and no sudo: cannot run '$*'"
-	fi
-}
-
-updated=0
-apt_update() {
-	[ $updated = 0 ] || return 0
-	say "running apt-get update"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q ||
-		die "apt-get update failed"
-	updated=1
-}
+# shellcheck source=scripts/lib/apt.sh
+. "$here/lib/apt.sh"
 
 # "PACKAGE VERSION" for every package the roots need, the roots included,
 # sorted. Of the alternatives "a | b" the first real package is taken.
@@ -157,16 +141,7 @@ while read -r p v; do
 done <<<"$versions"
 if [ ${#missing[@]} -gt 0 ]; then
 	say "downloading ${#missing[@]} packages: ${missing[*]}"
-	dl=$(mktemp -d "$debs/dl.XXXXXX")
-	chmod 0777 "$dl"
-	if ! (cd "$dl" && apt-get download -q "${missing[@]}" 2>&1 |
-			grep -v 'unsandboxed as root'; exit "${PIPESTATUS[0]}"); then
-		apt_update
-		(cd "$dl" && apt-get download -q "${missing[@]}") ||
-			{ rm -rf "$dl"; die "apt-get download failed"; }
-	fi
-	mv -f "$dl"/*.deb "$debs/"
-	rmdir "$dl"
+	apt_download "$debs" "${missing[@]}"
 fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/$prog.XXXXXX")
