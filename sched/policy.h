@@ -25,6 +25,7 @@ struct sched_rq {
 	uint32_t nr_assigned;		/* entities with se->cpu here, not STOPPED */
 	uint64_t min_vruntime;		/* fair: monotonic floor of the queue */
 	uint64_t slice_end;		/* TSC the current slice ends */
+	uint64_t next_balance;		/* TSC of the next periodic balance */
 	bool need_resched;
 	bool yielded;			/* curr gave up its slice */
 };

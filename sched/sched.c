@@ -16,6 +16,8 @@
 #include "sched/policy.h"
 
 #define NO_CPU	UINT32_MAX
+/* Periodic balancing runs on a pCPU once per this many slices. */
+#define BALANCE_SLICES	4
 
 struct sched_params sched_p;
 static const struct sched_arch *arch;
@@ -337,6 +339,49 @@ static void idle_pull(struct sched_rq *rq)
 	}
 }
 
+/* Runnable entities on @rq: the queue and the one it runs (a racy hint). */
+static uint32_t rq_load(struct sched_rq *rq)
+{
+	return __atomic_load_n(&rq->nr_queued, __ATOMIC_RELAXED) +
+	       (__atomic_load_n(&rq->curr, __ATOMIC_RELAXED) != NULL);
+}
+
+/*
+ * Periodic balance, from @rq's own tick: pull one waiting entity from
+ * the busiest queue when that one has at least two more runnable
+ * entities than @rq. Idle pulls alone leave placements such as 3 + 1
+ * hogs on two pCPUs for good, since neither pCPU ever idles; a margin
+ * of two keeps 2 + 1 from bouncing an entity back and forth.
+ */
+static void periodic_balance(struct sched_rq *rq)
+{
+	uint64_t bit = 1ULL << rq->cpu;
+	struct sched_rq *src = NULL;
+	struct sched_entity *se;
+	uint32_t mine = rq_load(rq), best = mine + 1, c;
+
+	for (c = 0; c < sched_p.n_cpus; c++) {
+		uint32_t n = rq_load(&rqs[c]);
+
+		if (c != rq->cpu && n > best) {
+			best = n;
+			src = &rqs[c];
+		}
+	}
+	if (!src)
+		return;
+	lock_two(rq, src);
+	if (src->nr_queued + (src->curr != NULL) >=
+	    rq->nr_queued + (rq->curr != NULL) + 2) {
+		for (se = src->head; se; se = se->rq_next)
+			if (se->affinity & bit)
+				break;
+		if (se)
+			move_entity(src, rq, se);
+	}
+	unlock_two(rq, src);
+}
+
 /* ---- the entry points ---------------------------------------------------- */
 
 int sched_add(struct sched_entity *se, uint64_t now)
@@ -575,6 +620,7 @@ void sched_tick(uint32_t cpu, uint64_t now)
 {
 	struct sched_entity *se;
 	struct sched_rq *rq;
+	bool balance;
 
 	if (cpu >= sched_p.n_cpus)
 		return;
@@ -589,5 +635,11 @@ void sched_tick(uint32_t cpu, uint64_t now)
 			/* Nobody waits: a fresh slice, no switch. */
 			rq->slice_end = now + sched_p.slice;
 	}
+	balance = !pol->exclusive && now >= rq->next_balance;
+	if (balance)
+		rq->next_balance = now + BALANCE_SLICES * sched_p.slice;
 	spin_unlock(&rq->lock);
+	/* Outside our lock: balancing takes two queue locks in order. */
+	if (balance)
+		periodic_balance(rq);
 }

@@ -417,6 +417,55 @@ static void test_idle_pull(void **state)
 }
 
 /*
+ * fair, two pCPUs, four hogs placed 3 + 1 (h3 pinned to pCPU 0 while it
+ * is added, then freed). No pCPU ever idles, so only the periodic balance
+ * can even it out: one hog moves, once, and all four get half a pCPU.
+ */
+static void test_periodic_balance(void **state)
+{
+	struct sim_ent *h[4];
+	uint64_t d = MS(400);
+	uint32_t moves = 0;
+	int i;
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	for (i = 0; i < 4; i++)
+		h[i] = sim_hog("hog", 256, i == 3 ? 0x1 : ALL);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(sim_add(h[i]), 0);
+	assert_int_equal(h[3]->se.cpu, 0);
+	h[3]->se.affinity = ALL;
+	sim_start();
+	sim_run(d);
+	sim_check_books();
+	for (i = 0; i < 4; i++) {
+		moves += h[i]->se.st.migrations;
+		/* Balanced within the first few ms: within 2 % of half. */
+		assert_true(share(h[i], d) > 0.49 && share(h[i], d) < 0.51);
+	}
+	assert_int_equal(moves, 1);
+}
+
+/* 2 + 1 hogs on two pCPUs is as even as it gets: nothing bounces. */
+static void test_balance_no_pingpong(void **state)
+{
+	struct sim_ent *h[3];
+	uint64_t d = MS(200);
+	int i;
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	for (i = 0; i < 3; i++) {
+		h[i] = sim_hog("hog", 256, ALL);
+		assert_int_equal(sim_add(h[i]), 0);
+	}
+	sim_start();
+	sim_run(d);
+	sim_check_books();
+	for (i = 0; i < 3; i++)
+		assert_int_equal(h[i]->se.st.migrations, 0);
+}
+
+/*
  * rr, two pCPUs: h is pinned to 0, x to 1, s may use both and lives on
  * 0. s blocks; x blocks and leaves pCPU 1 idle. s's wake-up on busy pCPU
  * 0 cannot preempt (rr), so it kicks idle pCPU 1, which pulls s.
@@ -988,6 +1037,8 @@ int main(void)
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_idle_pull),
+		cmocka_unit_test(test_periodic_balance),
+		cmocka_unit_test(test_balance_no_pingpong),
 		cmocka_unit_test(test_wake_kicks_idle_cpu),
 		cmocka_unit_test(test_yield_attack),
 		cmocka_unit_test(test_partition_refuses_oversubscription),
