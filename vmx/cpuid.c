@@ -23,9 +23,9 @@
 			 BIT(24) | BIT(27))
 #define L1_ECX_OSXSAVE	BIT(27)
 #define L1_ECX_HV	BIT(31)
-/* APIC only with a vLAPIC (added back below); no MCE/MCA or MTRR MSRs
- * (not modelled), no DS, ACPI thermal, TM, PBE. */
-#define L1_EDX_HIDE	(BIT(7) | BIT(9) | BIT(12) | BIT(14) | BIT(21) | \
+/* APIC only with a vLAPIC (added back below); no MCE/MCA MSRs (not
+ * modelled; MTRRs are, without ranges), no DS, ACPI thermal, TM, PBE. */
+#define L1_EDX_HIDE	(BIT(7) | BIT(9) | BIT(14) | BIT(21) | \
 			 BIT(22) | BIT(29) | BIT(31))
 #define L1_EDX_HTT	BIT(28)
 

@@ -9,8 +9,6 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
-#define X86_CR0_CD	(1UL << 30)
-#define X86_CR0_NW	(1UL << 29)
 #define X86_CR4_PSE	(1UL << 4)
 #define X86_CR4_LA57	(1UL << 12)
 #define X86_CR4_SMXE	(1UL << 14)
@@ -80,8 +78,12 @@ static int guest_write_cr0(struct vcpu *v, uint64_t val)
 	vmcs_write(GUEST_IA32_EFER, efer);
 	vmcs_write(ENTRY_CONTROLS, entry);
 	vmcs_write(CR0_READ_SHADOW, val);
-	/* Unrestricted guest lets PE and PG follow the guest; the rest is fixed. */
-	vmcs_write(GUEST_CR0, (val | (c->cr0_fixed0 &
+	/*
+	 * Unrestricted guest lets PE and PG follow the guest; the rest is
+	 * fixed. Caching stays on underneath (EPT sets the memory types):
+	 * CD and NW live only in the read shadow.
+	 */
+	vmcs_write(GUEST_CR0, ((val & ~CR0_SHADOW_ONLY) | (c->cr0_fixed0 &
 		   ~(X86_CR0_PE | X86_CR0_PG))) & c->cr0_fixed1);
 	if ((val ^ old) & CR0_TLB_BITS)
 		flush_guest_tlb(v);

@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Control-register exits. Only the bits VMX forces on (CR0.NE, CR4.VMXE)
- * are owned by the host, so a guest exits only when a write to CR0 or CR4
- * differs from the read shadow in those bits: Linux's first CR0 write
- * (which sets NE) and any attempt to set CR4.VMXE. The write is then
- * emulated whole, with the architectural checks and the IA-32e mode
- * switch that a CR0.PG write implies.
+ * Control-register exits. The host owns the bits VMX forces on (CR0.NE,
+ * CR4.VMXE) and the cache-disable pair CR0.CD/NW, which the guest sees
+ * in the read shadow only: its caches never really turn off (as under
+ * KVM), so an MTRR update's CD toggling costs nothing. A guest exits
+ * when a CR0 or CR4 write differs from the read shadow in those bits:
+ * Linux's first CR0 write (which sets NE), CD toggles, and any attempt to
+ * set CR4.VMXE. The write is then emulated whole, with the architectural
+ * checks and the IA-32e mode switch that a CR0.PG write implies.
  */
 #ifndef HV_VMX_CR_H
 #define HV_VMX_CR_H
 
+#include "src/arch/x86.h"
+
 struct vcpu;
+
+/* CR0 bits the guest has only in the read shadow. */
+#define CR0_SHADOW_ONLY		(X86_CR0_CD | X86_CR0_NW)
+/* CR0 bits the host owns: writes that change them exit. */
+#define CR0_HOST_OWNED		(X86_CR0_NE | CR0_SHADOW_ONLY)
 
 void vmx_handle_cr_access(struct vcpu *v);
 

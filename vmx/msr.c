@@ -24,6 +24,11 @@
 #define ENTRY_IA32E_MODE	(1u << 9)
 #define MSR_UCODE_REV		0x8b
 #define MSR_MISC_ENABLE		0x1a0
+#define MSR_MTRRCAP		0xfe
+#define MSR_MTRR_DEF_TYPE	0x2ff
+#define MTRRCAP_WC		(1u << 10)	/* no VCNT, no fixed ranges */
+#define MTRR_DEF_E		(1u << 11)
+#define MTRR_DEF_FE		(1u << 10)
 /* Fast strings on; branch trace and PEBS unavailable (no PMU). */
 #define MISC_ENABLE_VALUE	((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
 
@@ -141,10 +146,28 @@ static int write_efer(struct vcpu *v, uint64_t val)
 	return 0;
 }
 
+/* The memory types MTRRs may name: UC, WC, WT, WP, WB. */
+static bool mtrr_type_valid(uint64_t t)
+{
+	return t == 0 || t == 1 || t == 4 || t == 5 || t == 6;
+}
+
+/* Fixed-range enable is refused: MTRRCAP offers no fixed ranges. */
+static int write_mtrr_def_type(struct vcpu *v, uint64_t val)
+{
+	if ((val & ~(0xffULL | MTRR_DEF_E)) || !mtrr_type_valid(val & 0xff))
+		return -1;
+	v->mtrr_def_type = val;
+	return 0;
+}
+
 /* MSRs every x86 kernel reads early; fixed values, nothing behind them. */
 static int fixed_msr(uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
+	case MSR_MTRRCAP:
+		*val = MTRRCAP_WC;
+		return 0;
 	case MSR_UCODE_REV:
 		*val = 0;	/* no microcode to report */
 		return 0;
@@ -162,6 +185,10 @@ void vmx_handle_rdmsr(struct vcpu *v)
 	uint64_t val;
 	int r = fixed_msr(msr, &val);
 
+	if (msr == MSR_MTRR_DEF_TYPE) {
+		val = v->mtrr_def_type;
+		r = 0;
+	}
 	if (r == -ENOENT && v->lapic)
 		r = vlapic_rdmsr(v->lapic, msr, &val);
 
@@ -190,6 +217,15 @@ void vmx_handle_wrmsr(struct vcpu *v)
 			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
 		else
 			vcpu_skip_instruction(v);
+		return;
+	case MSR_MTRR_DEF_TYPE:
+		if (write_mtrr_def_type(v, val))
+			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+		else
+			vcpu_skip_instruction(v);
+		return;
+	case MSR_MTRRCAP:
+		vcpu_inject_exception(v, X86_EXC_GP, true, 0);	/* read-only */
 		return;
 	case MSR_UCODE_REV:
 		/* Writing 0 before CPUID is how the revision is read. */

@@ -21,6 +21,13 @@ struct msr_state {
 uint64_t msr_bitmap_init(void);
 /* A copy of @base that lets x2APIC accesses reach virtualization. */
 uint64_t msr_bitmap_x2apic_vid(uint64_t base);
+/*
+ * MTRRs as firmware leaves them: enabled, default type write-back, no
+ * variable or fixed ranges. EPT decides the real memory type; the guest
+ * needs enabled MTRRs only so that Linux also sets up its PAT.
+ */
+#define MTRR_DEF_TYPE_BOOT	0x806
+
 void msr_state_save(struct msr_state *s);
 void msr_state_load(const struct msr_state *s);
 /* RDMSR/WRMSR exits. */

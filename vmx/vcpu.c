@@ -10,6 +10,7 @@
 #include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
+#include "vmx/cr.h"
 #include "vmx/exit.h"
 #include "vmx/intr.h"
 #include "vmx/vcpu.h"
@@ -66,6 +67,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id)
 	*(uint32_t *)v->vmcs_pa = vmx_caps.revision;
 	fpu_init_area(v->fpu);
 	v->xcr0 = XCR0_X87;
+	v->mtrr_def_type = MTRR_DEF_TYPE_BOOT;
 	return 0;
 }
 
@@ -130,9 +132,10 @@ static void setup_controls(struct vcpu *v)
 		vmcs_write(VPID, v->vpid);
 	/*
 	 * The guest sees the CR0/CR4 it wrote; bits VMX forces on (NE,
-	 * VMXE) are owned by us and hidden behind the read shadows.
+	 * VMXE) and the cache-disable pair are owned by us and hidden
+	 * behind the read shadows (vmx/cr.h).
 	 */
-	vmcs_write(CR0_GUEST_HOST_MASK, X86_CR0_NE);
+	vmcs_write(CR0_GUEST_HOST_MASK, CR0_HOST_OWNED);
 	vmcs_write(CR4_GUEST_HOST_MASK, X86_CR4_VMXE);
 	/*
 	 * PAUSE-loop exiting: a guest spinning on a lock held by a vCPU

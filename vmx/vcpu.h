@@ -63,6 +63,7 @@ struct vcpu {
 	uint64_t xcr0;
 	struct msr_state msrs;
 	uint32_t last_bad_msr;		/* log each unknown MSR once */
+	uint64_t mtrr_def_type;		/* IA32_MTRR_DEF_TYPE as the guest set it */
 	struct sched_entity se;
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
 	/* Interrupts (src/vmirq.c, vmx/intr.c). */

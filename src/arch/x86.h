@@ -8,6 +8,8 @@
 #define X86_CR0_PE	(1UL << 0)
 #define X86_CR0_NE	(1UL << 5)
 #define X86_CR0_WP	(1UL << 16)
+#define X86_CR0_NW	(1UL << 29)
+#define X86_CR0_CD	(1UL << 30)
 #define X86_CR0_PG	(1UL << 31)
 #define X86_CR4_PAE	(1UL << 5)
 #define X86_CR4_PGE	(1UL << 7)

@@ -1327,7 +1327,8 @@ static bool t_rtc(void)
 static bool t_msr_gp(void)
 {
 	static const uint32_t msrs[] = { MSR_UNMODELLED, MSR_INVALID };
-	uint64_t v, misc;
+	uint64_t v, misc, mtrr;
+	struct regs4 r;
 	uint32_t i;
 
 	/* The probe itself works: a modelled MSR reads without #GP. */
@@ -1341,6 +1342,24 @@ static bool t_msr_gp(void)
 	if (!wrmsr_safe(0x1a0, v ^ (1u << 18)))
 		FAIL("changing IA32_MISC_ENABLE (MWAIT bit) did not raise #GP");
 	misc = v;
+	/* MTRRs as firmware leaves them: on, write-back, no ranges. */
+	cpuid(1, 0, &r);
+	if (!(r.edx & (1u << 12)))
+		FAIL("CPUID.1:EDX %x has no MTRR bit (12)", r.edx);
+	if (rdmsr_safe(0xfe, &v) || (v & 0x5ff) != 0x400)
+		FAIL("IA32_MTRRCAP %x, want WC and no ranges (400)", (uint32_t)v);
+	if (rdmsr_safe(0x2ff, &mtrr) || mtrr != 0x806)
+		FAIL("IA32_MTRR_DEF_TYPE %x, want enabled write-back (806)",
+		     (uint32_t)mtrr);
+	if (wrmsr_safe(0x2ff, 0x800) || rdmsr_safe(0x2ff, &v) || v != 0x800)
+		FAIL("IA32_MTRR_DEF_TYPE did not take enabled UC (800)");
+	if (!wrmsr_safe(0x2ff, 0xc06))
+		FAIL("fixed-range enable without fixed ranges did not raise #GP");
+	if (!wrmsr_safe(0x2ff, 0x802))
+		FAIL("memory type 2 (reserved) did not raise #GP");
+	if (!wrmsr_safe(0x200, 0))
+		FAIL("variable range 0 (MTRRCAP has none) did not raise #GP");
+	wrmsr_safe(0x2ff, mtrr);
 	for (i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
 		if (!rdmsr_safe(msrs[i], &v))
 			FAIL("reading MSR %x gave %x:%x, no #GP", msrs[i],
@@ -1348,8 +1367,8 @@ static bool t_msr_gp(void)
 		if (!wrmsr_safe(msrs[i], 0))
 			FAIL("writing MSR %x did not raise #GP", msrs[i]);
 	}
-	PASS("MSRs %x and %x: #GP on read and write; MISC_ENABLE %x",
-	     MSR_UNMODELLED, MSR_INVALID, (uint32_t)misc);
+	PASS("MSRs %x and %x: #GP on read and write; MISC_ENABLE %x, MTRR def %x",
+	     MSR_UNMODELLED, MSR_INVALID, (uint32_t)misc, (uint32_t)mtrr);
 }
 
 /* ---- main -------------------------------------------------------------- */
