@@ -5,8 +5,9 @@
 # typed on Bochs' COM1 once the echo guest is ready; hvisor polls its UART
 # and queues the bytes in the guest's vUART, whose receive interrupt (IRQ4
 # through the vIOAPIC) wakes the halted guest. It echoes each line and
-# exits 0 on "bye". The Ctrl-A ? in the middle is a hypervisor key: it
-# prints the key help and must not reach the guest.
+# exits 0 on "bye". The Ctrl-A ? and Ctrl-A s in the middle are hypervisor
+# keys: they print the key help and the scheduler table (once more than
+# the summary does) and must not reach the guest.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/integration/lib.sh
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/../.."
 
 keys=$BUILD/test-console-input.keys
 mkdir -p "$BUILD"
-printf 'hello hvisor\r\x01?second line\rbye\r' >"$keys"
+printf 'hello hvisor\r\x01?second line\r\x01sbye\r' >"$keys"
 BOCHS_ARGS=(-k "$keys" -K "echo: ready")
 TEST_TIMEOUT=${TEST_TIMEOUT:-90}
 bochs_boot console-input tests/configs/echo.ini
@@ -25,5 +26,8 @@ expect_line "[echo] echo: 'second line'"
 expect_line "[echo] echo: 'bye'"
 expect_line "[echo] echo: 3 lines"
 expect_line "hvisor: keys: Ctrl-A s scheduler statistics"
+tables=$(grep -c '^sched fair: ' "$console" || true)
+[ "$tables" -ge 2 ] ||
+	fail+=("Ctrl-A s printed no scheduler table ($tables in the log, the summary's included)")
 grep -a '\[echo\] echo: ' "$console" | sed "s/^/$tag: /" || true
 report
