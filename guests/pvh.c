@@ -18,7 +18,6 @@
 #include "guests/bytes.h"
 #include "guests/pvh.h"
 
-#define PT_NOTE			4
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define NOTE_HDR		12	/* namesz, descsz, type */
 
@@ -80,38 +79,22 @@ static int scan_notes(const uint8_t *n, uint64_t len, uint64_t align,
 
 int pvh_find_entry(const void *img, size_t len, uint64_t *entry)
 {
-	const uint8_t *e = img;
-	uint64_t phoff, phentsize, phnum;
-	bool is64;
+	struct elf_file f;
+	int err = elf_open(img, len, &f);
 
-	if (len < 52 || memcmp(e, "\x7f" "ELF", 4) || e[5] != 1 /* LE */)
-		return -ENOEXEC;
-	if (e[4] != 1 && e[4] != 2)
-		return -ENOEXEC;
-	is64 = e[4] == 2;
-	if (is64 && len < 64)
-		return -ENOEXEC;
-	phoff = is64 ? rd64(e + 32) : rd32(e + 28);
-	phentsize = rd16(e + (is64 ? 54 : 42));
-	phnum = rd16(e + (is64 ? 56 : 44));
-	if (phentsize < (is64 ? 56u : 32u) || phoff > len ||
-	    phnum * phentsize > len - phoff)
-		return -ENOEXEC;
+	if (err)
+		return err;
+	for (uint64_t i = 0; i < f.phnum; i++) {
+		struct elf_seg s;
 
-	for (uint64_t i = 0; i < phnum; i++) {
-		const uint8_t *ph = e + phoff + i * phentsize;
-		uint64_t off, size, align;
-		int err;
-
-		if (rd32(ph) != PT_NOTE)
+		elf_seg(&f, i, &s);
+		if (s.type != ELF_PT_NOTE)
 			continue;
-		off = is64 ? rd64(ph + 8) : rd32(ph + 4);
-		size = is64 ? rd64(ph + 32) : rd32(ph + 16);
-		align = is64 ? rd64(ph + 48) : rd32(ph + 28);
-		if (off > len || size > len - off)
+		if (s.offset > len || s.filesz > len - s.offset)
 			return -ENOEXEC;
 		/* Notes pad to 4 bytes, except in an 8-aligned segment. */
-		err = scan_notes(e + off, size, align == 8 ? 8 : 4, entry);
+		err = scan_notes(f.img + s.offset, s.filesz,
+				 s.align == 8 ? 8 : 4, entry);
 		if (err != -ENOENT)
 			return err;
 	}
