@@ -183,6 +183,11 @@ bool vlapic_accept(struct vlapic *vl, const struct apic_msg *m)
 	}
 }
 
+bool vlapic_nmi_pending(const struct vlapic *vl)
+{
+	return __atomic_load_n(&vl->nmi_pending, __ATOMIC_RELAXED);
+}
+
 bool vlapic_take_nmi(struct vlapic *vl)
 {
 	if (!__atomic_load_n(&vl->nmi_pending, __ATOMIC_RELAXED))

@@ -194,6 +194,7 @@ int vlapic_pending_vector(struct vlapic *vl);
 void vlapic_ack(struct vlapic *vl, uint8_t vec);
 /* A pending NMI, cleared as it is taken. */
 bool vlapic_take_nmi(struct vlapic *vl);
+bool vlapic_nmi_pending(const struct vlapic *vl);
 int vlapic_highest_irr(const struct vlapic *vl);
 int vlapic_highest_isr(const struct vlapic *vl);
 /* TPR threshold for the TPR shadow: the class of the highest IRR vector

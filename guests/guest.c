@@ -9,6 +9,7 @@
 #include "guests/mbi.h"
 #include "mm/ept.h"
 #include "mm/frame.h"
+#include "src/arch/x86.h"
 #include "src/fmt.h"
 #include "src/percpu.h"
 #include "src/printk.h"
@@ -49,6 +50,7 @@ static void uart_emit(void *ctx, const char *line, unsigned int len)
 {
 	struct vm *vm = ctx;
 
+	__atomic_store_n(&vm->last_output_tsc, rdtsc(), __ATOMIC_RELAXED);
 	vm_console_line(vm, line, len);
 	pr_info("[%s] %.*s\n", vm->name, (int)len, line);
 }
@@ -151,7 +153,7 @@ static uint64_t usable_cpus(const struct guest_config *g)
  * vCPUs a guest starts late still find their pCPU free.
  */
 static int8_t partition_pin[CFG_MAX_GUESTS][CFG_MAX_CPUS];
-static uint64_t msr_bitmap, msr_bitmap_x2vid;
+static uint64_t msr_bitmap, msr_bitmap_x2vid, msr_bitmap_x2vid_tpr;
 static bool partitioned;
 
 static int create_one(struct vm *vm, const struct guest_config *g,
@@ -212,6 +214,7 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 
 	vm->msr_bitmap = msr_bitmap;
 	vm->msr_bitmap_x2vid = msr_bitmap_x2vid;
+	vm->msr_bitmap_x2vid_tpr = msr_bitmap_x2vid_tpr;
 	if (intr_method->apic_access_page) {
 		/* The CPU virtualizes accesses that EPT sends to this page. */
 		vm->apic_access_page = frame_alloc(1);
@@ -268,9 +271,14 @@ int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
 	uint32_t fail;
 
 	msr_bitmap = msr_bitmap_init();
-	if (msr_bitmap)
-		msr_bitmap_x2vid = msr_bitmap_x2apic_vid(msr_bitmap);
-	if (!msr_bitmap || !msr_bitmap_x2vid)
+	if (msr_bitmap) {
+		/* The VID guard wants self-IPI writes to exit (vmx/intr.c). */
+		msr_bitmap_x2vid = msr_bitmap_x2apic_vid(msr_bitmap, true,
+							 !vid_guard);
+		msr_bitmap_x2vid_tpr = msr_bitmap_x2apic_vid(msr_bitmap, false,
+							     !vid_guard);
+	}
+	if (!msr_bitmap || !msr_bitmap_x2vid || !msr_bitmap_x2vid_tpr)
 		return -ENOMEM;
 	partitioned = cfg->hyp.scheduler == CFG_SCHED_PARTITION;
 	if (partitioned &&

@@ -57,12 +57,12 @@ enum sec_kind {
 
 enum hyp_key {
 	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY,
-	HK_DELIVERY, HK_N
+	HK_DELIVERY, HK_VID_GUARD, HK_N
 };
 
 enum guest_key {
 	GK_KIND, GK_KERNEL, GK_INITRD, GK_MODULES, GK_CMDLINE, GK_MEMORY,
-	GK_VCPUS, GK_CPUS, GK_WEIGHT, GK_ROOT, GK_N
+	GK_VCPUS, GK_CPUS, GK_WEIGHT, GK_ROOT, GK_WATCHDOG, GK_N
 };
 
 struct guest_meta {
@@ -397,6 +397,19 @@ static void parse_delivery(struct parse_ctx *c, const char *key,
 		c->cfg->hyp.delivery = v;
 }
 
+static const struct choice on_off[] = {
+	{ "on", 1 }, { "off", 0 },
+};
+
+static void parse_vid_guard(struct parse_ctx *c, const char *key,
+			    const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, on_off, &v))
+		c->cfg->hyp.vid_guard = v;
+}
+
 static void parse_console(struct parse_ctx *c, const char *key, const char *val)
 {
 	int v;
@@ -447,6 +460,7 @@ static const struct key_desc hyp_keys[HK_N] = {
 	[HK_SLICE]	= { "slice_us", parse_slice, false },
 	[HK_LATENCY]	= { "latency_us", parse_latency, false },
 	[HK_DELIVERY]	= { "apic_delivery", parse_delivery, false },
+	[HK_VID_GUARD]	= { "vid_guard", parse_vid_guard, false },
 };
 
 /* ---- [guest NAME] ------------------------------------------------------ */
@@ -638,6 +652,15 @@ static void parse_weight(struct parse_ctx *c, const char *key, const char *val)
 		c->g->weight = v;
 }
 
+static void parse_watchdog(struct parse_ctx *c, const char *key,
+			   const char *val)
+{
+	uint64_t v;
+
+	if (!get_number(c, key, val, 0, 86400, &v))
+		c->g->watchdog_s = v;
+}
+
 static void parse_root(struct parse_ctx *c, const char *key, const char *val)
 {
 	int idx = c->g - c->cfg->guests;
@@ -667,6 +690,7 @@ static const struct key_desc guest_keys[GK_N] = {
 	[GK_CPUS]	= { "cpus", parse_cpus, false },
 	[GK_WEIGHT]	= { "weight", parse_weight, false },
 	[GK_ROOT]	= { "root", parse_root, false },
+	[GK_WATCHDOG]	= { "watchdog_s", parse_watchdog, false },
 };
 
 /* ---- sections ---------------------------------------------------------- */
@@ -1103,6 +1127,7 @@ static void set_defaults(struct hv_config *cfg)
 	cfg->hyp.slice_us = 1000;
 	cfg->hyp.latency_us = 1000;
 	cfg->hyp.delivery = CFG_DELIVERY_AUTO;
+	cfg->hyp.vid_guard = true;
 }
 
 /* inih's knobs are globals: pin the ones the line counting relies on. */

@@ -56,6 +56,7 @@ struct hyp_config {
 	uint32_t slice_us;
 	uint32_t latency_us;
 	enum cfg_delivery delivery;
+	bool vid_guard;		/* vmx/intr.c: the Bochs IF=0 quirk */
 };
 
 struct guest_config {
@@ -73,6 +74,7 @@ struct guest_config {
 	uint64_t cpus;			/* bitmask of allowed pCPUs */
 	uint32_t weight;
 	bool root;
+	uint32_t watchdog_s;		/* silent this long (guest time): stop; 0 off */
 };
 
 struct hv_config {

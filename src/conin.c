@@ -7,6 +7,7 @@
 #include "src/console.h"
 #include "src/printk.h"
 #include "src/vm.h"
+#include "vmx/dump.h"
 
 #define KEY_ESCAPE	0x01		/* Ctrl-A */
 #define POLL_MS		20
@@ -23,8 +24,15 @@ static void hypervisor_key(int c)
 	case 's':
 		vms_print_sched(false);
 		break;
+	case 'v':
+		for (uint32_t i = 0; i < nr_vms; i++)
+			for (uint32_t j = 0; j < vms[i].n_vcpus; j++)
+				if (vms[i].vcpus[j].started)
+					vcpu_request_dump(&vms[i].vcpus[j], "Ctrl-A v");
+		break;
 	default:
 		pr_info("hvisor: keys: Ctrl-A s scheduler statistics, "
+			"Ctrl-A v every vCPU's state and last exits, "
 			"Ctrl-A Ctrl-A a Ctrl-A for guest '%s'\n",
 			root ? root->name : "(none)");
 		break;

@@ -10,6 +10,7 @@
 #include "src/arch/lapic.h"
 #include "src/arch/smp.h"
 #include "src/arch/tsc.h"
+#include "src/watchdog.h"
 #include "src/arch/x86.h"
 #include "src/boot_info.h"
 #include "src/config.h"
@@ -245,9 +246,12 @@ void hv_main(struct boot_info *bi)
 		cpu_relax();
 
 	start_scheduler();
+	vid_guard = config.hyp.vid_guard;
 	if (intr_select(config.hyp.delivery))
 		power_off(HV_EXIT_CONFIG);
-	pr_info("hvisor: interrupt delivery: %s\n", intr_method->name);
+	pr_info("hvisor: interrupt delivery: %s%s\n", intr_method->name,
+		intr_vid_guarded() ? " (guarded: never with IF=0)" :
+		intr_method->apic_access_page ? " (unguarded)" : "");
 	if (guests_create(&config, bi)) {
 		pr_err("hvisor: guests could not be built; none was started\n");
 		power_off(HV_EXIT_CONFIG);
@@ -258,6 +262,7 @@ void hv_main(struct boot_info *bi)
 		power_off(HV_EXIT_CONFIG);
 	}
 	conin_start(vms_start_tsc);
+	watchdog_start(vms_start_tsc);
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	run_guests(bsp);
 	power_off(vms_summary());

@@ -29,9 +29,11 @@ void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	hv_vsnprintf(vm->reason, sizeof(vm->reason), fmt, ap);
 	va_end(ap);
-	spin_lock(&vm->uart_lock);
-	vuart_flush(&vm->uart);
-	spin_unlock(&vm->uart_lock);
+	/*
+	 * No UART flush here: a device handler may call us with dev_lock
+	 * held, and uart_lock ranks above it (docs/DESIGN.md, "Locks"). A
+	 * last line without its newline is printed by vms_summary().
+	 */
 	if (code == HV_EXIT_GUEST_CRASH)
 		pr_err("hvisor: guest '%s' stopped: %s\n", vm->name, vm->reason);
 	else
@@ -222,6 +224,12 @@ int vms_summary(void)
 {
 	int worst = 0;
 
+	/* Every vCPU is off: flush what the guests left without a newline. */
+	for (uint32_t i = 0; i < nr_vms; i++) {
+		spin_lock(&vms[i].uart_lock);
+		vuart_flush(&vms[i].uart);
+		spin_unlock(&vms[i].uart_lock);
+	}
 	pr_info("hvisor: summary of %u guest(s):\n", nr_vms);
 	for (uint32_t i = 0; i < nr_vms; i++) {
 		const struct vm *vm = &vms[i];

@@ -48,6 +48,7 @@ struct vm {
 	struct ept ept;
 	uint64_t msr_bitmap;	/* shared by every VM for now */
 	uint64_t msr_bitmap_x2vid; /* the same with x2APIC virtualization */
+	uint64_t msr_bitmap_x2vid_tpr; /* ... and TPR writes exiting */
 	uint64_t apic_access_page; /* vid: what 0xFEE00000 maps to */
 	struct pio_bus pio;
 	struct mmio_bus mmio;
@@ -74,6 +75,8 @@ struct vm {
 	int state;		/* enum vm_state, changed atomically */
 	int exit_code;		/* 0 pass, 1..63 guest's, 64 crashed */
 	bool was_reset;		/* stopped by its own reset request */
+	uint64_t last_output_tsc;	/* its console's last line (watchdog) */
+	bool watchdog_fired;
 	/* The last lines of its console, for the summary of a failed guest. */
 	char tail[VM_TAIL_LINES][VUART_LINE_MAX + 1];
 	unsigned int tail_next;

@@ -196,7 +196,17 @@ static void handle_ept_violation(struct vcpu *v)
 {
 	uint64_t q = v->exit.qual;
 	uint64_t gpa = vmcs_read(GUEST_PHYS_ADDR);
-	int r = vmx_emulate_mmio(v, gpa);
+	int r;
+
+	/* The fault came from delivering an event (IDT, stack), not from
+	 * the instruction at RIP: nothing there to emulate. */
+	if (v->exit.idt_info & (1u << 31)) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"event delivery (vector %u) touched unmapped or MMIO GPA %#lx, RIP %#lx",
+			v->exit.idt_info & 0xff, gpa, v->exit.rip);
+		return;
+	}
+	r = vmx_emulate_mmio(v, gpa);
 
 	if (!r)
 		return;

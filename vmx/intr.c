@@ -12,6 +12,27 @@
  *   posted  virtual-interrupt delivery plus hardware posted interrupts:
  *           a sender on another pCPU sends the notification vector and
  *           the CPU merges the PIR into the running guest without an exit
+ *
+ * The VID guard (vid_guard, on by default). Bochs 2.7 delivers a
+ * recognized virtual interrupt whenever a host interrupt arrives in VMX
+ * non-root mode, without looking at the guest's RFLAGS.IF or its STI /
+ * MOV-SS shadow (cpu/event.cc: InterruptAcknowledge() tests is_pending(),
+ * not the masked form). A Linux guest that took a spinlock with
+ * interrupts off then takes an interrupt whose handler spins on the same
+ * lock: a hang. Real CPUs never do this, but the SDM's rule is enough to
+ * work around it: a virtual interrupt is only recognized when RVI's class
+ * beats VPPR's, at VM entry, and after a virtualized EOI, TPR write or
+ * self-IPI. So the guard stages a vector in RVI only when the guest can
+ * take it at the very first instruction (IF = 1, no shadow, no event
+ * being injected, class above PPR); the CPU delivers it at once. When
+ * another vector waits behind it, the CPU refills RVI with that one, so
+ * every EOI that could unblock it exits (EOI-exit bitmap) and the next
+ * entry decides again. A vector held back by IF waits for an
+ * interrupt-window exit, one held back by ISR for an EOI exit, one held
+ * back by TPR for an x2APIC TPR write exit (or, in xAPIC mode where TPR
+ * writes never exit, a short poll). Self-IPIs exit, so no write can
+ * raise RVI behind our back. Cost: an interrupt that arrives while the
+ * guest has IF = 0 takes one more exit, as with event injection.
  */
 #include <errno.h>
 #include <string.h>
@@ -27,7 +48,9 @@
 #include "vmx/vmx.h"
 
 #define PIN_POSTED		(1u << 7)
+#define PIN_VIRTUAL_NMI		(1u << 5)
 #define PROC_INTR_WINDOW	(1u << 2)
+#define PROC_NMI_WINDOW		(1u << 22)
 #define PROC_TPR_SHADOW		(1u << 21)
 #define PROC2_APIC_ACCESS	(1u << 0)
 #define PROC2_X2APIC		(1u << 4)
@@ -37,30 +60,80 @@
 #define INTR_TYPE_EXT		(0u << 8)
 #define INTR_TYPE_NMI		(2u << 8)
 #define BLOCK_STI_MOVSS		3u
+#define BLOCK_NMI		8u
 #define XAPIC_GPA		0xfee00000ULL
 
 const struct intr_method *intr_method;
+bool vid_guard = true;
 
 static bool allowed1(uint64_t msr_val, uint32_t bits)
 {
 	return ((msr_val >> 32) & bits) == bits;
 }
 
-static void nmi(struct vcpu *v)
-{
-	vmcs_write(ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
-}
-
-/* ---- event injection ------------------------------------------------------ */
-
-static void window(bool on)
+static void proc_bit(uint32_t bit, bool on)
 {
 	uint32_t proc = vmcs_read(PROC_CONTROLS);
-	uint32_t want = on ? proc | PROC_INTR_WINDOW : proc & ~PROC_INTR_WINDOW;
+	uint32_t want = on ? proc | bit : proc & ~bit;
 
 	if (want != proc)
 		vmcs_write(PROC_CONTROLS, want);
 }
+
+static void window(bool on)
+{
+	proc_bit(PROC_INTR_WINDOW, on);
+}
+
+static bool event_injecting(void)
+{
+	return vmcs_read(ENTRY_INTR_INFO) & INTR_INFO_VALID;
+}
+
+/*
+ * A pending NMI goes in only when nothing else is being injected and the
+ * guest does not block NMIs (an NMI handler still running, or an STI /
+ * MOV-SS shadow, SDM 26.3.1.5); otherwise an NMI-window exit (virtual
+ * NMIs) or an interrupt-window exit brings us back. Returns true when it
+ * was injected.
+ */
+static bool nmi_deliver(struct vcpu *v)
+{
+	bool vnmi = vmcs_read(PIN_CONTROLS) & PIN_VIRTUAL_NMI;
+	bool blocked;
+
+	if (!vlapic_nmi_pending(v->lapic)) {
+		if (vnmi)
+			proc_bit(PROC_NMI_WINDOW, false);
+		return false;
+	}
+	blocked = event_injecting() ||
+		  (vmcs_read(GUEST_INTERRUPTIBILITY) &
+		   (BLOCK_STI_MOVSS | (vnmi ? BLOCK_NMI : 0)));
+	if (blocked) {
+		if (vnmi)
+			proc_bit(PROC_NMI_WINDOW, true);
+		else
+			window(true);
+		return false;
+	}
+	if (vnmi)
+		proc_bit(PROC_NMI_WINDOW, false);
+	if (!vlapic_take_nmi(v->lapic))
+		return false;
+	vmcs_write(ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
+	return true;
+}
+
+/* RFLAGS.IF set, no STI or MOV-SS shadow, nothing being injected. */
+static bool guest_open(void)
+{
+	return (vmcs_read(GUEST_RFLAGS) & RFLAGS_IF) &&
+	       !(vmcs_read(GUEST_INTERRUPTIBILITY) & BLOCK_STI_MOVSS) &&
+	       !event_injecting();
+}
+
+/* ---- event injection ------------------------------------------------------ */
 
 static bool inject_available(const struct vmx_caps *c)
 {
@@ -77,25 +150,16 @@ static void inject_deliver(struct vcpu *v)
 	int vec;
 
 	vlapic_sync_pir(vl);
-	/* An exception injected by this exit's handler goes first. */
-	if (vmcs_read(ENTRY_INTR_INFO) & INTR_INFO_VALID) {
-		window(vlapic_pending_vector(vl) >= 0);
+	window(false);
+	/* An event injected by this exit's handler, or re-injected, goes first. */
+	if (nmi_deliver(v))
 		return;
-	}
-	if (vlapic_take_nmi(vl)) {
-		nmi(v);
-		return;
-	}
 	vec = vlapic_pending_vector(vl);
-	if (vec < 0) {
-		window(false);
+	if (vec < 0)
 		return;
-	}
-	if ((vmcs_read(GUEST_RFLAGS) & RFLAGS_IF) &&
-	    !(vmcs_read(GUEST_INTERRUPTIBILITY) & BLOCK_STI_MOVSS)) {
+	if (guest_open()) {
 		vmcs_write(ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT | vec);
 		vlapic_ack(vl, vec);
-		window(false);
 	} else {
 		window(true);
 	}
@@ -118,15 +182,23 @@ static bool vid_available(const struct vmx_caps *c)
 				  PROC2_APIC_REG | PROC2_VID);
 }
 
-/* x2APIC virtualization and APIC-access virtualization exclude each other. */
-static void vid_mode(struct vcpu *v, bool x2)
+/*
+ * x2APIC virtualization and APIC-access virtualization exclude each
+ * other. @tpr_watch: a vector waits for TPR to drop, so x2APIC TPR writes
+ * must exit.
+ */
+static void vid_mode(struct vcpu *v, bool x2, bool tpr_watch)
 {
 	uint32_t p2 = vmcs_read(PROC_CONTROLS2) & ~(PROC2_APIC_ACCESS | PROC2_X2APIC);
+	uint64_t bm = v->vm->msr_bitmap;
 
+	if (x2)
+		bm = tpr_watch ? v->vm->msr_bitmap_x2vid_tpr : v->vm->msr_bitmap_x2vid;
 	p2 |= x2 ? PROC2_X2APIC : PROC2_APIC_ACCESS;
 	vmcs_write(PROC_CONTROLS2, p2);
-	vmcs_write(MSR_BITMAP, x2 ? v->vm->msr_bitmap_x2vid : v->vm->msr_bitmap);
+	vmcs_write(MSR_BITMAP, bm);
 	v->intr_x2 = x2;
+	v->intr_tpr_watch = tpr_watch;
 }
 
 static void vid_setup(struct vcpu *v)
@@ -140,32 +212,93 @@ static void vid_setup(struct vcpu *v)
 	memset(v->eoi_bm, 0, sizeof(v->eoi_bm));
 	for (int i = 0; i < 4; i++)
 		vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, 0);
-	vid_mode(v, vlapic_x2apic(v->lapic));
+	vid_mode(v, vlapic_x2apic(v->lapic), false);
+}
+
+/* Vectors in service, as EOI-exit bits: the guest's next EOI may unblock. */
+static void isr_bits(const struct vlapic *vl, uint64_t bm[4])
+{
+	for (int i = 0; i < 4; i++)
+		bm[i] |= vlapic_reg_peek(vl, VAPIC_ISR + 2 * i * 0x10) |
+			 (uint64_t)vlapic_reg_peek(vl, VAPIC_ISR +
+						   (2 * i + 1) * 0x10) << 32;
+}
+
+static int second_irr(const struct vlapic *vl, int first)
+{
+	for (int vec = first - 1; vec >= 16; vec--)
+		if (vlapic_reg_peek(vl, VAPIC_IRR + (vec >> 5) * 0x10) &
+		    (1u << (vec & 31)))
+			return vec;
+	return -1;
+}
+
+void vid_plan(const struct vlapic *vl, bool open, bool guard,
+	      struct vid_plan *p)
+{
+	int vec = vlapic_highest_irr(vl);
+	uint32_t ppr = vlapic_ppr(vl) & 0xf0;
+	int isr = vlapic_highest_isr(vl);
+	uint32_t cls;
+
+	vlapic_eoi_exit_bitmap(vl, p->eoi);
+	p->rvi = 0;
+	p->window = p->tpr_watch = false;
+	if (vec < 0)
+		return;
+	if (!guard) {
+		/* The architectural scheme: the CPU waits for IF itself. */
+		p->rvi = vec;
+		return;
+	}
+	cls = (uint32_t)vec & 0xf0;
+	if (cls <= ppr) {
+		/* Held back by priority: exit when that may change. */
+		if (isr >= 0 && cls <= ((uint32_t)isr & 0xf0))
+			isr_bits(vl, p->eoi);
+		if (cls <= (vlapic_reg_peek(vl, VAPIC_TPR) & 0xf0))
+			p->tpr_watch = true;
+		return;
+	}
+	if (!open) {
+		p->window = true;
+		return;
+	}
+	/* Delivered at the first instruction; RVI then holds the next one. */
+	p->rvi = vec;
+	if (second_irr(vl, vec) >= 0) {
+		p->eoi[vec >> 6] |= 1ULL << (vec & 63);
+		isr_bits(vl, p->eoi);
+	}
+}
+
+static void vid_deliver_guarded(struct vcpu *v, bool guard)
+{
+	struct vlapic *vl = v->lapic;
+	struct vid_plan p;
+	int svi;
+	bool x2 = vlapic_x2apic(vl);
+
+	vlapic_sync_pir(vl);
+	nmi_deliver(v);
+	vid_plan(vl, guest_open(), guard, &p);
+	if (x2 != v->intr_x2 || p.tpr_watch != v->intr_tpr_watch)
+		vid_mode(v, x2, p.tpr_watch);
+	for (int i = 0; i < 4; i++)
+		if (p.eoi[i] != v->eoi_bm[i]) {
+			vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, p.eoi[i]);
+			v->eoi_bm[i] = p.eoi[i];
+		}
+	svi = vlapic_highest_isr(vl);
+	vmcs_write(GUEST_INTR_STATUS, p.rvi | (svi < 0 ? 0 : svi) << 8);
+	window(p.window);
+	/* xAPIC TPR writes and MOV to CR8 never exit: look again soon. */
+	v->intr_poll = p.tpr_watch && !x2;
 }
 
 static void vid_deliver(struct vcpu *v)
 {
-	struct vlapic *vl = v->lapic;
-	uint64_t bm[4];
-	int rvi, svi;
-
-	if (vlapic_x2apic(vl) != v->intr_x2)
-		vid_mode(v, vlapic_x2apic(vl));
-	vlapic_sync_pir(vl);
-	/* Level-triggered vectors must exit on EOI for the vIOAPIC. */
-	vlapic_eoi_exit_bitmap(vl, bm);
-	for (int i = 0; i < 4; i++)
-		if (bm[i] != v->eoi_bm[i]) {
-			vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, bm[i]);
-			v->eoi_bm[i] = bm[i];
-		}
-	rvi = vlapic_highest_irr(vl);
-	svi = vlapic_highest_isr(vl);
-	vmcs_write(GUEST_INTR_STATUS, (rvi < 0 ? 0 : rvi) |
-		   (svi < 0 ? 0 : svi) << 8);
-	if (!(vmcs_read(ENTRY_INTR_INFO) & INTR_INFO_VALID) &&
-	    vlapic_take_nmi(vl))
-		nmi(v);
+	vid_deliver_guarded(v, vid_guard);
 }
 
 static const struct intr_method vid_method = {
@@ -203,7 +336,8 @@ static void posted_deliver(struct vcpu *v)
 		pi_set_ndst(&v->lapic->pi, ndst);
 		v->pi_ndst = ndst;
 	}
-	vid_deliver(v);
+	/* Posting raises RVI while the guest runs: no guard is possible. */
+	vid_deliver_guarded(v, false);
 }
 
 static const struct intr_method posted_method = {
@@ -247,6 +381,11 @@ int intr_select(enum cfg_delivery want)
 		break;
 	}
 	return 0;
+}
+
+bool intr_vid_guarded(void)
+{
+	return intr_method == &vid_method && vid_guard;
 }
 
 void vcpu_deliver_interrupts(struct vcpu *v)

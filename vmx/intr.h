@@ -33,9 +33,31 @@ struct intr_method {
 uint32_t vcpu_host_ndst(void);
 
 extern const struct intr_method *intr_method;
+/* vid: never leave a virtual interrupt recognized while the guest has
+ * IF = 0 (the Bochs quirk, see intr.c). On unless hvisor.ini says off. */
+extern bool vid_guard;
+
+/*
+ * What the next VM entry arranges under virtual-interrupt delivery:
+ * @rvi the vector to stage (0: none), @window interrupt-window exiting,
+ * @tpr_watch a vector waits for TPR to drop, @eoi the EOI-exit bitmap.
+ * @open: the guest can take an interrupt at its first instruction.
+ */
+struct vid_plan {
+	int rvi;
+	bool window;
+	bool tpr_watch;
+	uint64_t eoi[4];
+};
+
+struct vlapic;
+void vid_plan(const struct vlapic *vl, bool open, bool guard,
+	      struct vid_plan *p);
 
 /* Pick the method: 0, or -ENOTSUP (with a message) when @want is absent. */
 int intr_select(enum cfg_delivery want);
+/* The chosen method is vid with the guard on. */
+bool intr_vid_guarded(void);
 void vcpu_deliver_interrupts(struct vcpu *v);
 /* Does the vCPU have an interrupt it could take (HLT must not block)? */
 bool vcpu_interrupt_pending(struct vcpu *v);

@@ -28,6 +28,14 @@ struct mmio_access {
 	int err;
 };
 
+static void clear_shadow(void)
+{
+	uint32_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
+
+	if (intr & 3)
+		vmcs_write(GUEST_INTERRUPTIBILITY, intr & ~3u);
+}
+
 static int read_gpa(void *opaque, uint64_t gpa, void *buf, unsigned int len)
 {
 	const struct vm *vm = opaque;
@@ -157,5 +165,7 @@ int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
 	else
 		rip += in.len;
 	vmcs_write(GUEST_RIP, rip);
+	/* The emulated instruction completed: an STI/MOV-SS shadow is over. */
+	clear_shadow();
 	return 0;
 }

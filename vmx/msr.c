@@ -78,7 +78,7 @@ uint64_t msr_bitmap_init(void)
 	return pa;
 }
 
-uint64_t msr_bitmap_x2apic_vid(uint64_t base)
+uint64_t msr_bitmap_x2apic_vid(uint64_t base, bool tpr, bool self_ipi)
 {
 	uint64_t pa = frame_alloc(1);
 	uint8_t *keep = bitmap;
@@ -90,15 +90,18 @@ uint64_t msr_bitmap_x2apic_vid(uint64_t base)
 	/*
 	 * x2APIC virtualization: reads come from the virtual-APIC page
 	 * (not the current count, which the CPU does not keep there);
-	 * TPR, EOI and self-IPI writes are virtualized. Everything else
-	 * still exits to the vLAPIC model.
+	 * EOI writes are virtualized, and TPR and self-IPI writes where
+	 * asked (the VID guard needs them to exit, vmx/intr.c). Everything
+	 * else still exits to the vLAPIC model.
 	 */
 	for (uint32_t msr = 0x800; msr <= 0x8ff; msr++)
 		if (msr != 0x839)
 			pass(msr, false);
-	pass(0x808, true);
+	if (tpr)
+		pass(0x808, true);
 	pass(0x80b, true);
-	pass(0x83f, true);
+	if (self_ipi)
+		pass(0x83f, true);
 	bitmap = keep;
 	return pa;
 }

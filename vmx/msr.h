@@ -2,6 +2,7 @@
 #ifndef HV_VMX_MSR_H
 #define HV_VMX_MSR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
@@ -20,7 +21,8 @@ struct msr_state {
 /* Build the shared MSR bitmap: which accesses exit. Returns its address. */
 uint64_t msr_bitmap_init(void);
 /* A copy of @base that lets x2APIC accesses reach virtualization. */
-uint64_t msr_bitmap_x2apic_vid(uint64_t base);
+/* @tpr, @self_ipi: those x2APIC writes are virtualized, not exits. */
+uint64_t msr_bitmap_x2apic_vid(uint64_t base, bool tpr, bool self_ipi);
 /*
  * MTRRs as firmware leaves them: enabled, default type write-back, no
  * variable or fixed ranges. EPT decides the real memory type; the guest

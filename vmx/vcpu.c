@@ -6,6 +6,7 @@
 #include "src/arch/cpu.h"
 #include "src/arch/fpu.h"
 #include "src/arch/lapic.h"
+#include "src/arch/tsc.h"
 #include "src/arch/x86.h"
 #include "src/percpu.h"
 #include "src/printk.h"
@@ -20,6 +21,7 @@
 /* Control bits we ask for (Intel SDM Vol. 3C, chapter 25). */
 #define PIN_EXT_INTR		(1u << 0)
 #define PIN_NMI			(1u << 3)
+#define PIN_VIRTUAL_NMI		(1u << 5)
 #define PIN_PREEMPT_TIMER	(1u << 6)
 #define PROC_HLT		(1u << 7)
 #define PROC_UNCOND_IO		(1u << 24)
@@ -48,6 +50,10 @@
 #define AR_TSS_BUSY		0x008b
 #define AR_UNUSABLE		0x10000
 
+#define INTR_INFO_VALID		(1u << 31)
+#define INTR_INFO_HAS_ERROR	(1u << 11)
+#define INTR_INFO_RSVD		0x7ffff000u	/* bit 12: NMI unblocking, exit only */
+
 extern char vmx_exit_stub[];
 int vmx_enter(struct guest_regs *regs, int launched);
 
@@ -56,6 +62,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id)
 	memset(v, 0, sizeof(*v));
 	v->vm = vm;
 	v->id = id;
+	v->pending_vec = -1;
 	v->vmcs_cpu = VMCS_NOWHERE;
 	v->se.owner = v;
 	v->se.name = v->name;
@@ -105,6 +112,10 @@ static void setup_controls(struct vcpu *v)
 	const struct vmx_caps *c = &vmx_caps;
 	uint32_t proc2 = PROC2_EPT | PROC2_UNRESTRICTED | PROC2_RDTSCP | PROC2_PLE;
 	uint32_t pin = PIN_EXT_INTR | PIN_NMI;
+
+	/* Virtual NMIs: the CPU tracks the guest's NMI blocking for us. */
+	if ((c->pin >> 32) & PIN_VIRTUAL_NMI)
+		pin |= PIN_VIRTUAL_NMI;
 
 	if (c->vpid && v->vpid)
 		proc2 |= PROC2_VPID;
@@ -378,13 +389,18 @@ static void path_add(struct path_stat *p, uint64_t cycles)
 	p->n++;
 }
 
-static void arm_slice_timer(uint32_t cpu, uint64_t now)
+/* How soon a vCPU whose interrupt waits on an xAPIC TPR write looks again. */
+#define INTR_POLL_US	100
+
+static void arm_slice_timer(struct vcpu *v, uint32_t cpu, uint64_t now)
 {
 	uint64_t end = sched_slice_end(cpu, now);
 	uint64_t t = timer_next(cpu);
 
 	if (t < end)
 		end = t;
+	if (v->intr_poll && now + INTR_POLL_US * tsc_khz / 1000 < end)
+		end = now + INTR_POLL_US * tsc_khz / 1000;
 	if (vmx_caps.preempt_timer) {
 		uint64_t ticks = end > now ?
 			(end - now) >> vmx_caps.preempt_shift : 0;
@@ -408,6 +424,26 @@ static void idle(struct percpu *cpu)
 	cpu->idle_wake_tsc = rdtsc();
 }
 
+/*
+ * SDM 27.2.4 / 28.2.3: an exit during event delivery (an EPT violation on
+ * the stack, a host interrupt) leaves the event in the IDT-vectoring
+ * information; it was not delivered and must be injected again, error
+ * code and instruction length included.
+ */
+static void reinject(struct vcpu *v)
+{
+	uint32_t info = v->exit.idt_info;
+	uint32_t type = (info >> 8) & 7;
+
+	vmcs_write(ENTRY_INTR_INFO, info & ~INTR_INFO_RSVD);
+	if (info & INTR_INFO_HAS_ERROR)
+		vmcs_write(ENTRY_EXCEPTION_ERROR, vmcs_read(IDT_VECTORING_ERROR));
+	/* Software interrupts and exceptions restart at the instruction. */
+	if (type == 4 || type == 5 || type == 6)
+		vmcs_write(ENTRY_INSTR_LEN, v->exit.len);
+	v->nr_reinjected++;
+}
+
 static void run_one(struct percpu *cpu, struct vcpu *v)
 {
 	uint64_t now;
@@ -419,7 +455,8 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 	}
 	vcpu_deliver_interrupts(v);
 	now = rdtsc();
-	arm_slice_timer(cpu->id, now);
+	vcpu_watch_pending(v, now);
+	arm_slice_timer(v, cpu->id, now);
 	/* Hypervisor path lengths: from the event to this entry, on this pCPU. */
 	if (cpu->idle_wake_tsc)
 		path_add(&path_wake, now - cpu->idle_wake_tsc);
@@ -439,12 +476,18 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 	v->exit.qual = vmcs_read(EXIT_QUALIFICATION);
 	v->exit.rip = vmcs_read(GUEST_RIP);
 	v->exit.len = vmcs_read(EXIT_INSTR_LEN);
+	v->exit.idt_info = vmcs_read(IDT_VECTORING_INFO);
 	v->nr_exits++;
+	vcpu_trace_exit(v);
+	/* An event the exit interrupted is delivered again at the next entry. */
+	if (v->exit.idt_info & INTR_INFO_VALID)
+		reinject(v);
 	if ((v->exit.reason & 0xffff) < 72)
 		v->exits_by_reason[v->exit.reason & 0xffff]++;
 	if ((v->exit.reason & 0xffff) == EXIT_PREEMPT_TIMER)
 		cpu->preempt_exit_tsc = v->exit.tsc;
 	vmx_handle_exit(v);
+	vcpu_serve_dump(v);
 }
 
 void vcpu_loop(void)

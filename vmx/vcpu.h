@@ -7,6 +7,7 @@
 #include "sched/sched.h"
 #include "dev/vlapic.h"
 #include "sched/timer.h"
+#include "vmx/dump.h"
 #include "vmx/msr.h"
 
 struct vm;
@@ -40,6 +41,7 @@ struct vcpu_exit {
 	uint64_t rip;
 	uint32_t len;
 	uint64_t tsc;		/* when the exit reached us */
+	uint32_t idt_info;	/* IDT-vectoring information */
 };
 
 #define VMCS_NOWHERE	(-1)
@@ -57,6 +59,7 @@ struct vcpu {
 	struct vcpu_boot boot;
 	struct vcpu_exit exit;
 	uint64_t nr_exits;
+	uint64_t nr_reinjected;		/* events re-delivered after an exit */
 	uint32_t exits_by_reason[72];	/* basic exit reasons, for the summary */
 	/* Register state VMX does not switch, kept while the vCPU is off. */
 	void *fpu;			/* 4 KiB XSAVE/FXSAVE area */
@@ -73,9 +76,19 @@ struct vcpu {
 	bool init_pending;
 	bool parked;			/* HLT with interrupts off: for good */
 	bool intr_x2;			/* vid: controls set for x2APIC mode */
+	bool intr_tpr_watch;		/* vid: x2APIC TPR writes exit */
+	bool intr_poll;			/* vid: exit soon to look at TPR */
 	uint64_t eoi_bm[4];		/* vid: the EOI-exit bitmap as written */
 	uint32_t pi_ndst;		/* posted: NDST as written */
 	char name[40];			/* "guest/N" */
+	/* Diagnostics (vmx/dump.c). */
+	struct exit_rec ring[EXIT_RING];
+	uint32_t ring_pos;
+	bool dump_req;			/* set on any pCPU, served by the owner */
+	const char *dump_why;
+	int pending_vec;		/* highest IRR vector, and since when */
+	uint64_t pending_since;
+	bool pending_dumped;
 };
 
 static inline struct vcpu *se_to_vcpu(struct sched_entity *se)

@@ -115,8 +115,10 @@ static int setup(void **state)
 	v.lapic = &vl;
 	/* Software-enable the vLAPIC: SVR enable bit, spurious 0xff. */
 	assert_int_equal(vlapic_mmio_write(&vl, 0xf0, 4, 0x1ff), 0);
+	vm.msr_bitmap_x2vid_tpr = 0x4000;
 	fake[GUEST_RFLAGS] = 0x202;	/* IF */
 	pre_entry_calls = 0;
+	vid_guard = true;
 	return 0;
 }
 
@@ -268,6 +270,7 @@ static void test_vid_setup_xapic(void **state)
 static void test_vid_rvi_svi(void **state)
 {
 	caps(true);
+	vid_guard = false;
 	intr_select(CFG_DELIVERY_VID);
 	intr_method->setup(&v);
 	post(0x30, false);
@@ -287,6 +290,7 @@ static void test_vid_rvi_svi(void **state)
 static void test_vid_eoi_bitmap(void **state)
 {
 	caps(true);
+	vid_guard = false;
 	intr_select(CFG_DELIVERY_VID);
 	intr_method->setup(&v);
 	post(0x45, true);	/* level: its EOI must exit for the vIOAPIC */
@@ -322,6 +326,348 @@ static void test_vid_nmi(void **state)
 	assert_true(vlapic_accept(&vl, &m));
 	vcpu_deliver_interrupts(&v);
 	assert_int_equal(fake[ENTRY_INTR_INFO], VALID | (2u << 8) | 2);
+}
+
+/* ---- the VID guard ------------------------------------------------------------ */
+
+#define PIN_VNMI	(1u << 5)
+#define PROC_NMI_WINDOW	(1u << 22)
+
+static void guarded(void)
+{
+	caps(true);
+	intr_select(CFG_DELIVERY_VID);
+	intr_method->setup(&v);
+	assert_true(intr_vid_guarded());
+}
+
+static void isr_set(uint8_t vec)
+{
+	page[(0x100 + 0x10 * (vec >> 5)) / 4] |= 1u << (vec & 31);
+}
+
+static void test_guard_if0_waits_for_window(void **state)
+{
+	guarded();
+	post(0x41, false);
+	fake[GUEST_RFLAGS] = 0x2;
+	vcpu_deliver_interrupts(&v);
+	/* Nothing staged: a host interrupt cannot deliver what is not there. */
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0);
+	assert_true(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
+	assert_int_equal(vlapic_highest_irr(&vl), 0x41);
+	/* The window opened: staged, delivered at the first instruction. */
+	fake[GUEST_RFLAGS] = 0x202;
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0x41);
+	assert_false(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
+	assert_int_equal(fake[ENTRY_INTR_INFO], 0);
+}
+
+static void test_guard_shadow_and_injection(void **state)
+{
+	guarded();
+	post(0x42, false);
+	fake[GUEST_INTERRUPTIBILITY] = 1;	/* STI shadow */
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0);
+	assert_true(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
+	fake[GUEST_INTERRUPTIBILITY] = 2;	/* MOV-SS shadow */
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0);
+	fake[GUEST_INTERRUPTIBILITY] = 0;
+	/* A re-injected event runs its handler first, maybe with IF = 0. */
+	fake[ENTRY_INTR_INFO] = VALID | (3u << 8) | 14;
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0);
+	assert_true(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
+	assert_int_equal(fake[ENTRY_INTR_INFO], VALID | (3u << 8) | 14);
+}
+
+static void test_guard_second_vector_eoi_exits(void **state)
+{
+	guarded();
+	isr_set(0x31);			/* an older handler still in service */
+	post(0x51, false);
+	post(0x45, false);
+	vcpu_deliver_interrupts(&v);
+	/* 0x51 staged; the CPU refills RVI with 0x45 once it delivers, so
+	 * the EOIs of 0x51 and of 0x31 must exit instead of re-evaluating. */
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0x51 | 0x31 << 8);
+	assert_int_equal(fake[EOI_EXIT_BITMAP0], (1ULL << 0x31));
+	assert_int_equal(fake[EOI_EXIT_BITMAP0 + 2],
+			 1ULL << (0x51 - 64));
+	/* Alone in IRR: no EOI exit needed. */
+	memset(page + 0x100 / 4, 0, 0x80);
+	page[(0x200 + 0x10 * 2) / 4] &= ~(1u << (0x45 & 31));
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0x51);
+	assert_int_equal(fake[EOI_EXIT_BITMAP0], 0);
+	assert_int_equal(fake[EOI_EXIT_BITMAP0 + 2], 0);
+}
+
+static void test_guard_isr_blocked(void **state)
+{
+	guarded();
+	isr_set(0x61);
+	post(0x52, false);
+	vcpu_deliver_interrupts(&v);
+	/* Class 5 under class 6 in service: wait for that EOI, no window. */
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0x61 << 8);
+	assert_int_equal(fake[EOI_EXIT_BITMAP0 + 2], 1ULL << (0x61 - 64));
+	assert_false(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
+	assert_false(v.intr_poll);
+}
+
+static void test_guard_tpr_blocked(void **state)
+{
+	guarded();
+	assert_int_equal(vlapic_mmio_write(&vl, 0x80, 4, 0x50), 0);
+	post(0x53, false);
+	vcpu_deliver_interrupts(&v);
+	/* xAPIC TPR writes never exit: poll. */
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0);
+	assert_true(v.intr_poll);
+	assert_int_equal(fake[MSR_BITMAP], 0x1000);
+	/* x2APIC: the TPR write exits instead. */
+	assert_int_equal(vlapic_set_base(&vl, 0xfee00000 | (1 << 11) |
+					 (1 << 10) | (1 << 8)), 0);
+	assert_int_equal(vlapic_wrmsr(&vl, 0x808, 0x50), 0);
+	vcpu_deliver_interrupts(&v);
+	assert_false(v.intr_poll);
+	assert_int_equal(fake[MSR_BITMAP], 0x4000);
+	assert_int_equal(vlapic_wrmsr(&vl, 0x808, 0), 0);
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[MSR_BITMAP], 0x2000);
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0x53);
+}
+
+static void test_guard_off_is_architectural(void **state)
+{
+	caps(true);
+	vid_guard = false;
+	intr_select(CFG_DELIVERY_VID);
+	intr_method->setup(&v);
+	assert_false(intr_vid_guarded());
+	post(0x41, false);
+	fake[GUEST_RFLAGS] = 0x2;
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[GUEST_INTR_STATUS], 0x41);
+	assert_false(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
+}
+
+static void test_nmi_blocking(void **state)
+{
+	struct apic_msg m = { .mode = APIC_DM_NMI };
+
+	guarded();
+	fake[PIN_CONTROLS] |= PIN_VNMI;
+	assert_true(vlapic_accept(&vl, &m));
+	fake[GUEST_INTERRUPTIBILITY] = 8;	/* an NMI handler runs */
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[ENTRY_INTR_INFO], 0);
+	assert_true(fake[PROC_CONTROLS] & PROC_NMI_WINDOW);
+	fake[GUEST_INTERRUPTIBILITY] = 2;	/* MOV-SS shadow */
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[ENTRY_INTR_INFO], 0);
+	fake[GUEST_INTERRUPTIBILITY] = 0;
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[ENTRY_INTR_INFO], VALID | (2u << 8) | 2);
+	assert_false(fake[PROC_CONTROLS] & PROC_NMI_WINDOW);
+	/* Without virtual NMIs an STI shadow still holds it back. */
+	fake[PIN_CONTROLS] &= ~PIN_VNMI;
+	fake[ENTRY_INTR_INFO] = 0;
+	assert_true(vlapic_accept(&vl, &m));
+	fake[GUEST_INTERRUPTIBILITY] = 1;
+	caps(false);
+	intr_select(CFG_DELIVERY_INJECT);
+	vcpu_deliver_interrupts(&v);
+	assert_int_equal(fake[ENTRY_INTR_INFO], 0);
+	assert_true(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
+}
+
+/*
+ * A model of the CPU's virtual-interrupt delivery as Bochs 2.7 runs it,
+ * quirk included: a host interrupt delivers a recognized virtual
+ * interrupt whatever the guest's IF. A random guest (CLI/STI, EOIs, TPR
+ * writes, self-IPIs through the vLAPIC, host interrupts, new interrupts
+ * at exits) runs against the guard's plans; no virtual interrupt may
+ * ever be delivered while IF = 0. Without the guard the same walk must
+ * hit the quirk, or the model proves nothing.
+ */
+struct cpu_model {
+	bool if_flag, window, pending, in_guest;
+	int rvi, svi;
+	uint64_t eoi_exit[4];
+	bool tpr_exits;
+	unsigned int violations, delivered;
+};
+
+static uint32_t rnd_state = 12345;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state = rnd_state * 1103515245 + 12345;
+	return (rnd_state >> 16) % n;
+}
+
+static uint32_t vppr(void)
+{
+	uint32_t tpr = page[0x80 / 4] & 0xff;
+	int isr = vlapic_highest_isr(&vl);
+	uint32_t isr_cls = isr < 0 ? 0 : (uint32_t)isr & 0xf0;
+
+	return (tpr & 0xf0) >= isr_cls ? tpr & 0xf0 : isr_cls;
+}
+
+static void evaluate(struct cpu_model *c)
+{
+	c->pending = !c->window && c->rvi && ((uint32_t)c->rvi >> 4) > (vppr() >> 4);
+}
+
+static void deliver(struct cpu_model *c)
+{
+	uint8_t vec = c->rvi;
+
+	if (!c->if_flag)
+		c->violations++;
+	c->delivered++;
+	page[(0x200 + 0x10 * (vec >> 5)) / 4] &= ~(1u << (vec & 31));
+	isr_set(vec);
+	c->svi = vec;
+	c->rvi = vlapic_highest_irr(&vl) < 0 ? 0 : vlapic_highest_irr(&vl);
+	c->pending = false;
+	c->if_flag = false;		/* an interrupt gate */
+}
+
+static void enter(struct cpu_model *c)
+{
+	fake[GUEST_RFLAGS] = c->if_flag ? 0x202 : 0x2;
+	fake[GUEST_INTERRUPTIBILITY] = 0;
+	fake[ENTRY_INTR_INFO] = 0;
+	vcpu_deliver_interrupts(&v);
+	c->rvi = fake[GUEST_INTR_STATUS] & 0xff;
+	c->svi = (fake[GUEST_INTR_STATUS] >> 8) & 0xff;
+	c->window = fake[PROC_CONTROLS] & PROC_INTR_WINDOW;
+	c->tpr_exits = v.intr_tpr_watch;
+	for (int i = 0; i < 4; i++)
+		c->eoi_exit[i] = fake[EOI_EXIT_BITMAP0 + 2 * i];
+	c->in_guest = true;
+	evaluate(c);
+	/* The first instruction boundary. */
+	if (c->pending && c->if_flag)
+		deliver(c);
+}
+
+static void vexit(struct cpu_model *c)
+{
+	fake[GUEST_INTR_STATUS] = c->rvi | c->svi << 8;
+	c->in_guest = false;
+}
+
+static unsigned int walk(bool guard, unsigned int steps)
+{
+	struct cpu_model c = { .if_flag = true };
+
+	caps(true);
+	vid_guard = guard;
+	intr_select(CFG_DELIVERY_VID);
+	intr_method->setup(&v);
+	assert_int_equal(vlapic_set_base(&vl, 0xfee00000 | (1 << 11) |
+					 (1 << 10) | (1 << 8)), 0);
+	enter(&c);
+	for (unsigned int i = 0; i < steps; i++) {
+		int isr;
+
+		switch (rnd(8)) {
+		case 0:		/* CLI */
+			c.if_flag = false;
+			break;
+		case 1:		/* STI (the shadow ends at the next boundary) */
+			c.if_flag = true;
+			if (c.window) {
+				vexit(&c);
+				enter(&c);
+			}
+			break;
+		case 2:		/* EOI, virtualized unless its bit exits */
+			isr = vlapic_highest_isr(&vl);
+			if (isr < 0)
+				break;
+			page[(0x100 + 0x10 * (isr >> 5)) / 4] &= ~(1u << (isr & 31));
+			c.svi = vlapic_highest_isr(&vl) < 0 ? 0 : vlapic_highest_isr(&vl);
+			if (c.eoi_exit[isr >> 6] & (1ULL << (isr & 63))) {
+				vexit(&c);
+				vlapic_eoi_exit(&vl, isr);
+				enter(&c);
+			} else {
+				evaluate(&c);
+			}
+			break;
+		case 3:		/* x2APIC TPR write */
+			if (c.tpr_exits) {
+				vexit(&c);
+				assert_int_equal(vlapic_wrmsr(&vl, 0x808, rnd(2) ? 0 : 0x40), 0);
+				enter(&c);
+			} else {
+				page[0x80 / 4] = rnd(2) ? 0 : 0x40;
+				evaluate(&c);
+			}
+			break;
+		case 4:		/* a host interrupt: Bochs's quirk */
+			if (c.pending) {
+				deliver(&c);
+			} else {
+				vexit(&c);
+				if (rnd(2))
+					post(0x30 + rnd(0xc0), false);
+				enter(&c);
+			}
+			break;
+		case 5:		/* an exit for any other reason */
+			vexit(&c);
+			if (rnd(3) == 0)
+				post(0x30 + rnd(0xc0), false);
+			enter(&c);
+			break;
+		case 6:		/* self-IPI: exits under the guard */
+			if (!guard) {
+				uint8_t vec = 0x30 + rnd(0xc0);
+
+				page[(0x200 + 0x10 * (vec >> 5)) / 4] |= 1u << (vec & 31);
+				if (vec > c.rvi)
+					c.rvi = vec;
+				evaluate(&c);
+			} else {
+				vexit(&c);
+				assert_int_equal(vlapic_wrmsr(&vl, 0x83f, 0x30 + rnd(0xc0)), 0);
+				enter(&c);
+			}
+			break;
+		default:	/* an instruction boundary */
+			if (c.window && c.if_flag) {
+				vexit(&c);
+				enter(&c);
+			} else if (c.pending && c.if_flag) {
+				deliver(&c);
+			}
+			break;
+		}
+	}
+	print_message("guard %s: %u delivered, %u with IF = 0\n",
+		      guard ? "on" : "off", c.delivered, c.violations);
+	assert_true(c.delivered > steps / 50);
+	return c.violations;
+}
+
+static void test_guard_model_never_if0(void **state)
+{
+	assert_int_equal(walk(true, 200000), 0);
+}
+
+static void test_guard_model_off_shows_quirk(void **state)
+{
+	assert_true(walk(false, 200000) > 0);
 }
 
 /* ---- posted interrupts ------------------------------------------------------ */
@@ -376,6 +722,15 @@ int main(void)
 		cmocka_unit_test_setup(test_vid_eoi_bitmap, setup),
 		cmocka_unit_test_setup(test_vid_x2apic_switch, setup),
 		cmocka_unit_test_setup(test_vid_nmi, setup),
+		cmocka_unit_test_setup(test_guard_if0_waits_for_window, setup),
+		cmocka_unit_test_setup(test_guard_shadow_and_injection, setup),
+		cmocka_unit_test_setup(test_guard_second_vector_eoi_exits, setup),
+		cmocka_unit_test_setup(test_guard_isr_blocked, setup),
+		cmocka_unit_test_setup(test_guard_tpr_blocked, setup),
+		cmocka_unit_test_setup(test_guard_off_is_architectural, setup),
+		cmocka_unit_test_setup(test_nmi_blocking, setup),
+		cmocka_unit_test_setup(test_guard_model_never_if0, setup),
+		cmocka_unit_test_setup(test_guard_model_off_shows_quirk, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
