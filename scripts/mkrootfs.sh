@@ -12,6 +12,8 @@
 #   /bin/busybox                from busybox-static, with a symlink for
 #                               each applet where `busybox --list-full`
 #                               puts it
+#   /usr/bin/wakelat            scripts/rootfs/wakelat.c, built static here
+#                               (the overcommit check's sleepers and hogs)
 #   /usr/bin/sysbench           from sysbench, with the shared libraries
 #                               it needs (/lib/x86_64-linux-gnu) and its
 #                               dynamic loader (/lib64)
@@ -33,7 +35,7 @@
 # OUT.stamp holds a hash of this script, the init, the kernel release and
 # its modules, the package versions and the date.
 #
-# Needs apt-get, apt-cache, dpkg-deb, readelf, gzip, sha256sum.
+# Needs apt-get, apt-cache, dpkg-deb, readelf, gzip, sha256sum, gcc (static libc).
 set -euo pipefail
 
 prog=mkrootfs
@@ -58,10 +60,11 @@ shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
 [ -n "$out" ] || out=$kdir/rootfs.cpio.gz
 init=$here/rootfs/init
+wakelat_c=$here/rootfs/wakelat.c
 epoch=${SOURCE_DATE_EPOCH:-0}
 umask 022
 
-for t in apt-get apt-cache dpkg-deb readelf gzip sha256sum; do
+for t in apt-get apt-cache dpkg-deb readelf gzip sha256sum gcc; do
 	command -v $t >/dev/null || die "$t not found"
 done
 [ -f "$init" ] || die "$init not found"
@@ -120,6 +123,8 @@ version_of() { awk -v p="$1" '$1 == p { print $2 }' <<<"$versions"; }
 stamp=$( {
 	sha256sum <"${BASH_SOURCE[0]}"
 	sha256sum <"$init"
+	sha256sum <"$wakelat_c"
+	gcc --version | head -n 1
 	echo "$release"
 	(cd "$kdir/modules" && find . -type f | LC_ALL=C sort | xargs sha256sum)
 	echo "$versions"
@@ -190,6 +195,11 @@ for a in $("$bb" --list-full | LC_ALL=C sort); do
 	n=$((n + 1))
 done
 say "busybox $(version_of busybox-static): $n applets"
+
+# wakelat, static: no libraries to stage.
+gcc -static -O2 -pthread -o "$stage/usr/bin/wakelat" "$wakelat_c" ||
+	die "building wakelat failed (gcc and libc6-dev are needed)"
+say "wakelat: $(stat -c %s "$stage/usr/bin/wakelat") bytes, static"
 
 # sysbench, its libraries and the loader it names.
 install -m 0755 "$sys/usr/bin/sysbench" "$stage/usr/bin/sysbench"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Overcommit must never hang: Debian's stock kernel with 4 vCPUs on 2
+# pCPUs (tests/configs/linux-overcommit.ini). /init's overcommit check
+# runs two CPU hogs and two 1 ms sleepers for 3 s of guest time and passes
+# when the sleepers' p99 lateness is under 1 ms and they missed under 1 %
+# of their periods; its kernel check fails the boot on any soft lockup,
+# RCU stall, hung task, BUG: or WARNING: line. The figures are printed.
+# scripts/soak.sh boots the same configuration again and again.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# shellcheck source=tests/integration/lib.sh
+. tests/integration/lib.sh
+
+if ! make -s BUILD="$BUILD" linux; then
+	abort "make linux (Debian kernel, initramfs) failed"
+fi
+ISO_DIRS=("$BUILD/linux")
+BOCHS_ARGS=(-m 1024)
+TEST_TIMEOUT=${TEST_TIMEOUT:-1500}
+bochs_boot linux-overcommit tests/configs/linux-overcommit.ini
+expect_exit 0
+expect_line "[linux] HVTEST INIT" "Linux never reached /init"
+expect_line "[linux] HVTEST CHECK cpus: ok 4 online" "Linux did not bring up 4 CPUs"
+expect_line "[linux] HVTEST CHECK overcommit: ok" "the sleepers' figures are out of bounds (or missing)"
+expect_line "[linux] HVTEST CHECK kernel: ok" "the kernel log has a lockup, stall, BUG or WARNING"
+expect_line "[linux] HVTEST PASS" "/init's checks did not all pass"
+expect_line "hvisor: guest 'linux' finished: powered off (ACPI S5)"
+grep -aE '\[linux\] HVTEST (CHECK|BAD|PASS|FAIL)|\[linux\] HVTEST INFO wakelat: (wakes|hogs)|hvisor: +linux +(PASS|FAIL|CRASHED|RESET)|interrupt delivery' \
+	"$console" | sed "s/^/$tag: /" || true
+report
