@@ -8,7 +8,9 @@
 #   make deps     install the Debian packages the build needs
 #   make linux    fetch Debian's kernel, build the test initramfs (build/linux)
 #
-# BUILD=dir puts every output in another folder.
+# BUILD=dir puts every output in another folder. DEBUG=1 builds the
+# hypervisor with the lock-order checker (src/spinlock.h); use it with its
+# own BUILD folder.
 
 BUILD	?= build
 INI	?= hvisor.ini
@@ -27,13 +29,13 @@ HV_COMMON := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(GCCINC) -Isrc/libc/include -I. \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -DHVISOR
+	-fno-strict-aliasing -DHVISOR $(if $(DEBUG),-DHV_LOCKDEP)
 HV_CFLAGS  := $(HV_COMMON) -fno-pic -fno-pie -mcmodel=small
 EFI_CFLAGS := $(HV_COMMON) -fpic -fshort-wchar -DGNU_EFI_USE_MS_ABI \
 	-I$(EFI_INC) -I$(EFI_INC)/x86_64
 
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
-	-fno-omit-frame-pointer -DHV_HOST
+	-fno-omit-frame-pointer -DHV_HOST -DHV_LOCKDEP
 
 # Sources of the hypervisor core, shared by the Multiboot2 and UEFI images.
 CORE_C	:= src/boot/boot_info.c $(filter-out src/hvctl.c, \
@@ -48,7 +50,7 @@ EFI_SRC	:= $(wildcard src/boot/efi*.c)
 HOST_SRC := src/config.c src/boot/multiboot2.c src/boot/boot_info.c \
 	src/fmt.c src/boot/efi_info.c guests/elf.c guests/mbi.c \
 	guests/linux.c guests/pvh.c guests/mb2hdr.c guests/modplace.c \
-	vmx/decode.c vmx/intr.c $(wildcard mm/*.c dev/*.c sched/*.c)
+	vmx/decode.c vmx/intr.c src/lockdep.c $(wildcard mm/*.c dev/*.c sched/*.c)
 HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
 
 MB_OBJ	:= $(patsubst %,$(BUILD)/mb/%.o,$(CORE_C) $(CORE_S) $(MB_SRC))

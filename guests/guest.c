@@ -167,6 +167,8 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	int r;
 
 	vm->cfg = g;
+	spin_lock_init(&vm->dev_lock, LOCK_DEV);
+	spin_lock_init(&vm->uart_lock, LOCK_UART);
 	vm->name = g->name;
 	if (!kernel) {
 		pr_err("hvisor: guest '%s': image '%s' was not loaded\n",

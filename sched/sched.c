@@ -65,8 +65,10 @@ int sched_init(const struct sched_params *p, const struct sched_arch *a)
 	arch = a;
 	pol = np;
 	memset(rqs, 0, sizeof(rqs));
-	for (i = 0; i < SCHED_MAX_CPUS; i++)
+	for (i = 0; i < SCHED_MAX_CPUS; i++) {
 		rqs[i].cpu = i;
+		spin_lock_init(&rqs[i].lock, LOCK_RQ);
+	}
 	cpu_mask = p->n_cpus >= 64 ? ~0ULL : (1ULL << p->n_cpus) - 1;
 	return 0;
 }

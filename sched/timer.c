@@ -29,8 +29,7 @@ void timer_init(uint32_t n_cpus)
 	if (n_cpus > SCHED_MAX_CPUS)
 		n_cpus = SCHED_MAX_CPUS;
 	for (i = 0; i < SCHED_MAX_CPUS; i++) {
-		lists[i].lock.next = 0;
-		lists[i].lock.owner = 0;
+		spin_lock_init(&lists[i].lock, LOCK_TIMER);
 		lists[i].head = NULL;
 	}
 	timer_ncpus = n_cpus;

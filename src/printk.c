@@ -6,7 +6,7 @@
 #include "src/spinlock.h"
 
 enum cfg_log_level log_level = LOG_INFO;
-static spinlock_t print_lock;
+static spinlock_t print_lock = SPINLOCK_INIT(LOCK_PRINT);
 
 void vprintk(enum cfg_log_level level, const char *fmt, va_list ap)
 {

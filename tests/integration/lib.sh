@@ -15,7 +15,8 @@
 # console text, for expect_line), where (where the logs are) and rc itself.
 #
 # BUILD (default build) holds the outputs; TEST_TIMEOUT (default 180)
-# bounds the Bochs run in seconds.
+# bounds the Bochs run in seconds; DEBUG=1 builds hvisor with the lock-order
+# checker (give it its own BUILD).
 
 BUILD=${BUILD:-build}
 export BUILD
@@ -48,7 +49,7 @@ bochs_boot() {
 	logdir=$BUILD/test-$name
 	where="logs in $logdir"
 
-	if ! make -s BUILD="$BUILD" "$BUILD/hvisor.elf" "$BUILD/hvctl" guests; then
+	if ! make -s BUILD="$BUILD" DEBUG="${DEBUG:-}" "$BUILD/hvisor.elf" "$BUILD/hvctl" guests; then
 		abort "build failed"
 	fi
 	if ! scripts/mkiso.sh -o "$iso" -e "$BUILD/hvisor.elf" -L "$BUILD/guests" \
