@@ -27,7 +27,7 @@ static void hypervisor_key(int c)
 	case 'v':
 		for (uint32_t i = 0; i < nr_vms; i++)
 			for (uint32_t j = 0; j < vms[i].n_vcpus; j++)
-				if (vms[i].vcpus[j].started)
+				if (vcpu_started(&vms[i].vcpus[j]))
 					vcpu_request_dump(&vms[i].vcpus[j], "Ctrl-A v");
 		break;
 	default:

@@ -14,6 +14,7 @@ static void sleep_done(struct sw_timer *t, uint64_t now)
 
 static uint64_t hc_sleep_until(struct vcpu *v, uint64_t deadline)
 {
+	deadline = vcpu_host_tsc(v, deadline);	/* the guest's TSC */
 	if (deadline <= v->exit.tsc)
 		return 0;
 	v->sleep_timer.fn = sleep_done;
@@ -33,8 +34,6 @@ static uint64_t hc_vcpu_start(struct vcpu *v, uint32_t idx, uint32_t eip,
 
 	if (idx == 0 || idx >= vm->n_vcpus)
 		return (uint32_t)-EINVAL;
-	if (vm->vcpus[idx].started)
-		return (uint32_t)-EBUSY;
 	if (vcpu_start(&vm->vcpus[idx], &boot, v->exit.tsc))
 		return (uint32_t)-EBUSY;
 	return 0;

@@ -109,7 +109,7 @@ uint32_t vm_started_vcpus(const struct vm *vm)
 	uint32_t n = 0;
 
 	for (uint32_t i = 0; i < vm->n_vcpus; i++)
-		n += __atomic_load_n(&vm->vcpus[i].started, __ATOMIC_ACQUIRE);
+		n += vcpu_started(&vm->vcpus[i]);
 	return n;
 }
 
@@ -171,7 +171,7 @@ void vms_print_sched(bool machine)
 
 	for (uint32_t i = 0; i < nr_vms; i++)
 		for (uint32_t j = 0; j < vms[i].n_vcpus; j++)
-			if (vms[i].vcpus[j].started)
+			if (vcpu_started(&vms[i].vcpus[j]))
 				ents[n++] = &vms[i].vcpus[j].se;
 	sched_print_stats(ents, n, now, print_line, NULL);
 	if (!machine)

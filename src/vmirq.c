@@ -28,6 +28,12 @@ static uint64_t now_tsc(void *ctx)
 	return rdtsc();
 }
 
+/* The vLAPIC counts in its vCPU's TSC, which IA32_TSC_ADJUST may offset. */
+static uint64_t vcpu_now(void *ctx)
+{
+	return vcpu_guest_tsc(ctx, rdtsc());
+}
+
 /* ---- vCPU side ---------------------------------------------------------- */
 
 static void notify(struct vcpu *v, bool posted)
@@ -35,7 +41,7 @@ static void notify(struct vcpu *v, bool posted)
 	uint32_t cpu;
 
 	/* Interrupts do not end a HLT executed with them disabled. */
-	if (__atomic_load_n(&v->parked, __ATOMIC_ACQUIRE))
+	if (vcpu_parked(v))
 		return;
 	if (v->se.state == VCPU_BLOCKED) {
 		sched_wake(&v->se, rdtsc());
@@ -74,7 +80,7 @@ static void vlapic_timer_arm(void *ctx, uint64_t deadline)
 		timer_cancel(&v->lapic_timer);
 		return;
 	}
-	timer_arm(&v->lapic_timer, this_cpu()->id, deadline);
+	timer_arm(&v->lapic_timer, this_cpu()->id, vcpu_host_tsc(v, deadline));
 }
 
 static void lapic_notify(void *ctx, bool posted)
@@ -110,22 +116,24 @@ static void lapic_init_ipi(void *ctx)
 static void lapic_sipi(void *ctx, uint8_t vector)
 {
 	struct vcpu *v = ctx;
+	struct vcpu_boot boot = {
+		.mode = VCPU_MODE_REAL, .cs = vector << 8,
+	};
 
-	/* SIPI only starts a vCPU that has not run yet (wait-for-SIPI). */
-	if (v->started || v->id == 0)
+	/*
+	 * SIPI only starts a vCPU that has not run yet (wait-for-SIPI); the
+	 * second SIPI of the usual pair, or one racing it from another pCPU,
+	 * finds it started and is ignored, as on hardware.
+	 */
+	if (v->id == 0 || vcpu_started(v))
 		return;
-	v->boot.mode = VCPU_MODE_REAL;
-	v->boot.rip = 0;
-	v->boot.cs = vector << 8;
-	v->boot.rsp = 0;
-	v->boot.rax = v->boot.rbx = 0;
-	if (vcpu_start(v, &v->boot, rdtsc()))
+	if (vcpu_start(v, &boot, rdtsc()) && !vcpu_started(v))
 		pr_warn("hvisor: guest '%s': SIPI for vCPU %u could not be placed\n",
 			v->vm->name, v->id);
 }
 
 static const struct vlapic_env lapic_env = {
-	.now = now_tsc,
+	.now = vcpu_now,
 	.timer_arm = vlapic_timer_arm,
 	.notify = lapic_notify,
 	.send_ipi = lapic_send_ipi_msg,

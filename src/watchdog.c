@@ -31,7 +31,7 @@ static void check(struct vm *vm, uint64_t now)
 	       vm->name, s);
 	vm->watchdog_fired = true;
 	for (uint32_t i = 0; i < vm->n_vcpus; i++)
-		if (vm->vcpus[i].started)
+		if (vcpu_started(&vm->vcpus[i]))
 			vcpu_request_dump(&vm->vcpus[i], "watchdog");
 }
 

@@ -30,9 +30,9 @@
 #define L1_EDX_HTT	BIT(28)
 
 /* Leaf 7: SGX, INVPCID (needs a VMX control we do not set), RDT, PT,
- * AVX-512 (its state is not switched); TSC_ADJUST; PKU, LA57, WAITPKG;
- * speculation control MSRs we do not model. */
-#define L7_EBX_HIDE	(BIT(1) | BIT(2) | BIT(10) | BIT(12) | BIT(15) | \
+ * AVX-512 (its state is not switched); PKU, LA57, WAITPKG; speculation
+ * control MSRs we do not model. TSC_ADJUST is modelled (vmx/msr.c). */
+#define L7_EBX_HIDE	(BIT(2) | BIT(10) | BIT(12) | BIT(15) | \
 			 BIT(16) | BIT(17) | BIT(21) | BIT(25) | BIT(26) | \
 			 BIT(27) | BIT(28) | BIT(30) | BIT(31))
 #define L7_ECX_HIDE	(BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | \

@@ -45,8 +45,7 @@ static uint64_t guest_cr(enum vmcs_field reg, enum vmcs_field shadow,
 	return (vmcs_read(reg) & ~m) | (vmcs_read(shadow) & m);
 }
 
-/* Guest translations may be stale after a paging-mode change: drop them. */
-static void flush_guest_tlb(struct vcpu *v)
+void vcpu_flush_tlb(struct vcpu *v)
 {
 	struct { uint64_t vpid, addr; } desc = { v->vpid, 0 };
 
@@ -86,7 +85,7 @@ static int guest_write_cr0(struct vcpu *v, uint64_t val)
 	vmcs_write(GUEST_CR0, ((val & ~CR0_SHADOW_ONLY) | (c->cr0_fixed0 &
 		   ~(X86_CR0_PE | X86_CR0_PG))) & c->cr0_fixed1);
 	if ((val ^ old) & CR0_TLB_BITS)
-		flush_guest_tlb(v);
+		vcpu_flush_tlb(v);
 	return 0;
 }
 
@@ -105,7 +104,7 @@ static int guest_write_cr4(struct vcpu *v, uint64_t val)
 	vmcs_write(CR4_READ_SHADOW, val);
 	vmcs_write(GUEST_CR4, (val | c->cr4_fixed0) & c->cr4_fixed1);
 	if ((val ^ old) & CR4_TLB_BITS)
-		flush_guest_tlb(v);
+		vcpu_flush_tlb(v);
 	return 0;
 }
 

@@ -114,7 +114,7 @@ void vcpu_dump(struct vcpu *v, bool live, const char *why)
 
 	pr_info("vcpu-dump %s: %s: %s on pCPU %u, %lu exits, %lu re-injected, parked %d, now %#lx\n",
 		v->name, why, state_names[v->se.state], v->se.cpu, v->nr_exits,
-		v->nr_reinjected, v->parked, now);
+		v->nr_reinjected, vcpu_parked(v), now);
 	dump_lapic(v);
 	if (live)
 		pr_info("vcpu-dump %s: now RIP %#lx RSP %#lx RFLAGS %#lx CR3 %#lx intr-state %#lx intr-status %#lx window %d\n",

@@ -110,7 +110,7 @@ static void handle_hlt(struct vcpu *v)
 	 */
 	if (!(vmcs_read(GUEST_RFLAGS) & (1u << 9))) {
 		vcpu_skip_instruction(v);
-		__atomic_store_n(&v->parked, true, __ATOMIC_RELEASE);
+		vcpu_life_to(v, VCPU_LIFE_STARTED, VCPU_LIFE_PARKED);
 		sched_block(&v->se, v->exit.tsc);
 		if (__atomic_add_fetch(&v->vm->n_parked, 1, __ATOMIC_ACQ_REL) ==
 		    vm_started_vcpus(v->vm))

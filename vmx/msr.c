@@ -25,6 +25,7 @@
 #define MSR_UCODE_REV		0x8b
 #define MSR_MISC_ENABLE		0x1a0
 #define MSR_MTRRCAP		0xfe
+#define MSR_TSC_ADJUST		0x3b
 #define MSR_MTRR_DEF_TYPE	0x2ff
 #define MTRRCAP_WC		(1u << 10)	/* no VCNT, no fixed ranges */
 #define MTRR_DEF_E		(1u << 11)
@@ -182,6 +183,19 @@ static int fixed_msr(uint32_t msr, uint64_t *val)
 	}
 }
 
+/*
+ * IA32_TSC_ADJUST (SDM 17.17.3): writing it moves the TSC by the change.
+ * Offered so that Linux trusts the (invariant, synchronized) TSC without
+ * its clocksource watchdog, which under overcommit compares it with a
+ * jiffies clock that loses ticks and wrongly marks it unstable.
+ */
+static void write_tsc_adjust(struct vcpu *v, uint64_t val)
+{
+	v->tsc_offset += (int64_t)val - v->tsc_adjust;
+	v->tsc_adjust = (int64_t)val;
+	vmcs_write(TSC_OFFSET, v->tsc_offset);
+}
+
 void vmx_handle_rdmsr(struct vcpu *v)
 {
 	uint32_t msr = v->regs.rcx;
@@ -190,6 +204,9 @@ void vmx_handle_rdmsr(struct vcpu *v)
 
 	if (msr == MSR_MTRR_DEF_TYPE) {
 		val = v->mtrr_def_type;
+		r = 0;
+	} else if (msr == MSR_TSC_ADJUST) {
+		val = v->tsc_adjust;
 		r = 0;
 	}
 	if (r == -ENOENT && v->lapic)
@@ -229,6 +246,10 @@ void vmx_handle_wrmsr(struct vcpu *v)
 		return;
 	case MSR_MTRRCAP:
 		vcpu_inject_exception(v, X86_EXC_GP, true, 0);	/* read-only */
+		return;
+	case MSR_TSC_ADJUST:
+		write_tsc_adjust(v, val);
+		vcpu_skip_instruction(v);
 		return;
 	case MSR_UCODE_REV:
 		/* Writing 0 before CPUID is how the revision is read. */

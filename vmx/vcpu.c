@@ -8,6 +8,7 @@
 #include "src/arch/lapic.h"
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
+#include "src/panic.h"
 #include "src/percpu.h"
 #include "src/printk.h"
 #include "src/vm.h"
@@ -23,6 +24,7 @@
 #define PIN_NMI			(1u << 3)
 #define PIN_VIRTUAL_NMI		(1u << 5)
 #define PIN_PREEMPT_TIMER	(1u << 6)
+#define PROC_TSC_OFFSET		(1u << 3)
 #define PROC_HLT		(1u << 7)
 #define PROC_UNCOND_IO		(1u << 24)
 #define PROC_MSR_BITMAP		(1u << 28)
@@ -123,7 +125,9 @@ static void setup_controls(struct vcpu *v)
 		pin |= PIN_PREEMPT_TIMER;
 	vmcs_write(PIN_CONTROLS, vmx_adjust(c->pin, pin));
 	vmcs_write(PROC_CONTROLS, vmx_adjust(c->proc,
-		   PROC_HLT | PROC_UNCOND_IO | PROC_MSR_BITMAP | PROC_SECONDARY));
+		   PROC_TSC_OFFSET | PROC_HLT | PROC_UNCOND_IO |
+		   PROC_MSR_BITMAP | PROC_SECONDARY));
+	vmcs_write(TSC_OFFSET, v->tsc_offset);
 	vmcs_write(MSR_BITMAP, v->vm->msr_bitmap);
 	vmcs_write(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
 	vmcs_write(EXIT_CONTROLS, vmx_adjust(c->exit,
@@ -285,16 +289,28 @@ void vcpu_skip_instruction(struct vcpu *v)
 		vmcs_write(GUEST_INTERRUPTIBILITY, intr & ~3u);
 }
 
+static void life_bug(enum vcpu_life from, enum vcpu_life to)
+{
+	panic("vCPU life: no edge from %d to %d", from, to);
+}
+
+bool vcpu_life_to(struct vcpu *v, enum vcpu_life from, enum vcpu_life to)
+{
+	return vcpu_life_move(&v->life, from, to, life_bug);
+}
+
 int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now)
 {
-	int r;
-
+	/* Only the winner writes the boot state the new vCPU will read. */
+	if (!vcpu_life_to(v, VCPU_LIFE_CREATED, VCPU_LIFE_STARTING))
+		return -EBUSY;
 	v->boot = *boot;
-	v->started = true;
-	r = sched_add(&v->se, now);
-	if (r)
-		v->started = false;
-	return r;
+	if (sched_add(&v->se, now)) {
+		vcpu_life_to(v, VCPU_LIFE_STARTING, VCPU_LIFE_CREATED);
+		return -EBUSY;
+	}
+	vcpu_life_to(v, VCPU_LIFE_STARTING, VCPU_LIFE_STARTED);
+	return 0;
 }
 
 /* ---- VMCS ownership across pCPUs ---------------------------------------- */
@@ -354,9 +370,15 @@ static int vcpu_load(struct percpu *cpu, struct vcpu *v)
 	cpu->current = v;
 	if (v->vmcs_cpu == (int)cpu->id)
 		return 0;
-	/* First time on this CPU: host state is per CPU, VPID stays. */
+	/*
+	 * First time on this CPU since it left: host state is per CPU. The
+	 * VPID stays, so this pCPU may still cache translations from the
+	 * vCPU's last stay here, made stale by what the guest changed since
+	 * elsewhere (SDM 28.3.3.3): flush them.
+	 */
 	v->vmcs_cpu = cpu->id;
 	v->launched = false;
+	vcpu_flush_tlb(v);
 	if (!v->configured) {
 		setup_controls(v);
 		if (v->lapic)

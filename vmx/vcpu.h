@@ -7,6 +7,7 @@
 #include "sched/sched.h"
 #include "dev/vlapic.h"
 #include "sched/timer.h"
+#include "src/vcpu_life.h"
 #include "vmx/dump.h"
 #include "vmx/msr.h"
 
@@ -55,7 +56,7 @@ struct vcpu {
 	int vmcs_cpu;			/* pCPU where the VMCS is active */
 	bool launched;			/* VMRESUME, not VMLAUNCH */
 	bool configured;		/* controls and guest state written */
-	bool started;
+	int life;			/* enum vcpu_life, src/vcpu_life.h */
 	struct vcpu_boot boot;
 	struct vcpu_exit exit;
 	uint64_t nr_exits;
@@ -67,6 +68,9 @@ struct vcpu {
 	struct msr_state msrs;
 	uint32_t last_bad_msr;		/* log each unknown MSR once */
 	uint64_t mtrr_def_type;		/* IA32_MTRR_DEF_TYPE as the guest set it */
+	/* Guest TSC = host TSC + tsc_offset; IA32_TSC_ADJUST moves it. */
+	int64_t tsc_offset;
+	int64_t tsc_adjust;
 	struct sched_entity se;
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
 	/* Interrupts (src/vmirq.c, vmx/intr.c). */
@@ -74,7 +78,6 @@ struct vcpu {
 	struct sw_timer lapic_timer;
 	bool lapic_timer_due;		/* set on any pCPU, served by the owner */
 	bool init_pending;
-	bool parked;			/* HLT with interrupts off: for good */
 	bool intr_x2;			/* vid: controls set for x2APIC mode */
 	bool intr_tpr_watch;		/* vid: x2APIC TPR writes exit */
 	bool intr_poll;			/* vid: exit soon to look at TPR */
@@ -91,6 +94,17 @@ struct vcpu {
 	bool pending_dumped;
 };
 
+/* The guest's TSC now, and a guest-TSC deadline on the host's TSC. */
+static inline uint64_t vcpu_guest_tsc(const struct vcpu *v, uint64_t host)
+{
+	return host + (uint64_t)v->tsc_offset;
+}
+
+static inline uint64_t vcpu_host_tsc(const struct vcpu *v, uint64_t guest)
+{
+	return guest - (uint64_t)v->tsc_offset;
+}
+
 static inline struct vcpu *se_to_vcpu(struct sched_entity *se)
 {
 	return se->owner;
@@ -98,9 +112,29 @@ static inline struct vcpu *se_to_vcpu(struct sched_entity *se)
 
 /* Allocate the VMCS; any CPU may call it. */
 int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id);
-/* Hand a created vCPU to the scheduler with its start-up state. */
+/*
+ * Hand a created vCPU to the scheduler with its start-up state. -EBUSY
+ * when it was started already (or another starter won the race), or no
+ * run queue would take it.
+ */
 int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now);
+/* A move of @v's life (src/vcpu_life.h); an illegal edge panics. */
+bool vcpu_life_to(struct vcpu *v, enum vcpu_life from, enum vcpu_life to);
+static inline bool vcpu_started(const struct vcpu *v)
+{
+	return vcpu_life_started(&v->life);
+}
+static inline bool vcpu_parked(const struct vcpu *v)
+{
+	return vcpu_life_get(&v->life) == VCPU_LIFE_PARKED;
+}
 void vcpu_skip_instruction(struct vcpu *v);
+/*
+ * Drop this pCPU's TLB entries tagged with @v's VPID (INVVPID single
+ * context): after a paging-mode change, and when @v arrives on a pCPU
+ * that may still hold translations from an earlier stay.
+ */
+void vcpu_flush_tlb(struct vcpu *v);
 
 /* Path-length counters (TSC cycles) for the benchmark. */
 struct path_stat {
