@@ -14,6 +14,9 @@
 #              /lib/modules/RELEASE/ is (kernel/..., modules.dep,
 #              modules.builtin), ready to be copied there by mkrootfs.sh
 #   config     the kernel's .config (/boot/config-RELEASE), for reference
+#   System.map /boot/System.map-RELEASE, which Debian leaves a stub; with -s
+#              the real one from linux-image-RELEASE-dbg, for
+#              scripts/symbolize.sh
 #   package    "PACKAGE VERSION" of the Debian package used
 #   version    the kernel release (uname -r), e.g. 6.1.0-56-amd64; written
 #              last, so it marks a complete DIR
@@ -37,15 +40,17 @@ prog=get-kernel
 die() { echo "$prog: error: $*" >&2; exit 1; }
 say() { echo "$prog: $*"; }
 usage() {
-	echo "usage: $0 [-o DIR]" >&2
+	echo "usage: $0 [-o DIR] [-s]" >&2
 	exit 2
 }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=${BUILD:-build}/linux
-while getopts "o:h" opt; do
+symbols=0
+while getopts "o:sh" opt; do
 	case $opt in
 	o) dir=$OPTARG ;;
+	s) symbols=1 ;;
 	*) usage ;;
 	esac
 done
@@ -93,10 +98,31 @@ esac
 release=${pkg#linux-image-}
 release=${release%-unsigned}
 
+# -s: Debian's /boot/System.map is a stub; the real one ships in the -dbg
+# package (about 820 MiB). Fetch it once, keep only the map.
+fetch_symbols() {
+	local dbg=linux-image-$release-dbg tmp
+	if ! grep -q 'The real System.map is in' "$dir/System.map" 2>/dev/null &&
+	   [ -s "$dir/System.map" ]; then
+		say "System.map already has the symbols"
+		return 0
+	fi
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/$prog-dbg.XXXXXX")
+	say "downloading $dbg (large) for its System.map"
+	apt_download "$tmp" "$dbg"
+	dpkg-deb --fsys-tarfile "$tmp"/"$dbg"_*.deb |
+		tar -xO "./usr/lib/debug/boot/System.map-$release" >"$dir/System.map.tmp" ||
+		{ rm -rf "$tmp"; die "$dbg has no System.map-$release"; }
+	rm -rf "$tmp"
+	mv -f "$dir/System.map.tmp" "$dir/System.map"
+	say "System.map: $(wc -l <"$dir/System.map") symbols"
+}
+
 if [ -s "$dir/version" ] && [ "$(cat "$dir/version")" = "$release" ] &&
-   [ -s "$dir/vmlinuz" ] && [ -s "$dir/vmlinux" ] &&
+   [ -s "$dir/vmlinuz" ] && [ -s "$dir/vmlinux" ] && [ -s "$dir/System.map" ] &&
    [ -s "$dir/modules/modules.dep" ]; then
 	say "$release is cached in $dir (rm $dir/version to fetch again)"
+	[ $symbols = 0 ] || fetch_symbols
 	exit 0
 fi
 
@@ -143,6 +169,10 @@ say "vmlinuz: $(stat -c %s "$dir/vmlinuz") bytes"
 if [ -f "$root/boot/config-$release" ]; then
 	cp "$root/boot/config-$release" "$dir/config"
 fi
+# For scripts/symbolize.sh: the test kernel runs with nokaslr.
+[ -f "$root/boot/System.map-$release" ] ||
+	die "$(basename "$deb") has no /boot/System.map-$release"
+cp "$root/boot/System.map-$release" "$dir/System.map"
 
 "$here/extract-vmlinux.sh" "$dir/vmlinuz" "$dir/vmlinux.full"
 # The same memory image from half the file: less for GRUB to read in Bochs.
@@ -247,3 +277,4 @@ echo "$pkg $version" >"$dir/package"
 echo "$release" >"$dir/version.tmp"
 mv -f "$dir/version.tmp" "$dir/version"
 say "$release ready in $dir (${#order[@]} modules)"
+[ $symbols = 0 ] || fetch_symbols
