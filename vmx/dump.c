@@ -172,7 +172,7 @@ void vcpu_watch_pending(struct vcpu *v, uint64_t now)
 		v->pending_since = now;
 		return;
 	}
-	if (now - v->pending_since < tsc_khz * 1000)
+	if (now - v->pending_since < tsc_khz * PENDING_WATCH_MS)
 		return;
 	v->pending_dumped = true;
 	pr_warn("hvisor: guest '%s': vCPU %u has had vector %#x pending for over 1 s without taking it\n",

@@ -40,9 +40,12 @@ void vcpu_request_dump(struct vcpu *v, const char *why);
 void vcpu_serve_dump(struct vcpu *v);
 /*
  * Owner, before an entry: a vector that has waited in IRR for more than
- * a second of TSC time means the guest cannot take interrupts any more
- * (spinning with IF = 0, say). Dump once per vCPU.
+ * PENDING_WATCH_MS of TSC time means the guest cannot take interrupts
+ * any more (spinning with IF = 0, say). Dump once per vCPU. The entry
+ * arms the preemption timer so that even a vCPU that never exits is
+ * looked at in time.
  */
+#define PENDING_WATCH_MS	1000
 void vcpu_watch_pending(struct vcpu *v, uint64_t now);
 
 #endif

@@ -423,6 +423,10 @@ static void arm_slice_timer(struct vcpu *v, uint32_t cpu, uint64_t now)
 		end = t;
 	if (v->intr_poll && now + INTR_POLL_US * tsc_khz / 1000 < end)
 		end = now + INTR_POLL_US * tsc_khz / 1000;
+	/* A guest that never exits must still meet the pending-IRQ watch. */
+	if (v->pending_vec >= 0 && !v->pending_dumped &&
+	    v->pending_since + PENDING_WATCH_MS * tsc_khz < end)
+		end = v->pending_since + PENDING_WATCH_MS * tsc_khz;
 	if (vmx_caps.preempt_timer) {
 		uint64_t ticks = end > now ?
 			(end - now) >> vmx_caps.preempt_shift : 0;

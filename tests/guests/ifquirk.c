@@ -19,6 +19,10 @@
  *	rounds=N	A handlers (default 6)
  *	ipis=N		C IPIs sent into each handler (default 4)
  *	gap_us=N	microseconds between two C IPIs (default 150)
+ *	stuck_ms=N	instead: vCPU 1 spins with IF = 0 for N ms while one
+ *			C IPI waits for it, then takes it (default 0: off).
+ *			With N > 1000 hvisor's pending-interrupt watch must
+ *			dump vCPU 1 (test-bochs-watchdog.sh)
  *
  * Prints per round and at the end
  *	"ifquirk: R rounds, S IPIs sent, D delivered, K with IF=0"
@@ -147,25 +151,55 @@ static void busy_us(uint64_t us)
 		;
 }
 
-static volatile uint32_t ap_ready;
+static volatile uint32_t ap_ready, freeze;
 
-/* vCPU 1: interrupts on, waiting to be interrupted. */
+/* vCPU 1: interrupts on, waiting to be interrupted (or frozen at IF = 0). */
 static void target(uint32_t index)
 {
 	x2apic_on();
 	ap_ready = 1;
 	sti();
-	for (;;)
+	for (;;) {
+		if (freeze) {
+			cli();
+			freeze = 2;
+			while (freeze)
+				;
+			sti();
+		}
 		asm volatile("pause");
+	}
+}
+
+/* stuck_ms: one interrupt left pending behind IF = 0 for @ms. */
+static int stuck(uint32_t ms)
+{
+	uint64_t t;
+
+	freeze = 1;
+	while (freeze != 2)
+		asm volatile("pause");
+	send(1, VEC_C);
+	guest_printf("ifquirk: vCPU 1 spins with IF=0 for %u ms, vector %#x pending\n",
+		     ms, VEC_C);
+	busy_us((uint64_t)ms * 1000);
+	freeze = 0;
+	t = rdtsc() + us_to_tsc(100000);
+	while (!ifq_count && rdtsc() < t)
+		asm volatile("pause");
+	guest_printf("ifquirk: stuck: %u delivered, %u with IF=0\n", ifq_count,
+		     ifq_if0);
+	return ifq_if0 ? IFQ_IF0 : ifq_count ? 0 : IFQ_LOST;
 }
 
 int guest_main(uint32_t magic, uint32_t mbi)
 {
-	uint32_t rounds, ipis, gap_us, sent = 0, lost = 0;
+	uint32_t rounds, ipis, gap_us, stuck_ms, sent = 0, lost = 0;
 
 	if (guest_arg_u32("rounds", 6, &rounds) ||
 	    guest_arg_u32("ipis", 4, &ipis) ||
-	    guest_arg_u32("gap_us", 150, &gap_us))
+	    guest_arg_u32("gap_us", 150, &gap_us) ||
+	    guest_arg_u32("stuck_ms", 0, &stuck_ms))
 		return IFQ_ARGS;
 	x2apic_on();
 	hook(VEC_A, ifq_stub_a);
@@ -175,6 +209,8 @@ int guest_main(uint32_t magic, uint32_t mbi)
 		return IFQ_START;
 	while (!ap_ready)
 		asm volatile("pause");
+	if (stuck_ms)
+		return stuck(stuck_ms);
 	for (uint32_t r = 1; r <= rounds; r++) {
 		uint32_t before = ifq_count;
 		uint64_t t;
