@@ -11,6 +11,7 @@
 #include "vmx/dump.h"
 #include "vmx/exit.h"
 #include "vmx/intr.h"
+#include "vmx/mmio.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 
@@ -41,35 +42,19 @@ void vcpu_trace_exit(struct vcpu *v)
 		v->pending_vec = -1;
 }
 
-static int read_gpa(void *opaque, uint64_t gpa, void *buf, unsigned int len)
-{
-	void *p = vm_gpa_to_hva(opaque, gpa, len);
-
-	if (!p)
-		return -1;
-	for (unsigned int i = 0; i < len; i++)
-		((uint8_t *)buf)[i] = ((uint8_t *)p)[i];
-	return 0;
-}
-
 /* The words at the guest's RSP, through its page tables. */
 static void dump_stack(struct vcpu *v)
 {
-	struct gpt_ctx g = {
-		.cr0 = vmcs_read(GUEST_CR0),
-		.cr3 = vmcs_read(GUEST_CR3),
-		.cr4 = vmcs_read(GUEST_CR4),
-		.efer = vmcs_read(GUEST_IA32_EFER),
-		.rflags = vmcs_read(GUEST_RFLAGS),
-		.read_gpa = read_gpa,
-		.opaque = v->vm,
-	};
-	bool lm = g.efer & GPT_EFER_LMA;
-	unsigned int size = lm ? 8 : 4;
+	struct gpt_ctx g;
+	bool lm;
+	unsigned int size;
 	uint64_t sp = vmcs_read(GUEST_SS_BASE) + vmcs_read(GUEST_RSP);
 	uint8_t buf[STACK_WORDS * 8];
 	uint32_t err;
 
+	vmx_guest_walker(v, &g);
+	lm = g.efer & GPT_EFER_LMA;
+	size = lm ? 8 : 4;
 	if (!lm)
 		sp = (uint32_t)sp;
 	if (gpt_read_virt(&g, sp, buf, STACK_WORDS * size, 0, &err, NULL)) {

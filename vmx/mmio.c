@@ -28,14 +28,6 @@ struct mmio_access {
 	int err;
 };
 
-static void clear_shadow(void)
-{
-	uint32_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
-
-	if (intr & 3)
-		vmcs_write(GUEST_INTERRUPTIBILITY, intr & ~3u);
-}
-
 static int read_gpa(void *opaque, uint64_t gpa, void *buf, unsigned int len)
 {
 	const struct vm *vm = opaque;
@@ -93,6 +85,19 @@ static void inject_pf(struct vcpu *v, uint64_t addr, uint32_t err)
 	vcpu_inject_exception(v, X86_EXC_PF, true, err);
 }
 
+void vmx_guest_walker(struct vcpu *v, struct gpt_ctx *g)
+{
+	*g = (struct gpt_ctx){
+		.cr0 = vmcs_read(GUEST_CR0),
+		.cr3 = vmcs_read(GUEST_CR3),
+		.cr4 = vmcs_read(GUEST_CR4),
+		.efer = vmcs_read(GUEST_IA32_EFER),
+		.rflags = vmcs_read(GUEST_RFLAGS),
+		.read_gpa = read_gpa,
+		.opaque = v->vm,
+	};
+}
+
 int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
 {
 	struct vm *vm = v->vm;
@@ -100,16 +105,10 @@ int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
 	uint32_t cs_ar = vmcs_read(GUEST_CS_AR), pf_err = 0;
 	struct mmio_access a = { .vm = vm };
 	uint8_t bytes[INSN_MAX_LEN];
-	struct gpt_ctx g = {
-		.cr0 = vmcs_read(GUEST_CR0),
-		.cr3 = vmcs_read(GUEST_CR3),
-		.cr4 = vmcs_read(GUEST_CR4),
-		.efer = vmcs_read(GUEST_IA32_EFER),
-		.rflags = vmcs_read(GUEST_RFLAGS),
-		.read_gpa = read_gpa,
-		.opaque = vm,
-	};
+	struct gpt_ctx g;
 	enum insn_mode mode;
+
+	vmx_guest_walker(v, &g);
 	struct insn in;
 	uint64_t pf_addr = 0;
 	unsigned int access = GPT_FETCH;
@@ -165,7 +164,6 @@ int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
 	else
 		rip += in.len;
 	vmcs_write(GUEST_RIP, rip);
-	/* The emulated instruction completed: an STI/MOV-SS shadow is over. */
-	clear_shadow();
+	vcpu_end_shadow();
 	return 0;
 }

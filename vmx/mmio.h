@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 struct vcpu;
+struct gpt_ctx;
 
 /*
  * Emulate the instruction that touched emulated MMIO at @gpa: 0 when done
@@ -12,5 +13,7 @@ struct vcpu;
  * address, another -errno when the instruction cannot be emulated.
  */
 int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa);
+/* A guest page-table walker for @v, from its VMCS (which must be loaded). */
+void vmx_guest_walker(struct vcpu *v, struct gpt_ctx *g);
 
 #endif

@@ -276,17 +276,18 @@ static void setup_guest(struct vcpu *v)
 	v->regs.rsi = v->boot.rsi;
 }
 
-void vcpu_skip_instruction(struct vcpu *v)
+void vcpu_end_shadow(void)
 {
 	uint32_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
 
-	vmcs_write(GUEST_RIP, v->exit.rip + v->exit.len);
-	/*
-	 * An STI or MOV SS shadow covers only the next instruction: once
-	 * we have completed that instruction (HLT after STI), it is over.
-	 */
 	if (intr & 3)
 		vmcs_write(GUEST_INTERRUPTIBILITY, intr & ~3u);
+}
+
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	vmcs_write(GUEST_RIP, v->exit.rip + v->exit.len);
+	vcpu_end_shadow();
 }
 
 static void life_bug(enum vcpu_life from, enum vcpu_life to)

@@ -130,6 +130,12 @@ static inline bool vcpu_parked(const struct vcpu *v)
 }
 void vcpu_skip_instruction(struct vcpu *v);
 /*
+ * An STI or MOV-SS shadow covers only the next instruction: once we have
+ * completed that instruction for the guest (HLT after STI, an emulated
+ * MMIO access), it is over.
+ */
+void vcpu_end_shadow(void);
+/*
  * Drop this pCPU's TLB entries tagged with @v's VPID (INVVPID single
  * context): after a paging-mode change, and when @v arrives on a pCPU
  * that may still hold translations from an earlier stay.
