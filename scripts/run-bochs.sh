@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run-bochs.sh [-c CPUS] [-m MEM_MB] [-i IPS] [-t TIMEOUT_S] [-l LOGDIR]
-#              [-k KEYFILE [-K PATTERN]] ISO
+#              [-T TIME0] [-k KEYFILE [-K PATTERN]] ISO
 #
 # Boots ISO (see scripts/mkiso.sh) under Bochs 2.7, the one emulator here
 # with VMX, headless, and streams its output live: port 0xE9 output (hvisor's
@@ -20,6 +20,11 @@
 # bochs.log. Runs in parallel do not clash: each has its own LOGDIR, and
 # Bochs' VNC (rfb) display takes the first free port from 5900 on.
 #
+# -T TIME0 starts the emulated RTC at TIME0 (seconds since 1970) instead
+# of now. Runs are otherwise deterministic in virtual time, so two boots
+# started in the same second behave alike; scripts/soak.sh gives each
+# boot its own TIME0.
+#
 # -k KEYFILE types the bytes of KEYFILE on COM1 (console input) once
 # PATTERN (default "COM1 input goes to") appears in the 0xE9 output: COM1
 # is then a socket to scripts/lib/com1-keys.py, which still writes what
@@ -30,18 +35,20 @@ prog=run-bochs
 die() { echo "$prog: error: $*" >&2; exit 2; }
 usage() {
 	echo "usage: $0 [-c CPUS] [-m MEM_MB] [-i IPS] [-t TIMEOUT_S]" \
-		"[-l LOGDIR] [-k KEYFILE [-K PATTERN]] ISO" >&2
+		"[-l LOGDIR] [-T TIME0] [-k KEYFILE [-K PATTERN]] ISO" >&2
 	exit 2
 }
 
 cpus=2 mem=256 ips=50000000 tmo=300 logdir= keys= keypat="COM1 input goes to"
-while getopts "c:m:i:t:l:k:K:h" opt; do
+time0=local
+while getopts "c:m:i:t:l:T:k:K:h" opt; do
 	case $opt in
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
 	i) ips=$OPTARG ;;
 	t) tmo=$OPTARG ;;
 	l) logdir=$OPTARG ;;
+	T) time0=$OPTARG ;;
 	k) keys=$OPTARG ;;
 	K) keypat=$OPTARG ;;
 	*) usage ;;
@@ -50,6 +57,8 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || usage
 iso=$1
+[ "$time0" = local ] || [[ $time0 =~ ^[1-9][0-9]*$ ]] ||
+	die "-T wants seconds since 1970, got '$time0'"
 for v in "$cpus" "$mem" "$ips" "$tmo"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || die "'$v' is not a positive number"
 done
@@ -96,7 +105,7 @@ memory: guest=$mem, host=$mem
 romimage: file=$bios
 vgaromimage: file=$vgabios
 cpu: model=corei7_skylake_x, count=$cpus, ips=$ips, reset_on_triple_fault=0
-clock: sync=none, time0=local
+clock: sync=none, time0=$time0
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-master: type=cdrom, path="$iso", status=inserted
 boot: cdrom

@@ -224,13 +224,19 @@ static void isr_bits(const struct vlapic *vl, uint64_t bm[4])
 						   (2 * i + 1) * 0x10) << 32;
 }
 
-static int second_irr(const struct vlapic *vl, int first)
+/*
+ * Is anything below @first in IRR? Word by word: this runs before every
+ * entry, and under an emulator every instruction here is guest time.
+ */
+static bool irr_below(const struct vlapic *vl, int first)
 {
-	for (int vec = first - 1; vec >= 16; vec--)
-		if (vlapic_reg_peek(vl, VAPIC_IRR + (vec >> 5) * 0x10) &
-		    (1u << (vec & 31)))
-			return vec;
-	return -1;
+	int word = first >> 5;
+	uint32_t w = vlapic_reg_peek(vl, VAPIC_IRR + word * 0x10) &
+		     ((1u << (first & 31)) - 1);
+
+	while (!w && word > 0)
+		w = vlapic_reg_peek(vl, VAPIC_IRR + --word * 0x10);
+	return w != 0;
 }
 
 void vid_plan(const struct vlapic *vl, bool open, bool guard,
@@ -266,7 +272,7 @@ void vid_plan(const struct vlapic *vl, bool open, bool guard,
 	}
 	/* Delivered at the first instruction; RVI then holds the next one. */
 	p->rvi = vec;
-	if (second_irr(vl, vec) >= 0) {
+	if (irr_below(vl, vec)) {
 		p->eoi[vec >> 6] |= 1ULL << (vec & 63);
 		isr_bits(vl, p->eoi);
 	}
