@@ -21,31 +21,6 @@
 
 #define RAM_ALIGN	(2ULL << 20)
 
-static uint64_t ept_alloc_table(void *ctx)
-{
-	uint64_t pa = frame_alloc(1);
-
-	if (pa)
-		memset((void *)pa, 0, 4096);
-	return pa;
-}
-
-static void ept_free_table(void *ctx, uint64_t pa)
-{
-	frame_free(pa, 1);
-}
-
-static void *ept_phys_to_virt(void *ctx, uint64_t pa)
-{
-	return (void *)pa;		/* the host map is an identity map */
-}
-
-static const struct ept_ops hv_ept_ops = {
-	.alloc_table = ept_alloc_table,
-	.free_table = ept_free_table,
-	.phys_to_virt = ept_phys_to_virt,
-};
-
 static void uart_emit(void *ctx, const char *line, unsigned int len)
 {
 	struct vm *vm = ctx;
@@ -194,7 +169,7 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		return -ENOMEM;
 	}
 	memset((void *)vm->ram_hpa, 0, vm->ram_size);
-	r = ept_init(&vm->ept, &hv_ept_ops, (uint32_t)vmx_caps.ept_vpid);
+	r = ept_init(&vm->ept, &ept_host_ops, (uint32_t)vmx_caps.ept_vpid);
 	if (!r)
 		r = ept_map(&vm->ept, 0, vm->ram_hpa, vm->ram_size, EPT_RWX,
 			    EPT_MT_WB);

@@ -69,6 +69,8 @@ struct ept {
 };
 
 int ept_init(struct ept *e, const struct ept_ops *ops, unsigned caps);
+/* Tables from the hypervisor's frame pool (mm/ept_host.c). */
+extern const struct ept_ops ept_host_ops;
 int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	    unsigned prot, unsigned memtype);
 int ept_unmap(struct ept *e, uint64_t gpa, uint64_t size);

@@ -397,8 +397,9 @@ static void parse_delivery(struct parse_ctx *c, const char *key,
 		c->cfg->hyp.delivery = v;
 }
 
-static const struct choice on_off[] = {
-	{ "on", 1 }, { "off", 0 },
+static const struct choice guards[] = {
+	{ "auto", CFG_GUARD_AUTO }, { "on", CFG_GUARD_ON },
+	{ "off", CFG_GUARD_OFF },
 };
 
 static void parse_vid_guard(struct parse_ctx *c, const char *key,
@@ -406,7 +407,7 @@ static void parse_vid_guard(struct parse_ctx *c, const char *key,
 {
 	int v;
 
-	if (!GET_CHOICE(c, key, val, on_off, &v))
+	if (!GET_CHOICE(c, key, val, guards, &v))
 		c->cfg->hyp.vid_guard = v;
 }
 
@@ -1127,7 +1128,7 @@ static void set_defaults(struct hv_config *cfg)
 	cfg->hyp.slice_us = 1000;
 	cfg->hyp.latency_us = 1000;
 	cfg->hyp.delivery = CFG_DELIVERY_AUTO;
-	cfg->hyp.vid_guard = true;
+	cfg->hyp.vid_guard = CFG_GUARD_AUTO;
 }
 
 /* inih's knobs are globals: pin the ones the line counting relies on. */

@@ -49,6 +49,12 @@ enum cfg_log_level {
 	LOG_DEBUG,
 };
 
+enum cfg_guard {
+	CFG_GUARD_AUTO,		/* probe the CPU at boot (vmx/probe.c) */
+	CFG_GUARD_ON,
+	CFG_GUARD_OFF,
+};
+
 struct hyp_config {
 	enum cfg_console console;
 	enum cfg_log_level log_level;
@@ -56,7 +62,7 @@ struct hyp_config {
 	uint32_t slice_us;
 	uint32_t latency_us;
 	enum cfg_delivery delivery;
-	bool vid_guard;		/* vmx/intr.c: the Bochs IF=0 quirk */
+	enum cfg_guard vid_guard;	/* vmx/intr.c: the Bochs IF=0 quirk */
 };
 
 struct guest_config {

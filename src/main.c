@@ -11,6 +11,7 @@
 #include "src/arch/smp.h"
 #include "src/arch/tsc.h"
 #include "src/watchdog.h"
+#include "vmx/probe.h"
 #include "src/arch/x86.h"
 #include "src/boot_info.h"
 #include "src/config.h"
@@ -94,8 +95,10 @@ static void load_config(struct boot_info *bi, uint32_t n_cpus)
 
 static void run_guests(struct percpu *c)
 {
-	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE)) {
+		vmx_probe_serve_kick();
 		cpu_relax();
+	}
 	lapic_timer_init();
 	vcpu_loop();
 }
@@ -246,9 +249,12 @@ void hv_main(struct boot_info *bi)
 		cpu_relax();
 
 	start_scheduler();
-	vid_guard = config.hyp.vid_guard;
 	if (intr_select(config.hyp.delivery))
 		power_off(HV_EXIT_CONFIG);
+	/* Only virtual-interrupt delivery needs the guard (vmx/intr.c). */
+	vid_guard = config.hyp.vid_guard == CFG_GUARD_ON ||
+		    (config.hyp.vid_guard == CFG_GUARD_AUTO &&
+		     intr_uses_guard() && vmx_probe_vid_quirk());
 	pr_info("hvisor: interrupt delivery: %s%s\n", intr_method->name,
 		intr_vid_guarded() ? " (guarded: never with IF=0)" :
 		intr_method->apic_access_page ? " (unguarded)" : "");

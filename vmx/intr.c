@@ -389,9 +389,14 @@ int intr_select(enum cfg_delivery want)
 	return 0;
 }
 
+bool intr_uses_guard(void)
+{
+	return intr_method == &vid_method;
+}
+
 bool intr_vid_guarded(void)
 {
-	return intr_method == &vid_method && vid_guard;
+	return intr_uses_guard() && vid_guard;
 }
 
 void vcpu_deliver_interrupts(struct vcpu *v)

@@ -58,6 +58,8 @@ void vid_plan(const struct vlapic *vl, bool open, bool guard,
 int intr_select(enum cfg_delivery want);
 /* The chosen method is vid with the guard on. */
 bool intr_vid_guarded(void);
+/* The chosen method is the one the guard applies to (vid). */
+bool intr_uses_guard(void);
 void vcpu_deliver_interrupts(struct vcpu *v);
 /* Does the vCPU have an interrupt it could take (HLT must not block)? */
 bool vcpu_interrupt_pending(struct vcpu *v);

@@ -517,6 +517,36 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 	vcpu_serve_dump(v);
 }
 
+int vcpu_enter_once(struct vcpu *v, void (*prepare)(struct vcpu *v))
+{
+	struct percpu *cpu = this_cpu();
+	int r = 0;
+
+	v->configured = false;		/* set up afresh each time */
+	if (vcpu_load(cpu, v))
+		return -EIO;
+	prepare(v);
+	if (vmx_enter(&v->regs, 0)) {
+		r = -EIO;
+	} else {
+		v->exit.reason = vmcs_read(EXIT_REASON);
+		v->exit.rip = vmcs_read(GUEST_RIP);
+		v->exit.intr_info = vmcs_read(EXIT_INTR_INFO);
+		/* A host interrupt acknowledged on exit is ours to serve. */
+		if ((v->exit.reason & 0xffff) == EXIT_EXTERNAL_INTR &&
+		    (v->exit.intr_info & INTR_INFO_VALID)) {
+			struct trap_frame f = { .vector = v->exit.intr_info & 0xff };
+
+			trap_dispatch(&f);
+		}
+	}
+	vmclear(v->vmcs_pa);
+	cpu->current = NULL;
+	v->vmcs_cpu = VMCS_NOWHERE;
+	v->launched = false;
+	return r;
+}
+
 void vcpu_loop(void)
 {
 	struct percpu *cpu = this_cpu();

@@ -43,6 +43,7 @@ struct vcpu_exit {
 	uint32_t len;
 	uint64_t tsc;		/* when the exit reached us */
 	uint32_t idt_info;	/* IDT-vectoring information */
+	uint32_t intr_info;	/* exit interruption information */
 };
 
 #define VMCS_NOWHERE	(-1)
@@ -154,5 +155,14 @@ extern struct path_stat path_preempt, path_wake;
  * Returns (on any CPU) once no guest is running any more.
  */
 void vcpu_loop(void);
+
+/*
+ * Outside the scheduler, on this pCPU: set up @v's VMCS afresh as for a
+ * first run, let @prepare write what it needs, enter once; v->exit gets
+ * the exit reason, RIP and interruption information, and a host interrupt
+ * taken on the exit is served. The VMCS is cleared again. 0, or -EIO
+ * when loading or entering failed. For boot-time probes (vmx/probe.c).
+ */
+int vcpu_enter_once(struct vcpu *v, void (*prepare)(struct vcpu *v));
 
 #endif

@@ -11,9 +11,11 @@
 #                    least one with IF=0 (exit 1). This proves the quirk
 #                    is still there and that the reproducer finds it; on
 #                    a CPU without the quirk the count would be 0.
-#   vid_guard = on   (tests/configs/ifquirk.ini) none may arrive with
-#                    IF=0, and every round must take its interrupts
-#                    once IF is 1 again (exit 0).
+#   vid_guard = auto (tests/configs/ifquirk.ini) the boot-time probe
+#                    (vmx/probe.c) must find the quirk on Bochs and turn
+#                    the guard on; then none may arrive with IF=0, and
+#                    every round must take its interrupts once IF is 1
+#                    again (exit 0).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/integration/lib.sh
@@ -43,6 +45,8 @@ line=$(count_line)
 echo "$tag: guarded: ${line:-no result line}"
 expect_exit 0
 expect_line '[ifq] ifquirk: PASS'
+expect_line 'VID probe: a host interrupt delivered a virtual interrupt at IF=0 (the Bochs quirk): guard on' \
+	"the boot-time probe did not find Bochs's quirk"
 expect_line 'interrupt delivery: vid (guarded' "hvisor did not report the guard"
 grep -aE '\[ifq\] ifquirk: round' "$console" | sed "s/^/$tag: /" || true
 fail=("${unguarded_fail[@]}" "${fail[@]}")

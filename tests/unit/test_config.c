@@ -218,7 +218,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.hyp.slice_us, 1000);
 	assert_int_equal(cfg.hyp.latency_us, 1000);
 	assert_int_equal(cfg.hyp.delivery, CFG_DELIVERY_AUTO);
-	assert_true(cfg.hyp.vid_guard);
+	assert_int_equal(cfg.hyp.vid_guard, CFG_GUARD_AUTO);
 	assert_int_equal(cfg.n_guests, 1);
 	assert_string_equal(g->name, "a");
 	assert_int_equal(g->line, 1);
@@ -519,9 +519,11 @@ static void test_enums(void **state)
 		   "bad value 'maybe'");
 	expect_one(parse("[hypervisor]\nvid_guard = yes\n" GUEST_A),
 		   "t.ini:2: [hypervisor] vid_guard: ",
-		   "bad value 'yes' (use on or off)");
+		   "bad value 'yes' (use auto, on or off)");
 	expect_ok(parse("[hypervisor]\nvid_guard = off\n" GUEST_A));
-	assert_false(cfg.hyp.vid_guard);
+	assert_int_equal(cfg.hyp.vid_guard, CFG_GUARD_OFF);
+	expect_ok(parse("[hypervisor]\nvid_guard = on\n" GUEST_A));
+	assert_int_equal(cfg.hyp.vid_guard, CFG_GUARD_ON);
 
 	expect_ok(parse("[hypervisor]\nlog_level = error\nscheduler = fair\n" GUEST_A));
 	assert_int_equal(cfg.hyp.log_level, LOG_ERROR);
