@@ -19,8 +19,9 @@
 # passed". A boot
 # passes when hvisor exits 0 and, for a Linux guest, /init printed HVTEST
 # PASS. A failing boot's logs (console, Bochs log, bochsrc) stay in
-# DIR/boot-N (default $BUILD/soak); of a passing boot only hvisor's
-# summary (summary.txt: exits by reason, scheduler table) is kept. Exits 0
+# DIR/boot-N (default $BUILD/soak); of a passing boot only a summary is
+# kept (summary.txt: hvisor's exits by reason and scheduler table, /init's
+# check lines and each sleeper's figures). Exits 0
 # when every boot passed, 1 otherwise. Needs `make` and `make linux` done
 # (it runs them).
 set -euo pipefail
@@ -113,7 +114,7 @@ report() {
 		passed=$((passed + 1))
 		echo "$v" >>"$out/passed"
 		# Keep hvisor's summary (exits by reason, scheduler table).
-		grep -aE '^hvisor: |^sched-(stat|path) |^vcpu ' "$out/boot-$i/console.txt" \
+		grep -aE '^hvisor: |^sched-(stat|path) |^vcpu |HVTEST (INFO wakelat|CHECK)' "$out/boot-$i/console.txt" \
 			>"$out/boot-$i/summary.txt" 2>/dev/null || true
 		find "$out/boot-$i" -type f ! -name verdict ! -name summary.txt -delete
 		;;
