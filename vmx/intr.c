@@ -97,28 +97,35 @@ static bool event_injecting(void)
  * NMIs) or an interrupt-window exit brings us back. Returns true when it
  * was injected.
  */
+static void nmi_window(struct vcpu *v, bool on)
+{
+	proc_bit(PROC_NMI_WINDOW, on);
+	v->nmi_window = on;
+}
+
 static bool nmi_deliver(struct vcpu *v)
 {
-	bool vnmi = vmcs_read(PIN_CONTROLS) & PIN_VIRTUAL_NMI;
-	bool blocked;
+	bool vnmi, blocked;
 
+	/* The common case, before every entry: no NMI, no window to close. */
 	if (!vlapic_nmi_pending(v->lapic)) {
-		if (vnmi)
-			proc_bit(PROC_NMI_WINDOW, false);
+		if (v->nmi_window)
+			nmi_window(v, false);
 		return false;
 	}
+	vnmi = vmcs_read(PIN_CONTROLS) & PIN_VIRTUAL_NMI;
 	blocked = event_injecting() ||
 		  (vmcs_read(GUEST_INTERRUPTIBILITY) &
 		   (BLOCK_STI_MOVSS | (vnmi ? BLOCK_NMI : 0)));
 	if (blocked) {
 		if (vnmi)
-			proc_bit(PROC_NMI_WINDOW, true);
+			nmi_window(v, true);
 		else
 			window(true);
 		return false;
 	}
-	if (vnmi)
-		proc_bit(PROC_NMI_WINDOW, false);
+	if (v->nmi_window)
+		nmi_window(v, false);
 	if (!vlapic_take_nmi(v->lapic))
 		return false;
 	vmcs_write(ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
@@ -248,6 +255,7 @@ void vid_plan(const struct vlapic *vl, bool open, bool guard,
 	uint32_t cls;
 
 	vlapic_eoi_exit_bitmap(vl, p->eoi);
+	p->svi = isr < 0 ? 0 : isr;
 	p->rvi = 0;
 	p->window = p->tpr_watch = false;
 	if (vec < 0)
@@ -282,12 +290,14 @@ static void vid_deliver_guarded(struct vcpu *v, bool guard)
 {
 	struct vlapic *vl = v->lapic;
 	struct vid_plan p;
-	int svi;
 	bool x2 = vlapic_x2apic(vl);
+	bool open;
 
 	vlapic_sync_pir(vl);
 	nmi_deliver(v);
-	vid_plan(vl, guest_open(), guard, &p);
+	/* Only a guarded vector asks whether the guest can take it. */
+	open = guard && vlapic_highest_irr(vl) >= 0 && guest_open();
+	vid_plan(vl, open, guard, &p);
 	if (x2 != v->intr_x2 || p.tpr_watch != v->intr_tpr_watch)
 		vid_mode(v, x2, p.tpr_watch);
 	for (int i = 0; i < 4; i++)
@@ -295,8 +305,7 @@ static void vid_deliver_guarded(struct vcpu *v, bool guard)
 			vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, p.eoi[i]);
 			v->eoi_bm[i] = p.eoi[i];
 		}
-	svi = vlapic_highest_isr(vl);
-	vmcs_write(GUEST_INTR_STATUS, p.rvi | (svi < 0 ? 0 : svi) << 8);
+	vmcs_write(GUEST_INTR_STATUS, p.rvi | p.svi << 8);
 	window(p.window);
 	/* xAPIC TPR writes and MOV to CR8 never exit: look again soon. */
 	v->intr_poll = p.tpr_watch && !x2;

@@ -39,12 +39,14 @@ extern bool vid_guard;
 
 /*
  * What the next VM entry arranges under virtual-interrupt delivery:
- * @rvi the vector to stage (0: none), @window interrupt-window exiting,
+ * @rvi the vector to stage (0: none), @svi the highest in service (0:
+ * none), @window interrupt-window exiting,
  * @tpr_watch a vector waits for TPR to drop, @eoi the EOI-exit bitmap.
  * @open: the guest can take an interrupt at its first instruction.
  */
 struct vid_plan {
 	int rvi;
+	int svi;		/* highest vector in service, or 0 */
 	bool window;
 	bool tpr_watch;
 	uint64_t eoi[4];

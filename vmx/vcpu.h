@@ -82,6 +82,7 @@ struct vcpu {
 	bool intr_x2;			/* vid: controls set for x2APIC mode */
 	bool intr_tpr_watch;		/* vid: x2APIC TPR writes exit */
 	bool intr_poll;			/* vid: exit soon to look at TPR */
+	bool nmi_window;		/* NMI-window exiting is on */
 	uint64_t eoi_bm[4];		/* vid: the EOI-exit bitmap as written */
 	uint32_t pi_ndst;		/* posted: NDST as written */
 	char name[40];			/* "guest/N" */
