@@ -9,7 +9,7 @@
 #   make linux    fetch Debian's kernel, build the test initramfs (build/linux)
 #
 # BUILD=dir puts every output in another folder. DEBUG=1 builds the
-# hypervisor with the lock-order checker (src/spinlock.h); use it with its
+# hypervisor with the lock-order checker (src/lib/spinlock.h); use it with its
 # own BUILD folder.
 
 BUILD	?= build
@@ -26,7 +26,7 @@ EFI_INC	:= /usr/include/efi
 WARN	:= -Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes
 # Flags shared by both freestanding builds of the hypervisor.
 HV_COMMON := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
-	-isystem $(GCCINC) -Isrc/libc/include -I. \
+	-isystem $(GCCINC) -Isrc/lib/libc/include -I. \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -DHVISOR $(if $(DEBUG),-DHV_LOCKDEP)
@@ -39,8 +39,8 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 
 # Sources of the hypervisor core, shared by the Multiboot2 and UEFI images.
 CORE_C	:= src/boot/boot_info.c $(filter-out src/hvctl.c, \
-	$(wildcard src/*.c src/arch/*.c src/libc/*.c mm/*.c vmx/*.c \
-		   dev/*.c guests/*.c sched/*.c))
+	$(wildcard src/*.c src/lib/*.c src/lib/libc/*.c src/arch/*.c \
+		   src/core/*.c mm/*.c vmx/*.c dev/*.c guests/*.c sched/*.c))
 CORE_S	:= $(wildcard src/arch/*.S vmx/*.S)
 MB_SRC	:= src/boot/mb2.S src/boot/multiboot2.c src/boot/mb2_entry.c
 EFI_SRC	:= $(wildcard src/boot/efi*.c)
@@ -48,9 +48,9 @@ EFI_SRC	:= $(wildcard src/boot/efi*.c)
 # Plain C that also builds for the host, for cmocka and hvctl. Device
 # models and the scheduler are plain C by rule, so whole folders count.
 HOST_SRC := src/config.c src/boot/multiboot2.c src/boot/boot_info.c \
-	src/fmt.c src/boot/efi_info.c guests/elf.c guests/mbi.c \
+	src/lib/fmt.c src/boot/efi_info.c guests/elf.c guests/mbi.c \
 	guests/linux.c guests/pvh.c guests/mb2hdr.c guests/modplace.c \
-	vmx/decode.c vmx/intr.c src/lockdep.c $(wildcard mm/*.c dev/*.c sched/*.c)
+	src/core/decode.c vmx/intr.c src/lib/lockdep.c $(wildcard mm/*.c dev/*.c sched/*.c)
 HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
 
 MB_OBJ	:= $(patsubst %,$(BUILD)/mb/%.o,$(CORE_C) $(CORE_S) $(MB_SRC))
@@ -88,7 +88,7 @@ $(BUILD)/efi/%.S.o: %.S
 	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
 
 # libefi.a's init.o (InitializeLib) also defines memcpy and memset, which
-# clash with src/libc: link a copy where those two are weak.
+# clash with src/lib/libc: link a copy where those two are weak.
 $(BUILD)/efi/libefi.a: $(EFI_LIB)/libefi.a
 	@mkdir -p $(dir $@)
 	$(OBJCOPY) --weaken-symbol=memcpy --weaken-symbol=memset $< $@
@@ -137,7 +137,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -m32 -ffreestanding -nostdlib -fno-pic \
 GUEST_LDFLAGS := -static -no-pie -Wl,-T,tests/guests/guest.ld \
 	-Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
 $(BUILD)/guests/%.elf: tests/guests/%.c tests/guests/libguest.c \
-		tests/guests/guest.ld tests/guests/libguest.h src/hypercall.h
+		tests/guests/guest.ld tests/guests/libguest.h src/core/hypercall.h
 	@mkdir -p $(dir $@)
 	$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) \
 		-o $@ tests/guests/libguest.c $<

@@ -102,7 +102,7 @@
 /*
  * The whole DSDT body: Name (_S5_, Package () { S5, S5, 0, 0 }). Only a
  * name with a constant package, so the guest's AML interpreter has
- * nothing to run; ACPICA, Linux and src/acpi.c's scanner all read
+ * nothing to run; ACPICA, Linux and src/arch/acpi.c's scanner all read
  * SLP_TYPa from the first element. Encoding (ACPI 6.0, chapter 20):
  */
 static const uint8_t dsdt_aml[] = {

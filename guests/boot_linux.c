@@ -10,9 +10,9 @@
 #include "guests/layout.h"
 #include "guests/linux.h"
 #include "guests/pvh.h"
-#include "src/boot_info.h"
-#include "src/printk.h"
-#include "src/vm.h"
+#include "src/boot/boot_info.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
 
 /* Where the kernel may start: above the low 1 MiB the layout uses. */
 #define KERNEL_MIN_GPA	0x100000

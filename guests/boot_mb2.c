@@ -14,9 +14,9 @@
 #include "guests/mb2hdr.h"
 #include "guests/mbi.h"
 #include "guests/modplace.h"
-#include "src/boot_info.h"
-#include "src/printk.h"
-#include "src/vm.h"
+#include "src/boot/boot_info.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
 
 #define MB2_BOOT_MAGIC	0x36d76289
 #define MB2_LOADER_NAME	"hvisor 0.1"

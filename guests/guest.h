@@ -3,8 +3,8 @@
 #define HV_GUESTS_GUEST_H
 
 #include <stdint.h>
-#include "src/boot_info.h"
-#include "src/config.h"
+#include "src/boot/boot_info.h"
+#include "src/core/config.h"
 
 /*
  * Build one VM per [guest] section: RAM, EPT, image, devices, vCPU, and

@@ -14,7 +14,7 @@
 #define HV_MM_FRAME_H
 
 #include <stdint.h>
-#include "src/boot_info.h"
+#include "src/boot/boot_info.h"
 
 #define FRAME_SIZE		4096ULL
 #define FRAME_SHIFT		12

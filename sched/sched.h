@@ -13,7 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "src/spinlock.h"
+#include "src/lib/spinlock.h"
 
 #define SCHED_MAX_CPUS		16
 #define SCHED_HIST_BUCKETS	24	/* log2 microsecond buckets */

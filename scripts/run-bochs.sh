@@ -10,7 +10,7 @@
 # followed with tail.
 #
 # Exit status: the N of the last "HVISOR EXIT N" line printed by hvisor
-# (0 = pass; see src/hypercall.h), 124 if the run hit TIMEOUT_S (even when
+# (0 = pass; see src/core/hypercall.h), 124 if the run hit TIMEOUT_S (even when
 # hvisor printed its exit line but did not power off), 125 if Bochs stopped
 # without an HVISOR EXIT line (the end of bochs.log is shown then).
 #

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "src/config.h"
+#include "src/core/config.h"
 
 #if defined(__has_include) && __has_include(<ini.h>)
 #include <ini.h>

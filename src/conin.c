@@ -4,9 +4,9 @@
 #include "sched/timer.h"
 #include "src/arch/tsc.h"
 #include "src/conin.h"
-#include "src/console.h"
-#include "src/printk.h"
-#include "src/vm.h"
+#include "src/arch/console.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
 #include "vmx/dump.h"
 
 #define KEY_ESCAPE	0x01		/* Ctrl-A */

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "src/config.h"
+#include "src/core/config.h"
 
 #define MAX_DIRS	32
 #define MAX_INI_SIZE	(1 << 20)
@@ -154,7 +154,7 @@ static const char *console_name(enum cfg_console c)
 	return c == CFG_CONSOLE_E9 ? "e9" : "serial";
 }
 
-static const char *log_level_name(enum cfg_log_level l)
+static const char *log_level_name(enum log_level l)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
 

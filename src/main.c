@@ -4,25 +4,25 @@
 #include <string.h>
 #include "guests/guest.h"
 #include "mm/frame.h"
-#include "src/acpi.h"
+#include "src/arch/acpi.h"
 #include "src/arch/cpu.h"
 #include "src/arch/fpu.h"
 #include "src/arch/lapic.h"
 #include "src/arch/smp.h"
 #include "src/arch/tsc.h"
-#include "src/watchdog.h"
+#include "src/core/watchdog.h"
 #include "vmx/probe.h"
 #include "src/arch/x86.h"
-#include "src/boot_info.h"
-#include "src/config.h"
+#include "src/boot/boot_info.h"
+#include "src/core/config.h"
 #include "src/conin.h"
-#include "src/console.h"
-#include "src/hypercall.h"
-#include "src/panic.h"
-#include "src/percpu.h"
-#include "src/power.h"
-#include "src/printk.h"
-#include "src/vm.h"
+#include "src/arch/console.h"
+#include "src/core/hypercall.h"
+#include "src/arch/panic.h"
+#include "src/arch/percpu.h"
+#include "src/arch/power.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "vmx/intr.h"
@@ -201,6 +201,11 @@ void hv_main(struct boot_info *bi)
 	idt_load();
 	pic_disable();
 	console_init();
+	if (bi->error) {
+		pr_err("hvisor: bad %s boot information (error %d)\n",
+		       bi->loader, bi->error);
+		power_off(HV_EXIT_PANIC);
+	}
 	pr_info("hvisor %s: booted by %s, command line '%s'\n", HV_VERSION,
 		bi->loader, bi->cmdline);
 

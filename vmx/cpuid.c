@@ -10,7 +10,7 @@
 #include "src/arch/fpu.h"
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
-#include "src/vm.h"
+#include "src/core/vm.h"
 #include "vmx/exit.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdint.h>
 #include "src/arch/x86.h"
-#include "src/printk.h"
-#include "src/vm.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
 #include "vmx/cr.h"
 #include "vmx/inject.h"
 #include "vmx/vcpu.h"

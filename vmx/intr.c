@@ -38,9 +38,9 @@
 #include <string.h>
 #include "src/arch/cpu.h"
 #include "src/arch/x86.h"
-#include "src/printk.h"
-#include "src/vm.h"
-#include "src/vmirq.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
+#include "src/core/vmirq.h"
 #include "vmx/intr.h"
 #include "vmx/mmio.h"
 #include "vmx/vcpu.h"

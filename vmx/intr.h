@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "src/config.h"
+#include "src/core/config.h"
 
 struct vcpu;
 struct vmx_caps;

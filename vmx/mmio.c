@@ -8,8 +8,8 @@
 #include <string.h>
 #include "mm/gpt.h"
 #include "src/arch/x86.h"
-#include "src/vm.h"
-#include "vmx/decode.h"
+#include "src/core/vm.h"
+#include "src/core/decode.h"
 #include "vmx/inject.h"
 #include "vmx/mmio.h"
 #include "vmx/vcpu.h"

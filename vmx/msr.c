@@ -8,8 +8,8 @@
 #include <string.h>
 #include "mm/frame.h"
 #include "src/arch/x86.h"
-#include "src/printk.h"
-#include "src/vm.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
 #include "vmx/inject.h"
 #include "vmx/msr.h"
 #include "vmx/vcpu.h"

@@ -7,7 +7,7 @@
 #include "sched/sched.h"
 #include "dev/vlapic.h"
 #include "sched/timer.h"
-#include "src/vcpu_life.h"
+#include "src/core/vcpu_life.h"
 #include "vmx/dump.h"
 #include "vmx/msr.h"
 
@@ -57,7 +57,7 @@ struct vcpu {
 	int vmcs_cpu;			/* pCPU where the VMCS is active */
 	bool launched;			/* VMRESUME, not VMLAUNCH */
 	bool configured;		/* controls and guest state written */
-	int life;			/* enum vcpu_life, src/vcpu_life.h */
+	int life;			/* enum vcpu_life, src/core/vcpu_life.h */
 	struct vcpu_boot boot;
 	struct vcpu_exit exit;
 	uint64_t nr_exits;
@@ -74,7 +74,7 @@ struct vcpu {
 	int64_t tsc_adjust;
 	struct sched_entity se;
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
-	/* Interrupts (src/vmirq.c, vmx/intr.c). */
+	/* Interrupts (src/core/vmirq.c, vmx/intr.c). */
 	struct vlapic *lapic;
 	struct sw_timer lapic_timer;
 	bool lapic_timer_due;		/* set on any pCPU, served by the owner */
@@ -120,7 +120,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id);
  * run queue would take it.
  */
 int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now);
-/* A move of @v's life (src/vcpu_life.h); an illegal edge panics. */
+/* A move of @v's life (src/core/vcpu_life.h); an illegal edge panics. */
 bool vcpu_life_to(struct vcpu *v, enum vcpu_life from, enum vcpu_life to);
 static inline bool vcpu_started(const struct vcpu *v)
 {

@@ -4,8 +4,8 @@
 #include <string.h>
 #include "mm/frame.h"
 #include "src/arch/x86.h"
-#include "src/percpu.h"
-#include "src/printk.h"
+#include "src/arch/percpu.h"
+#include "src/arch/printk.h"
 #include "vmx/vmx.h"
 
 #define MSR_VMX_BASIC		0x480

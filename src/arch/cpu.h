@@ -4,7 +4,7 @@
 #define HV_ARCH_CPU_H
 
 #include <stdint.h>
-#include "src/percpu.h"
+#include "src/arch/percpu.h"
 
 #define SEL_CODE	0x08
 #define SEL_DATA	0x10

@@ -4,7 +4,7 @@
 #include "src/arch/cpu.h"
 #include "src/arch/lapic.h"
 #include "src/arch/x86.h"
-#include "src/panic.h"
+#include "src/arch/panic.h"
 
 struct idt_entry {
 	uint16_t off0;

@@ -7,7 +7,7 @@
 #include "src/arch/smp.h"
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
-#include "src/printk.h"
+#include "src/arch/printk.h"
 
 extern char tramp_start[], tramp_end[], tramp_gdt_ptr[], tramp_far32[],
 	tramp_far64[], tramp_cr3[], tramp_stack[], tramp_arg[],

@@ -3,7 +3,7 @@
 #define HV_ARCH_SMP_H
 
 #include <stdint.h>
-#include "src/percpu.h"
+#include "src/arch/percpu.h"
 
 /*
  * Start every CPU the MADT lists with INIT-SIPI-SIPI through a trampoline

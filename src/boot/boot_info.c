@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include "src/boot_info.h"
+#include "src/boot/boot_info.h"
 
 /* Exact match; a name that fills its slot without a NUL never matches. */
 static int name_eq(const char *slot, const char *name)

@@ -14,8 +14,7 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "src/arch/x86.h"
-#include "src/boot_info.h"
+#include "src/boot/boot_info.h"
 #include "src/boot/efi_info.h"
 
 #define INI_NAME	"hvisor.ini"
@@ -384,7 +383,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 
 	/* The firmware's IDT is no longer ours to take interrupts on. */
-	cli();
+	asm volatile("cli");
 	hv_main(bi);
-	halt_forever();
 }

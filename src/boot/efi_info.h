@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "src/boot_info.h"
+#include "src/boot/boot_info.h"
 
 /* EFI_MEMORY_TYPE values we care about (UEFI 2.x, 7.2). */
 enum {

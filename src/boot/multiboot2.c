@@ -13,7 +13,7 @@
 #include <string.h>
 #include <errno.h>
 
-#include "src/boot_info.h"
+#include "src/boot/boot_info.h"
 #include "src/boot/multiboot2.h"
 
 static uint32_t rd32(const uint8_t *p)

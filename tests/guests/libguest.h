@@ -25,7 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "src/hypercall.h"
+#include "src/core/hypercall.h"
 
 /* EAX at entry from a Multiboot2 loader. */
 #define MB2_BOOTLOADER_MAGIC	0x36d76289u

@@ -22,6 +22,6 @@ expect="hvisor.ini:$line: [guest alpha] colour: "
 
 # mkiso.sh builds the ISO although hvctl rejects the INI.
 bochs_boot "$name" "$ini"
-expect_exit 65		# HV_EXIT_CONFIG in src/hypercall.h
+expect_exit 65		# HV_EXIT_CONFIG in src/core/hypercall.h
 expect_line "$expect" "no line with '$expect...'"
 report

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The lock hierarchy (src/spinlock.h) checked at run time: hvisor built
+# The lock hierarchy (src/lib/spinlock.h) checked at run time: hvisor built
 # with DEBUG=1 (lockdep, in $BUILD/debug) boots the platform guest with 2
 # vCPUs on 2 pCPUs; its items go through every device lock (the vUART and
 # its IRQ, PIT, IOAPIC, RTC, PM), IPIs, software timers, the VMCS mailbox

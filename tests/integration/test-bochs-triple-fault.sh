@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
 bochs_boot triple-fault tests/configs/triple-fault.ini
-expect_exit 64		# HV_EXIT_GUEST_CRASH in src/hypercall.h
+expect_exit 64		# HV_EXIT_GUEST_CRASH in src/core/hypercall.h
 grep 'crash' "$console" | grep -qi 'triple fault' ||
 	fail+=("no line naming 'crash' and 'triple fault'")
 expect_line '[alpha] hello: PASS'

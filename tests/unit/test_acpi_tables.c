@@ -452,7 +452,7 @@ static void test_fadt_options(void **state)
 
 /* ---- DSDT and FACS --------------------------------------------------------- */
 
-/* The same walk as src/acpi.c's s5_sleep_type(), written afresh. */
+/* The same walk as src/arch/acpi.c's s5_sleep_type(), written afresh. */
 static int s5_scan(const uint8_t *dsdt)
 {
 	const uint8_t *p = dsdt + 36, *end = dsdt + rd32(dsdt + 4);

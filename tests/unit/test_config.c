@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/config.h"
+#include "src/core/config.h"
 
 #define MAX_MSGS	64
 #define MSG_LEN		512

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for the MMIO instruction decoder and emulator (vmx/decode.c).
+ * Unit tests for the MMIO instruction decoder and emulator (src/core/decode.c).
  *
  * The byte strings were assembled with GNU as (.code16/.code32/.code64)
  * and read back with objdump; the expected fields are written by hand from
@@ -23,7 +23,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "vmx/decode.h"
+#include "src/core/decode.h"
 
 #ifdef HV_HAVE_ZYDIS
 #include <Zydis/Zydis.h>

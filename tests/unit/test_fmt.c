@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for the formatter (src/fmt.c), against the C library's. */
+/* Unit tests for the formatter (src/lib/fmt.c), against the C library's. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "src/fmt.h"
+#include "src/lib/fmt.h"
 
 #define SAME(...)							\
 	do {								\

@@ -12,9 +12,9 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "src/vm.h"
-#include "src/printk.h"
-#include "src/vmirq.h"
+#include "src/core/vm.h"
+#include "src/arch/printk.h"
+#include "src/core/vmirq.h"
 #include "vmx/intr.h"
 #include "vmx/mmio.h"
 #include "vmx/vcpu.h"
@@ -58,9 +58,9 @@ uint32_t vcpu_host_ndst(void)
 	return host_ndst;
 }
 
-enum cfg_log_level log_level;
+enum log_level log_level;
 
-void printk(enum cfg_log_level level, const char *fmt, ...)
+void printk(enum log_level level, const char *fmt, ...)
 {
 }
 

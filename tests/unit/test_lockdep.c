@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for the lock-order rule (src/lockdep.c, src/spinlock.h). */
+/* Unit tests for the lock-order rule (src/lib/lockdep.c, src/lib/spinlock.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "src/lockdep.h"
-#include "src/spinlock.h"
+#include "src/lib/lockdep.h"
+#include "src/lib/spinlock.h"
 
 static void test_order(void **state)
 {

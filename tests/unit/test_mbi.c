@@ -15,7 +15,7 @@
 
 #include "guests/mbi.h"
 #include "src/boot/multiboot2.h"
-#include "src/boot_info.h"
+#include "src/boot/boot_info.h"
 
 static uint64_t buf[512];
 

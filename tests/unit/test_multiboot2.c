@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "src/boot_info.h"
+#include "src/boot/boot_info.h"
 #include "src/boot/multiboot2.h"
 
 #define MAGIC	MB2_BOOTLOADER_MAGIC

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for the vCPU life state machine (src/vcpu_life.h). */
+/* Unit tests for the vCPU life state machine (src/core/vcpu_life.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "src/vcpu_life.h"
+#include "src/core/vcpu_life.h"
 
 static int bugs;
 

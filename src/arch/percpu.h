@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "src/spinlock.h"
+#include "src/lib/spinlock.h"
 
 #define MAX_CPUS	16
 #define HV_STACK_SIZE	(16 * 1024)

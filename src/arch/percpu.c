@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "src/arch/x86.h"
-#include "src/lockdep.h"
-#include "src/panic.h"
-#include "src/percpu.h"
+#include "src/lib/lockdep.h"
+#include "src/arch/panic.h"
+#include "src/arch/percpu.h"
 
 struct percpu cpus[MAX_CPUS];
 uint32_t nr_cpus = 1;
@@ -29,6 +29,6 @@ uint32_t lockdep_cpu_id(void)
 
 void lockdep_violation(const char *what, unsigned int held, unsigned int want)
 {
-	panic("lockdep: %s: taking class %u while holding class %u (src/spinlock.h)",
+	panic("lockdep: %s: taking class %u while holding class %u (src/lib/spinlock.h)",
 	      what, want, held);
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Hypercalls (VMCALL with EAX = number); see src/hypercall.h. */
+/* Hypercalls (VMCALL with EAX = number); see src/core/hypercall.h. */
 #include <errno.h>
 #include "src/arch/x86.h"
-#include "src/percpu.h"
-#include "src/vm.h"
+#include "src/arch/percpu.h"
+#include "src/core/vm.h"
 
 static void sleep_done(struct sw_timer *t, uint64_t now)
 {

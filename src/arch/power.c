@@ -6,11 +6,11 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include "src/acpi.h"
+#include "src/arch/acpi.h"
 #include "src/arch/x86.h"
-#include "src/console.h"
-#include "src/power.h"
-#include "src/printk.h"
+#include "src/arch/console.h"
+#include "src/arch/power.h"
+#include "src/arch/printk.h"
 
 static bool cpuid_hv_vendor(const char *sig)
 {

@@ -13,10 +13,10 @@
 #include "src/arch/lapic.h"
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
-#include "src/percpu.h"
-#include "src/printk.h"
-#include "src/vm.h"
-#include "src/vmirq.h"
+#include "src/arch/percpu.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
+#include "src/core/vmirq.h"
 #include "vmx/intr.h"
 
 #define XAPIC_BASE	0xfee00000ULL

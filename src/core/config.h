@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "src/arch/printk.h"
 
 #define CFG_MAX_GUESTS	8
 #define CFG_MAX_CPUS	64
@@ -41,14 +42,6 @@ enum cfg_delivery {
 	CFG_DELIVERY_INJECT,	/* event injection */
 };
 
-/* Log levels, lowest is most severe. */
-enum cfg_log_level {
-	LOG_ERROR,
-	LOG_WARN,
-	LOG_INFO,
-	LOG_DEBUG,
-};
-
 enum cfg_guard {
 	CFG_GUARD_AUTO,		/* probe the CPU at boot (vmx/probe.c) */
 	CFG_GUARD_ON,
@@ -57,7 +50,7 @@ enum cfg_guard {
 
 struct hyp_config {
 	enum cfg_console console;
-	enum cfg_log_level log_level;
+	enum log_level log_level;
 	enum cfg_sched scheduler;
 	uint32_t slice_us;
 	uint32_t latency_us;

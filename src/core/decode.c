@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "vmx/decode.h"
+#include "src/core/decode.h"
 
 /* RFLAGS bits the ALU forms write. */
 #define FL_CF	(1ULL << 0)

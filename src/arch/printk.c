@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Formatted, line-atomic console output. */
-#include "src/console.h"
-#include "src/fmt.h"
-#include "src/printk.h"
-#include "src/spinlock.h"
+#include "src/arch/console.h"
+#include "src/lib/fmt.h"
+#include "src/arch/printk.h"
+#include "src/lib/spinlock.h"
 
-enum cfg_log_level log_level = LOG_INFO;
+enum log_level log_level = LOG_INFO;
 static spinlock_t print_lock = SPINLOCK_INIT(LOCK_PRINT);
 
-void vprintk(enum cfg_log_level level, const char *fmt, va_list ap)
+void vprintk(enum log_level level, const char *fmt, va_list ap)
 {
 	char buf[512];
 	int n;
@@ -23,7 +23,7 @@ void vprintk(enum cfg_log_level level, const char *fmt, va_list ap)
 	spin_unlock(&print_lock);
 }
 
-void printk(enum cfg_log_level level, const char *fmt, ...)
+void printk(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -3,14 +3,21 @@
 #define HV_PRINTK_H
 
 #include <stdarg.h>
-#include "src/config.h"
 
-extern enum cfg_log_level log_level;
+/* Log levels, lowest is most severe. */
+enum log_level {
+	LOG_ERROR,
+	LOG_WARN,
+	LOG_INFO,
+	LOG_DEBUG,
+};
+
+extern enum log_level log_level;
 
 /* Print one message atomically with respect to other CPUs. */
-void printk(enum cfg_log_level level, const char *fmt, ...)
+void printk(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void vprintk(enum cfg_log_level level, const char *fmt, va_list ap);
+void vprintk(enum log_level level, const char *fmt, va_list ap);
 
 #define pr_err(...)	printk(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)	printk(LOG_WARN, __VA_ARGS__)

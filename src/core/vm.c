@@ -6,10 +6,10 @@
 #include "src/arch/lapic.h"
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
-#include "src/fmt.h"
-#include "src/percpu.h"
-#include "src/printk.h"
-#include "src/vm.h"
+#include "src/lib/fmt.h"
+#include "src/arch/percpu.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
 #include "vmx/exit.h"
 
 struct vm vms[CFG_MAX_GUESTS];

@@ -2,9 +2,9 @@
 /* The guests' console watchdogs (see watchdog.h). */
 #include "sched/timer.h"
 #include "src/arch/tsc.h"
-#include "src/printk.h"
-#include "src/vm.h"
-#include "src/watchdog.h"
+#include "src/arch/printk.h"
+#include "src/core/vm.h"
+#include "src/core/watchdog.h"
 #include "vmx/dump.h"
 #include "vmx/vcpu.h"
 

@@ -2,7 +2,7 @@
 /* Just enough ACPI to count CPUs and to switch off: RSDT/XSDT, MADT, FADT. */
 #include <stdbool.h>
 #include <string.h>
-#include "src/acpi.h"
+#include "src/arch/acpi.h"
 #include "src/arch/x86.h"
 
 struct rsdp {

@@ -4,12 +4,12 @@
 #include <stdint.h>
 #include "src/arch/cpu.h"
 #include "src/arch/x86.h"
-#include "src/console.h"
-#include "src/fmt.h"
-#include "src/hypercall.h"
-#include "src/panic.h"
-#include "src/power.h"
-#include "src/printk.h"
+#include "src/arch/console.h"
+#include "src/lib/fmt.h"
+#include "src/core/hypercall.h"
+#include "src/arch/panic.h"
+#include "src/arch/power.h"
+#include "src/arch/printk.h"
 
 static volatile int panicking;
 
@@ -80,4 +80,11 @@ void panic_frame(const struct trap_frame *f, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vpanic(f, fmt, ap);
+}
+
+/* The stack protector's hook: Debian's libinih.a is built with it. */
+void __stack_chk_fail(void);
+void __stack_chk_fail(void)
+{
+	panic("stack protector: canary overwritten");
 }

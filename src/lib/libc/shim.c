@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What Debian's libinih.a and libfdt.a expect from a C library beyond
- * the string functions: glibc's ctype table, stdio entry points (never used: we only
- * parse strings) and the stack protector's failure hook.
+ * the string functions: glibc's ctype table and stdio entry points (never
+ * used: we only parse strings). The stack protector's failure hook is
+ * src/arch/panic.c's: it needs the panic path, which a libc must not.
  */
 #include <stdint.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <ctype.h>
-#include "src/fmt.h"
-#include "src/panic.h"
 
 /* glibc's ctype bits on little-endian machines. */
 #define CT_UPPER	0x0100
@@ -84,26 +82,4 @@ int fclose(FILE *f);
 int fclose(FILE *f)
 {
 	return -1;
-}
-
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	return hv_vsnprintf(buf, size, fmt, ap);
-}
-
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = hv_vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void __stack_chk_fail(void);
-void __stack_chk_fail(void)
-{
-	panic("stack protector: canary overwritten");
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* printf-style formatting, shared by the console, libc shim and host tests. */
+/* printf-style formatting: the console, the libc (snprintf) and host tests. */
 #include <stdint.h>
 #include <stdbool.h>
-#include "src/fmt.h"
+#include "src/lib/fmt.h"
 
 struct out {
 	char *buf;
@@ -226,3 +226,15 @@ int hv_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+#ifndef HV_HOST
+/*
+ * In the hypervisor image these are also the libc's snprintf and
+ * vsnprintf (src/lib/libc/include/stdio.h): inih and the config parser
+ * call them. The host build keeps its own libc's, to test ours against.
+ */
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((alias("hv_vsnprintf")));
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((alias("hv_snprintf")));
+#endif

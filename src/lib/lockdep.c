@@ -4,8 +4,8 @@
  * CPU; an acquisition must rank below everything held. Only the run-queue
  * class nests in itself (lock_two() takes two in CPU order).
  */
-#include "src/lockdep.h"
-#include "src/spinlock.h"
+#include "src/lib/lockdep.h"
+#include "src/lib/spinlock.h"
 
 #ifdef HV_LOCKDEP
 struct held {

@@ -2,7 +2,7 @@
 /* Console devices: the COM1 16550 and the 0xE9 debug port. */
 #include <errno.h>
 #include "src/arch/x86.h"
-#include "src/console.h"
+#include "src/arch/console.h"
 
 #define COM1		0x3f8
 #define UART_THR	0

@@ -20,8 +20,8 @@
 #include "dev/reset.h"
 #include "dev/uart.h"
 #include "mm/ept.h"
-#include "src/config.h"
-#include "src/hypercall.h"
+#include "src/core/config.h"
+#include "src/core/hypercall.h"
 #include "vmx/vcpu.h"
 
 #define VM_MAX_VCPUS	CFG_MAX_VCPUS
@@ -52,7 +52,7 @@ struct vm {
 	uint64_t apic_access_page; /* vid: what 0xFEE00000 maps to */
 	struct pio_bus pio;
 	struct mmio_bus mmio;
-	/* The VM-wide interrupt platform (src/vmirq.c), under dev_lock. */
+	/* The VM-wide interrupt platform (src/core/vmirq.c), under dev_lock. */
 	spinlock_t dev_lock;
 	struct vioapic ioapic;
 	struct vpic pic;

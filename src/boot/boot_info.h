@@ -36,6 +36,7 @@ struct boot_module {
 
 struct boot_info {
 	const char *loader;	/* "multiboot2" or "uefi" */
+	int error;		/* the entry could not read the loader's data */
 	uint32_t n_mmap;
 	struct boot_mem_region mmap[BOOT_MMAP_MAX];
 	uint32_t n_mods;
@@ -56,6 +57,7 @@ struct boot_info {
 const struct boot_module *boot_find_module(const struct boot_info *bi,
 					   const char *name);
 
-void hv_main(struct boot_info *bi);
+/* src/main.c: runs the guests and powers off; never returns. */
+void __attribute__((noreturn)) hv_main(struct boot_info *bi);
 
 #endif
