@@ -6,7 +6,6 @@
 #include "src/arch/x86.h"
 #include "src/arch/console.h"
 #include "src/lib/fmt.h"
-#include "src/core/hypercall.h"
 #include "src/arch/panic.h"
 #include "src/arch/power.h"
 #include "src/arch/printk.h"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The guest <-> hvisor contract: hypercall numbers and return values, the
- * test-exit port and the exit codes of the hypervisor itself. Only
+ * The guest <-> hvisor contract: hypercall numbers and return values and
+ * the test-exit port (the hypervisor's own exit codes are in
+ * src/arch/power.h). Only
  * #defines, so that the hypervisor, the host tools and the 32-bit test
  * guests can all include it.
  *
@@ -39,17 +40,5 @@
  * 0 = pass, 1..63 = the guest's own failure code.
  */
 #define HV_TEST_EXIT_PORT	0xf4
-
-/*
- * Exit codes of the hypervisor, printed as "HVISOR EXIT <n>" before it
- * powers the machine off; the test scripts exit with the same number.
- */
-#define HV_EXIT_PASS		0	/* every guest exited with 0 */
-#define HV_EXIT_GUEST_MIN	1	/* 1..63: a guest's own failure code */
-#define HV_EXIT_GUEST_MAX	63
-#define HV_EXIT_GUEST_CRASH	64	/* a guest was stopped by the hypervisor */
-#define HV_EXIT_CONFIG		65	/* hvisor.ini is invalid */
-#define HV_EXIT_NO_VMX		66	/* the CPU cannot run guests */
-#define HV_EXIT_PANIC		67	/* the hypervisor itself failed */
 
 #endif

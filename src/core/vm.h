@@ -21,6 +21,7 @@
 #include "dev/uart.h"
 #include "mm/ept.h"
 #include "src/core/config.h"
+#include "src/arch/power.h"
 #include "src/core/hypercall.h"
 #include "vmx/vcpu.h"
 
