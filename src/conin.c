@@ -7,7 +7,7 @@
 #include "src/arch/console.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
-#include "vmx/dump.h"
+#include "src/core/dump.h"
 
 #define KEY_ESCAPE	0x01		/* Ctrl-A */
 #define POLL_MS		20

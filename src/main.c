@@ -26,7 +26,7 @@
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "vmx/intr.h"
-#include "vmx/vcpu.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmx.h"
 
 #define HV_VERSION	"0.1"

@@ -4,8 +4,8 @@
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "vmx/cr.h"
-#include "vmx/inject.h"
-#include "vmx/vcpu.h"
+#include "src/core/inject.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Event injection through the VM-entry interruption-information field. */
-#include "vmx/inject.h"
-#include "vmx/vcpu.h"
+#include "src/core/inject.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 
 #define INTR_INFO_VALID		(1u << 31)

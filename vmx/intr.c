@@ -42,8 +42,8 @@
 #include "src/core/vm.h"
 #include "src/core/vmirq.h"
 #include "vmx/intr.h"
-#include "vmx/mmio.h"
-#include "vmx/vcpu.h"
+#include "src/core/mmio.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 

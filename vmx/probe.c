@@ -36,11 +36,11 @@
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
-#include "vmx/exit.h"
+#include "src/core/exit.h"
 #include "vmx/intr.h"
 #include "vmx/msr.h"
 #include "vmx/probe.h"
-#include "vmx/vcpu.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 

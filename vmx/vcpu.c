@@ -13,9 +13,9 @@
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "vmx/cr.h"
-#include "vmx/exit.h"
+#include "src/core/exit.h"
 #include "vmx/intr.h"
-#include "vmx/vcpu.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 

@@ -10,7 +10,7 @@
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
-#include "vmx/exit.h"
+#include "src/core/exit.h"
 
 struct vm vms[CFG_MAX_GUESTS];
 uint32_t nr_vms;

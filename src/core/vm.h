@@ -23,7 +23,7 @@
 #include "src/core/config.h"
 #include "src/arch/power.h"
 #include "src/core/hypercall.h"
-#include "vmx/vcpu.h"
+#include "src/core/vcpu.h"
 
 #define VM_MAX_VCPUS	CFG_MAX_VCPUS
 #define VM_TAIL_LINES	8

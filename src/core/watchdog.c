@@ -5,8 +5,8 @@
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "src/core/watchdog.h"
-#include "vmx/dump.h"
-#include "vmx/vcpu.h"
+#include "src/core/dump.h"
+#include "src/core/vcpu.h"
 
 #define TICK_MS		1000
 

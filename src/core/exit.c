@@ -14,12 +14,12 @@
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "vmx/cr.h"
-#include "vmx/exit.h"
-#include "vmx/inject.h"
+#include "src/core/exit.h"
+#include "src/core/inject.h"
 #include "vmx/intr.h"
-#include "vmx/mmio.h"
+#include "src/core/mmio.h"
 #include "vmx/msr.h"
-#include "vmx/vcpu.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 
 typedef void (*exit_handler_t)(struct vcpu *v);

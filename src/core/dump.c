@@ -8,11 +8,11 @@
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
-#include "vmx/dump.h"
-#include "vmx/exit.h"
+#include "src/core/dump.h"
+#include "src/core/exit.h"
 #include "vmx/intr.h"
-#include "vmx/mmio.h"
-#include "vmx/vcpu.h"
+#include "src/core/mmio.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 
 #define STACK_WORDS	24

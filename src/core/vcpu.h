@@ -8,7 +8,7 @@
 #include "dev/vlapic.h"
 #include "sched/timer.h"
 #include "src/core/vcpu_life.h"
-#include "vmx/dump.h"
+#include "src/core/dump.h"
 #include "vmx/msr.h"
 
 struct vm;
@@ -86,7 +86,7 @@ struct vcpu {
 	uint64_t eoi_bm[4];		/* vid: the EOI-exit bitmap as written */
 	uint32_t pi_ndst;		/* posted: NDST as written */
 	char name[40];			/* "guest/N" */
-	/* Diagnostics (vmx/dump.c). */
+	/* Diagnostics (src/core/dump.c). */
 	struct exit_rec ring[EXIT_RING];
 	uint32_t ring_pos;
 	bool dump_req;			/* set on any pCPU, served by the owner */

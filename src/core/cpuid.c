@@ -11,8 +11,8 @@
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
 #include "src/core/vm.h"
-#include "vmx/exit.h"
-#include "vmx/vcpu.h"
+#include "src/core/exit.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 
 #define BIT(n)		(1u << (n))
@@ -31,7 +31,7 @@
 
 /* Leaf 7: SGX, INVPCID (needs a VMX control we do not set), RDT, PT,
  * AVX-512 (its state is not switched); PKU, LA57, WAITPKG; speculation
- * control MSRs we do not model. TSC_ADJUST is modelled (vmx/msr.c). */
+ * control MSRs we do not model. TSC_ADJUST is modelled (src/core/msr.c). */
 #define L7_EBX_HIDE	(BIT(2) | BIT(10) | BIT(12) | BIT(15) | \
 			 BIT(16) | BIT(17) | BIT(21) | BIT(25) | BIT(26) | \
 			 BIT(27) | BIT(28) | BIT(30) | BIT(31))

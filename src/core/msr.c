@@ -10,9 +10,9 @@
 #include "src/arch/x86.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
-#include "vmx/inject.h"
+#include "src/core/inject.h"
 #include "vmx/msr.h"
-#include "vmx/vcpu.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 
 #define MSR_STAR		0xc0000081

@@ -10,9 +10,9 @@
 #include "src/arch/x86.h"
 #include "src/core/vm.h"
 #include "src/core/decode.h"
-#include "vmx/inject.h"
-#include "vmx/mmio.h"
-#include "vmx/vcpu.h"
+#include "src/core/inject.h"
+#include "src/core/mmio.h"
+#include "src/core/vcpu.h"
 #include "vmx/vmcs.h"
 
 #define AR_L		(1u << 13)
