@@ -14,10 +14,8 @@
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
+#include "src/core/vendor.h"
 #include "src/core/vmirq.h"
-#include "vmx/intr.h"
-#include "vmx/msr.h"
-#include "vmx/vmx.h"
 
 #define RAM_ALIGN	(2ULL << 20)
 
@@ -56,7 +54,7 @@ int guest_build_acpi(struct vm *vm, uint64_t *rsdp)
 		.n_vcpus = vm->n_vcpus,
 		.ioapic_addr = VIOAPIC_BASE,
 		.ioapic_id = 0,
-		.lapic_addr = 0xfee00000,
+		.lapic_addr = APIC_BASE_DEFAULT,
 		.pm1a_evt_port = PM1A_EVT_PORT,
 		.pm1a_cnt_port = PM1A_CNT_PORT,
 		.sci_irq = PM_SCI_IRQ,
@@ -118,7 +116,7 @@ static uint64_t usable_cpus(const struct guest_config *g)
 	uint64_t mask = 0;
 
 	for (uint32_t c = 0; c < nr_cpus; c++)
-		if ((g->cpus & (1ULL << c)) && cpus[c].vmx_on)
+		if ((g->cpus & (1ULL << c)) && cpus[c].virt_on)
 			mask |= 1ULL << c;
 	return mask;
 }
@@ -128,7 +126,6 @@ static uint64_t usable_cpus(const struct guest_config *g)
  * vCPUs a guest starts late still find their pCPU free.
  */
 static int8_t partition_pin[CFG_MAX_GUESTS][CFG_MAX_CPUS];
-static uint64_t msr_bitmap, msr_bitmap_x2vid, msr_bitmap_x2vid_tpr;
 static bool partitioned;
 
 static int create_one(struct vm *vm, const struct guest_config *g,
@@ -169,7 +166,8 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		return -ENOMEM;
 	}
 	memset((void *)vm->ram_hpa, 0, vm->ram_size);
-	r = ept_init(&vm->ept, &ept_host_ops, (uint32_t)vmx_caps.ept_vpid);
+	/* The vendor's structures first: its EPT, then RAM goes in. */
+	r = vendor_vm_init(vm);
 	if (!r)
 		r = ept_map(&vm->ept, 0, vm->ram_hpa, vm->ram_size, EPT_RWX,
 			    EPT_MT_WB);
@@ -189,20 +187,6 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	if (r)
 		return r;
 
-	vm->msr_bitmap = msr_bitmap;
-	vm->msr_bitmap_x2vid = msr_bitmap_x2vid;
-	vm->msr_bitmap_x2vid_tpr = msr_bitmap_x2vid_tpr;
-	if (intr_method->apic_access_page) {
-		/* The CPU virtualizes accesses that EPT sends to this page. */
-		vm->apic_access_page = frame_alloc(1);
-		if (!vm->apic_access_page)
-			return -ENOMEM;
-		memset((void *)vm->apic_access_page, 0, 4096);
-		r = ept_map(&vm->ept, 0xfee00000, vm->apic_access_page, 4096,
-			    EPT_R | EPT_W, EPT_MT_UC);
-		if (r)
-			return r;
-	}
 	vuart_init(&vm->uart, uart_emit, vm);
 	vm->uart.set_irq = uart_irq;
 	vm->texit.done = test_exit;
@@ -247,16 +231,6 @@ int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
 {
 	uint32_t fail;
 
-	msr_bitmap = msr_bitmap_init();
-	if (msr_bitmap) {
-		/* The VID guard wants self-IPI writes to exit (vmx/intr.c). */
-		msr_bitmap_x2vid = msr_bitmap_x2apic_vid(msr_bitmap, true,
-							 !vid_guard);
-		msr_bitmap_x2vid_tpr = msr_bitmap_x2apic_vid(msr_bitmap, false,
-							     !vid_guard);
-	}
-	if (!msr_bitmap || !msr_bitmap_x2vid || !msr_bitmap_x2vid_tpr)
-		return -ENOMEM;
 	partitioned = cfg->hyp.scheduler == CFG_SCHED_PARTITION;
 	if (partitioned &&
 	    cfg_partition_place(cfg, nr_cpus, partition_pin, &fail) != cfg->n_guests) {

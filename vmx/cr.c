@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdint.h>
-#include "src/arch/x86.h"
 #include "src/arch/printk.h"
+#include "src/arch/x86.h"
+#include "src/core/vendor.h"
 #include "src/core/vm.h"
 #include "vmx/cr.h"
-#include "src/core/inject.h"
-#include "src/core/vcpu.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
@@ -14,7 +14,7 @@
 #define X86_CR4_SMXE	(1UL << 14)
 #define X86_CR4_PCIDE	(1UL << 17)
 #define X86_CR4_SMEP	(1UL << 20)
-#define ENTRY_IA32E_MODE (1u << 9)
+#define ENTRY_IA32E (1u << 9)
 
 /* Bits whose change invalidates cached translations (SDM 4.10.4.1). */
 #define CR0_TLB_BITS	(X86_CR0_PG | X86_CR0_WP | X86_CR0_PE)
@@ -69,10 +69,10 @@ static int guest_write_cr0(struct vcpu *v, uint64_t val)
 			       CR4_GUEST_HOST_MASK) & X86_CR4_PAE))
 			return -1;
 		efer |= EFER_LMA;	/* paging on with LME: IA-32e mode */
-		entry |= ENTRY_IA32E_MODE;
+		entry |= ENTRY_IA32E;
 	} else if (!(val & X86_CR0_PG) && (efer & EFER_LMA)) {
 		efer &= ~EFER_LMA;
-		entry &= ~ENTRY_IA32E_MODE;
+		entry &= ~ENTRY_IA32E;
 	}
 	vmcs_write(GUEST_IA32_EFER, efer);
 	vmcs_write(ENTRY_CONTROLS, entry);
@@ -130,7 +130,7 @@ void vmx_handle_cr_access(struct vcpu *v)
 		return;
 	}
 	if (r)
-		vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+		vendor_inject_exception(v, X86_EXC_GP, true, 0);
 	else
 		vcpu_skip_instruction(v);
 }

@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Event injection through the VM-entry interruption-information field. */
-#include "src/core/inject.h"
 #include "src/core/vcpu.h"
+#include "src/core/vendor.h"
 #include "vmx/vmcs.h"
 
-#define INTR_INFO_VALID		(1u << 31)
-#define INTR_INFO_HAS_ERROR	(1u << 11)
-#define INTR_TYPE_HW_EXCEPTION	(3u << 8)
-
-void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
-			   uint32_t error)
+void vendor_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
+			     uint32_t error)
 {
 	uint32_t info = INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION | vector;
 

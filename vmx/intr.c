@@ -36,32 +36,18 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "dev/vlapic.h"
 #include "src/arch/cpu.h"
-#include "src/arch/x86.h"
 #include "src/arch/printk.h"
+#include "src/arch/x86.h"
+#include "src/core/mmio.h"
+#include "src/core/vendor.h"
 #include "src/core/vm.h"
 #include "src/core/vmirq.h"
 #include "vmx/intr.h"
-#include "src/core/mmio.h"
-#include "src/core/vcpu.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
-
-#define PIN_POSTED		(1u << 7)
-#define PIN_VIRTUAL_NMI		(1u << 5)
-#define PROC_INTR_WINDOW	(1u << 2)
-#define PROC_NMI_WINDOW		(1u << 22)
-#define PROC_TPR_SHADOW		(1u << 21)
-#define PROC2_APIC_ACCESS	(1u << 0)
-#define PROC2_X2APIC		(1u << 4)
-#define PROC2_APIC_REG		(1u << 8)
-#define PROC2_VID		(1u << 9)
-#define INTR_INFO_VALID		(1u << 31)
-#define INTR_TYPE_EXT		(0u << 8)
-#define INTR_TYPE_NMI		(2u << 8)
-#define BLOCK_STI_MOVSS		3u
-#define BLOCK_NMI		8u
-#define XAPIC_GPA		0xfee00000ULL
 
 const struct intr_method *intr_method;
 bool vid_guard = true;
@@ -100,7 +86,7 @@ static bool event_injecting(void)
 static void nmi_window(struct vcpu *v, bool on)
 {
 	proc_bit(PROC_NMI_WINDOW, on);
-	v->nmi_window = on;
+	vmx(v)->nmi_window = on;
 }
 
 static bool nmi_deliver(struct vcpu *v)
@@ -109,7 +95,7 @@ static bool nmi_deliver(struct vcpu *v)
 
 	/* The common case, before every entry: no NMI, no window to close. */
 	if (!vlapic_nmi_pending(v->lapic)) {
-		if (v->nmi_window)
+		if (vmx(v)->nmi_window)
 			nmi_window(v, false);
 		return false;
 	}
@@ -124,7 +110,7 @@ static bool nmi_deliver(struct vcpu *v)
 			window(true);
 		return false;
 	}
-	if (v->nmi_window)
+	if (vmx(v)->nmi_window)
 		nmi_window(v, false);
 	if (!vlapic_take_nmi(v->lapic))
 		return false;
@@ -204,8 +190,8 @@ static void vid_mode(struct vcpu *v, bool x2, bool tpr_watch)
 	p2 |= x2 ? PROC2_X2APIC : PROC2_APIC_ACCESS;
 	vmcs_write(PROC_CONTROLS2, p2);
 	vmcs_write(MSR_BITMAP, bm);
-	v->intr_x2 = x2;
-	v->intr_tpr_watch = tpr_watch;
+	vmx(v)->intr_x2 = x2;
+	vmx(v)->intr_tpr_watch = tpr_watch;
 }
 
 static void vid_setup(struct vcpu *v)
@@ -216,7 +202,7 @@ static void vid_setup(struct vcpu *v)
 	vmcs_write(VIRTUAL_APIC_ADDR, (uint64_t)v->lapic->regs);
 	vmcs_write(APIC_ACCESS_ADDR, v->vm->apic_access_page);
 	vmcs_write(TPR_THRESHOLD, 0);
-	memset(v->eoi_bm, 0, sizeof(v->eoi_bm));
+	memset(vmx(v)->eoi_bm, 0, sizeof(vmx(v)->eoi_bm));
 	for (int i = 0; i < 4; i++)
 		vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, 0);
 	vid_mode(v, vlapic_x2apic(v->lapic), false);
@@ -298,17 +284,17 @@ static void vid_deliver_guarded(struct vcpu *v, bool guard)
 	/* Only a guarded vector asks whether the guest can take it. */
 	open = guard && vlapic_highest_irr(vl) >= 0 && guest_open();
 	vid_plan(vl, open, guard, &p);
-	if (x2 != v->intr_x2 || p.tpr_watch != v->intr_tpr_watch)
+	if (x2 != vmx(v)->intr_x2 || p.tpr_watch != vmx(v)->intr_tpr_watch)
 		vid_mode(v, x2, p.tpr_watch);
 	for (int i = 0; i < 4; i++)
-		if (p.eoi[i] != v->eoi_bm[i]) {
+		if (p.eoi[i] != vmx(v)->eoi_bm[i]) {
 			vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, p.eoi[i]);
-			v->eoi_bm[i] = p.eoi[i];
+			vmx(v)->eoi_bm[i] = p.eoi[i];
 		}
 	vmcs_write(GUEST_INTR_STATUS, p.rvi | p.svi << 8);
 	window(p.window);
 	/* xAPIC TPR writes and MOV to CR8 never exit: look again soon. */
-	v->intr_poll = p.tpr_watch && !x2;
+	vmx(v)->intr_poll = p.tpr_watch && !x2;
 }
 
 static void vid_deliver(struct vcpu *v)
@@ -339,7 +325,7 @@ static void posted_setup(struct vcpu *v)
 	vmcs_write(POSTED_INTR_NV, VEC_POSTED);
 	vmcs_write(POSTED_INTR_DESC, (uint64_t)&v->lapic->pi);
 	pi_set_nv(&v->lapic->pi, VEC_POSTED);
-	v->pi_ndst = ~0u;
+	vmx(v)->pi_ndst = ~0u;
 }
 
 static void posted_deliver(struct vcpu *v)
@@ -347,9 +333,9 @@ static void posted_deliver(struct vcpu *v)
 	uint32_t ndst = vcpu_host_ndst();
 
 	/* Notifications must find the pCPU the vCPU runs on now. */
-	if (ndst != v->pi_ndst) {
+	if (ndst != vmx(v)->pi_ndst) {
 		pi_set_ndst(&v->lapic->pi, ndst);
-		v->pi_ndst = ndst;
+		vmx(v)->pi_ndst = ndst;
 	}
 	/* Posting raises RVI while the guest runs: no guard is possible. */
 	vid_deliver_guarded(v, false);
@@ -416,7 +402,7 @@ void vcpu_deliver_interrupts(struct vcpu *v)
 	intr_method->deliver(v);
 }
 
-bool vcpu_interrupt_pending(struct vcpu *v)
+bool vendor_interrupt_pending(struct vcpu *v)
 {
 	if (!v->lapic)
 		return false;
@@ -429,7 +415,7 @@ bool vcpu_interrupt_pending(struct vcpu *v)
 void vmx_handle_apic_access(struct vcpu *v)
 {
 	/* An access the CPU does not virtualize: emulate it on the model. */
-	int r = vmx_emulate_mmio(v, XAPIC_GPA + (v->exit.qual & 0xfff));
+	int r = vcpu_emulate_mmio(v, APIC_BASE_DEFAULT + (v->exit.qual & 0xfff));
 
 	if (r)
 		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
@@ -446,4 +432,9 @@ void vmx_handle_apic_write(struct vcpu *v)
 void vmx_handle_eoi_induced(struct vcpu *v)
 {
 	vlapic_eoi_exit(v->lapic, v->exit.qual & 0xff);
+}
+
+uint8_t vendor_notify_vector(void)
+{
+	return intr_method->notify_vector;
 }

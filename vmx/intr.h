@@ -63,8 +63,6 @@ bool intr_vid_guarded(void);
 /* The chosen method is the one the guard applies to (vid). */
 bool intr_uses_guard(void);
 void vcpu_deliver_interrupts(struct vcpu *v);
-/* Does the vCPU have an interrupt it could take (HLT must not block)? */
-bool vcpu_interrupt_pending(struct vcpu *v);
 
 /* Exits that only virtual-interrupt delivery produces. */
 void vmx_handle_apic_access(struct vcpu *v);

@@ -5,8 +5,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vcpu;
-
 /*
  * MSRs the guest uses directly (SYSCALL targets, KERNEL_GS_BASE for
  * SWAPGS, TSC_AUX for RDTSCP) and that VMX does not switch: they are
@@ -23,17 +21,7 @@ uint64_t msr_bitmap_init(void);
 /* A copy of @base that lets x2APIC accesses reach virtualization. */
 /* @tpr, @self_ipi: those x2APIC writes are virtualized, not exits. */
 uint64_t msr_bitmap_x2apic_vid(uint64_t base, bool tpr, bool self_ipi);
-/*
- * MTRRs as firmware leaves them: enabled, default type write-back, no
- * variable or fixed ranges. EPT decides the real memory type; the guest
- * needs enabled MTRRs only so that Linux also sets up its PAT.
- */
-#define MTRR_DEF_TYPE_BOOT	0x806
-
 void msr_state_save(struct msr_state *s);
 void msr_state_load(const struct msr_state *s);
-/* RDMSR/WRMSR exits. */
-void vmx_handle_rdmsr(struct vcpu *v);
-void vmx_handle_wrmsr(struct vcpu *v);
 
 #endif

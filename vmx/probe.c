@@ -31,16 +31,17 @@
 #include "mm/frame.h"
 #include "src/arch/cpu.h"
 #include "src/arch/lapic.h"
-#include "src/arch/tsc.h"
-#include "src/arch/x86.h"
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
+#include "src/arch/tsc.h"
+#include "src/arch/x86.h"
+#include "vmx/exit.h"
+#include "src/core/vendor.h"
 #include "src/core/vm.h"
-#include "src/core/exit.h"
 #include "vmx/intr.h"
 #include "vmx/msr.h"
 #include "vmx/probe.h"
-#include "src/core/vcpu.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
@@ -167,9 +168,10 @@ static int build(struct vm *vm, struct vcpu *v)
 /* One try: 1 quirk, 0 no quirk, -1 no answer. */
 static int try_once(struct vcpu *v)
 {
-	const struct vcpu_exit *e = &v->exit;
+	const struct vm_exit *e = &v->exit;
 	uint64_t entered = rdtsc();
 	int r = vcpu_enter_once(v, prepare);
+	uint32_t info = vmx(v)->intr_info;
 
 	__atomic_store_n(&kick_at, 0, __ATOMIC_RELEASE);
 	if (r) {
@@ -185,12 +187,11 @@ static int try_once(struct vcpu *v)
 	if (e->rip == HANDLER_GPA)
 		return 1;
 	/* The IPI, while the guest spun with IF = 0 after its EOI. */
-	if ((e->reason & 0xffff) == EXIT_EXTERNAL_INTR && e->rip == SPIN_GPA &&
-	    (e->intr_info & 0xff) == VEC_RESCHED)
+	if (e->reason == EXIT_EXTERNAL_INTR && e->rip == SPIN_GPA &&
+	    (info & 0xff) == VEC_RESCHED)
 		return 0;
 	pr_info("hvisor: VID probe: no answer from exit %u (%s) at %#lx, vector %#x, %lu us after the entry\n",
-		e->reason & 0xffff, exit_reason_name(e->reason), e->rip,
-		e->intr_info & 0xff, (rdtsc() - entered) * 1000 / tsc_khz);
+		e->reason, vendor_exit_name(e->reason), e->rip, info & 0xff, (rdtsc() - entered) * 1000 / tsc_khz);
 	return -1;
 }
 

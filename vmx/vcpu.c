@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A vCPU's VMCS and its run loop on one physical CPU. */
+/*
+ * A vCPU's VMCS: its setup, its ownership across pCPUs, the run step
+ * (vendor_vcpu_load, vendor_vcpu_run) and the guest state the core reads
+ * through vcpu_get_reg / vcpu_set_reg.
+ */
 #include <errno.h>
 #include <string.h>
 #include "mm/frame.h"
@@ -8,75 +12,34 @@
 #include "src/arch/lapic.h"
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
-#include "src/arch/panic.h"
 #include "src/arch/percpu.h"
-#include "src/arch/printk.h"
+#include "src/core/vendor.h"
 #include "src/core/vm.h"
 #include "vmx/cr.h"
-#include "src/core/exit.h"
+#include "vmx/exit.h"
 #include "vmx/intr.h"
-#include "src/core/vcpu.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
-
-/* Control bits we ask for (Intel SDM Vol. 3C, chapter 25). */
-#define PIN_EXT_INTR		(1u << 0)
-#define PIN_NMI			(1u << 3)
-#define PIN_VIRTUAL_NMI		(1u << 5)
-#define PIN_PREEMPT_TIMER	(1u << 6)
-#define PROC_TSC_OFFSET		(1u << 3)
-#define PROC_HLT		(1u << 7)
-#define PROC_UNCOND_IO		(1u << 24)
-#define PROC_MSR_BITMAP		(1u << 28)
-#define PROC_SECONDARY		(1u << 31)
-#define PROC2_EPT		(1u << 1)
-#define PROC2_RDTSCP		(1u << 3)
-#define PROC2_VPID		(1u << 5)
-#define PROC2_UNRESTRICTED	(1u << 7)
-#define PROC2_PLE		(1u << 10)
-#define EXIT_HOST_64		(1u << 9)
-#define EXIT_ACK_INTR		(1u << 15)
-#define EXIT_SAVE_PAT		(1u << 18)
-#define EXIT_LOAD_PAT		(1u << 19)
-#define EXIT_SAVE_EFER		(1u << 20)
-#define EXIT_LOAD_EFER		(1u << 21)
-#define ENTRY_LOAD_PAT		(1u << 14)
-#define ENTRY_IA32E		(1u << 9)
-#define ENTRY_LOAD_EFER		(1u << 15)
-
-#define AR_CODE32		0xc09b
-#define AR_DATA32		0xc093
-#define AR_CODE64		0xa09b
-#define AR_CODE16		0x009b
-#define AR_DATA16		0x0093
-#define AR_TSS_BUSY		0x008b
-#define AR_UNUSABLE		0x10000
-
-#define INTR_INFO_VALID		(1u << 31)
-#define INTR_INFO_HAS_ERROR	(1u << 11)
-#define INTR_INFO_RSVD		0x7ffff000u	/* bit 12: NMI unblocking, exit only */
 
 extern char vmx_exit_stub[];
 int vmx_enter(struct guest_regs *regs, int launched);
 
-int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id)
+int vendor_vcpu_create(struct vcpu *v)
 {
-	memset(v, 0, sizeof(*v));
-	v->vm = vm;
-	v->id = id;
-	v->pending_vec = -1;
-	v->vmcs_cpu = VMCS_NOWHERE;
-	v->se.owner = v;
-	v->se.name = v->name;
-	v->vmcs_pa = frame_alloc(1);
-	v->fpu = (void *)frame_alloc(1);
-	if (!v->vmcs_pa || !v->fpu)
+	struct vcpu_vendor *x = (void *)frame_alloc(1);
+
+	_Static_assert(sizeof(*x) <= 4096, "one page");
+	if (!x)
 		return -ENOMEM;
-	memset((void *)v->vmcs_pa, 0, 4096);
-	*(uint32_t *)v->vmcs_pa = vmx_caps.revision;
-	fpu_init_area(v->fpu);
-	v->xcr0 = XCR0_X87;
-	v->mtrr_def_type = MTRR_DEF_TYPE_BOOT;
+	memset(x, 0, sizeof(*x));
+	v->vendor = x;
+	x->vmcs_cpu = VMCS_NOWHERE;
+	x->vmcs_pa = frame_alloc(1);
+	if (!x->vmcs_pa)
+		return -ENOMEM;
+	memset((void *)x->vmcs_pa, 0, 4096);
+	*(uint32_t *)x->vmcs_pa = vmx_caps.revision;
 	return 0;
 }
 
@@ -87,13 +50,13 @@ int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id)
 static void state_save(struct vcpu *v)
 {
 	fpu_save(v->fpu);
-	msr_state_save(&v->msrs);
+	msr_state_save(&vmx(v)->msrs);
 }
 
 static void state_load(struct vcpu *v)
 {
 	fpu_restore(v->fpu, v->xcr0);
-	msr_state_load(&v->msrs);
+	msr_state_load(&vmx(v)->msrs);
 }
 
 static int vmptrld(uint64_t pa)
@@ -276,42 +239,12 @@ static void setup_guest(struct vcpu *v)
 	v->regs.rsi = v->boot.rsi;
 }
 
-void vcpu_end_shadow(void)
+void vendor_end_shadow(struct vcpu *v)
 {
 	uint32_t intr = vmcs_read(GUEST_INTERRUPTIBILITY);
 
 	if (intr & 3)
 		vmcs_write(GUEST_INTERRUPTIBILITY, intr & ~3u);
-}
-
-void vcpu_skip_instruction(struct vcpu *v)
-{
-	vmcs_write(GUEST_RIP, v->exit.rip + v->exit.len);
-	vcpu_end_shadow();
-}
-
-static void life_bug(enum vcpu_life from, enum vcpu_life to)
-{
-	panic("vCPU life: no edge from %d to %d", from, to);
-}
-
-bool vcpu_life_to(struct vcpu *v, enum vcpu_life from, enum vcpu_life to)
-{
-	return vcpu_life_move(&v->life, from, to, life_bug);
-}
-
-int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now)
-{
-	/* Only the winner writes the boot state the new vCPU will read. */
-	if (!vcpu_life_to(v, VCPU_LIFE_CREATED, VCPU_LIFE_STARTING))
-		return -EBUSY;
-	v->boot = *boot;
-	if (sched_add(&v->se, now)) {
-		vcpu_life_to(v, VCPU_LIFE_STARTING, VCPU_LIFE_CREATED);
-		return -EBUSY;
-	}
-	vcpu_life_to(v, VCPU_LIFE_STARTING, VCPU_LIFE_STARTED);
-	return 0;
 }
 
 /* ---- VMCS ownership across pCPUs ---------------------------------------- */
@@ -322,17 +255,23 @@ static void mbox_process(struct percpu *cpu)
 	spin_lock(&cpu->mbox_lock);
 	for (unsigned int i = 0; i < cpu->n_clear; i++) {
 		struct vcpu *v = cpu->clear_req[i];
+		struct vcpu_vendor *x = vmx(v);
 
-		vmclear(v->vmcs_pa);
+		vmclear(x->vmcs_pa);
 		if (cpu->current == v) {
 			state_save(v);
 			cpu->current = NULL;
 		}
-		v->launched = false;
-		__atomic_store_n(&v->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
+		x->launched = false;
+		__atomic_store_n(&x->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
 	}
 	cpu->n_clear = 0;
 	spin_unlock(&cpu->mbox_lock);
+}
+
+void vendor_cpu_serve(void)
+{
+	mbox_process(this_cpu());
 }
 
 /*
@@ -348,7 +287,8 @@ static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
 	o->clear_req[o->n_clear++] = v;
 	spin_unlock(&o->mbox_lock);
 	lapic_send_ipi(o->apic_id, VEC_RESCHED);
-	while (__atomic_load_n(&v->vmcs_cpu, __ATOMIC_ACQUIRE) != VMCS_NOWHERE) {
+	while (__atomic_load_n(&vmx(v)->vmcs_cpu, __ATOMIC_ACQUIRE) !=
+	       VMCS_NOWHERE) {
 		mbox_process(cpu);
 		cpu_relax();
 	}
@@ -357,19 +297,20 @@ static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
 /* Make @v's VMCS the current one on this CPU. */
 static int vcpu_load(struct percpu *cpu, struct vcpu *v)
 {
-	int owner = __atomic_load_n(&v->vmcs_cpu, __ATOMIC_ACQUIRE);
+	struct vcpu_vendor *x = vmx(v);
+	int owner = __atomic_load_n(&x->vmcs_cpu, __ATOMIC_ACQUIRE);
 
 	if (owner != VMCS_NOWHERE && owner != (int)cpu->id)
 		vmcs_pull(cpu, v, owner);
 	if (cpu->current == v)
 		return 0;
-	if (vmptrld(v->vmcs_pa))
+	if (vmptrld(x->vmcs_pa))
 		return -EIO;
 	if (cpu->current)
 		state_save(cpu->current);
 	state_load(v);
 	cpu->current = v;
-	if (v->vmcs_cpu == (int)cpu->id)
+	if (x->vmcs_cpu == (int)cpu->id)
 		return 0;
 	/*
 	 * First time on this CPU since it left: host state is per CPU. The
@@ -377,15 +318,15 @@ static int vcpu_load(struct percpu *cpu, struct vcpu *v)
 	 * vCPU's last stay here, made stale by what the guest changed since
 	 * elsewhere (SDM 28.3.3.3): flush them.
 	 */
-	v->vmcs_cpu = cpu->id;
-	v->launched = false;
+	x->vmcs_cpu = cpu->id;
+	x->launched = false;
 	vcpu_flush_tlb(v);
-	if (!v->configured) {
+	if (!x->configured) {
 		setup_controls(v);
 		if (v->lapic)
 			intr_method->setup(v);
 		setup_guest(v);
-		v->configured = true;
+		x->configured = true;
 	}
 	setup_host();
 	return 0;
@@ -399,35 +340,15 @@ uint32_t vcpu_host_ndst(void)
 	return lapic_x2apic() ? id : id << 8;
 }
 
-/* ---- the loop ------------------------------------------------------------ */
-
-struct path_stat path_preempt, path_wake;
-
-static void path_add(struct path_stat *p, uint64_t cycles)
-{
-	/* Shared by all CPUs; a rare lost update only blurs an average. */
-	p->sum += cycles;
-	if (!p->n || cycles < p->min)
-		p->min = cycles;
-	p->n++;
-}
+/* ---- the run step -------------------------------------------------------- */
 
 /* How soon a vCPU whose interrupt waits on an xAPIC TPR write looks again. */
 #define INTR_POLL_US	100
 
-static void arm_slice_timer(struct vcpu *v, uint32_t cpu, uint64_t now)
+static void arm_slice_timer(struct vcpu *v, uint64_t now, uint64_t end)
 {
-	uint64_t end = sched_slice_end(cpu, now);
-	uint64_t t = timer_next(cpu);
-
-	if (t < end)
-		end = t;
-	if (v->intr_poll && now + INTR_POLL_US * tsc_khz / 1000 < end)
+	if (vmx(v)->intr_poll && now + INTR_POLL_US * tsc_khz / 1000 < end)
 		end = now + INTR_POLL_US * tsc_khz / 1000;
-	/* A guest that never exits must still meet the pending-IRQ watch. */
-	if (v->pending_vec >= 0 && !v->pending_dumped &&
-	    v->pending_since + PENDING_WATCH_MS * tsc_khz < end)
-		end = v->pending_since + PENDING_WATCH_MS * tsc_khz;
 	if (vmx_caps.preempt_timer) {
 		uint64_t ticks = end > now ?
 			(end - now) >> vmx_caps.preempt_shift : 0;
@@ -440,17 +361,6 @@ static void arm_slice_timer(struct vcpu *v, uint32_t cpu, uint64_t now)
 	}
 }
 
-static void idle(struct percpu *cpu)
-{
-	uint64_t next = timer_next(cpu->id);
-
-	lapic_timer_arm(next == UINT64_MAX ? 0 : next);
-	sti();
-	hlt();
-	cli();
-	cpu->idle_wake_tsc = rdtsc();
-}
-
 /*
  * SDM 27.2.4 / 28.2.3: an exit during event delivery (an EPT violation on
  * the stack, a host interrupt) leaves the event in the IDT-vectoring
@@ -459,7 +369,7 @@ static void idle(struct percpu *cpu)
  */
 static void reinject(struct vcpu *v)
 {
-	uint32_t info = v->exit.idt_info;
+	uint32_t info = vmx(v)->idt_info;
 	uint32_t type = (info >> 8) & 7;
 
 	vmcs_write(ENTRY_INTR_INFO, info & ~INTR_INFO_RSVD);
@@ -471,105 +381,69 @@ static void reinject(struct vcpu *v)
 	v->nr_reinjected++;
 }
 
-static void run_one(struct percpu *cpu, struct vcpu *v)
+int vendor_vcpu_load(struct vcpu *v)
 {
-	uint64_t now;
-
-	if (vcpu_load(cpu, v)) {
+	if (vcpu_load(this_cpu(), v)) {
 		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
 			"VMPTRLD of vCPU %u's VMCS failed", v->id);
-		return;
+		return -EIO;
 	}
 	vcpu_deliver_interrupts(v);
-	now = rdtsc();
-	vcpu_watch_pending(v, now);
-	arm_slice_timer(v, cpu->id, now);
-	/* Hypervisor path lengths: from the event to this entry, on this pCPU. */
-	if (cpu->idle_wake_tsc)
-		path_add(&path_wake, now - cpu->idle_wake_tsc);
-	else if (cpu->preempt_exit_tsc)
-		path_add(&path_preempt, now - cpu->preempt_exit_tsc);
-	cpu->idle_wake_tsc = 0;
-	cpu->preempt_exit_tsc = 0;
-	if (vmx_enter(&v->regs, v->launched)) {
+	return 0;
+}
+
+int vendor_vcpu_run(struct vcpu *v, uint64_t now, uint64_t deadline)
+{
+	struct vcpu_vendor *x = vmx(v);
+
+	arm_slice_timer(v, now, deadline);
+	if (vmx_enter(&v->regs, x->launched)) {
 		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
 			"VM entry failed: VM-instruction error %lu",
 			vmcs_read(VM_INSTRUCTION_ERROR));
-		return;
+		return -EIO;
 	}
 	v->exit.tsc = rdtsc();
-	v->launched = true;
-	v->exit.reason = vmcs_read(EXIT_REASON);
+	x->launched = true;
+	v->exit.reason = vmcs_read(EXIT_REASON);	/* decode masks it */
 	v->exit.qual = vmcs_read(EXIT_QUALIFICATION);
 	v->exit.rip = vmcs_read(GUEST_RIP);
 	v->exit.len = vmcs_read(EXIT_INSTR_LEN);
-	v->exit.idt_info = vmcs_read(IDT_VECTORING_INFO);
-	v->nr_exits++;
-	vcpu_trace_exit(v);
+	x->idt_info = vmcs_read(IDT_VECTORING_INFO);
 	/* An event the exit interrupted is delivered again at the next entry. */
-	if (v->exit.idt_info & INTR_INFO_VALID)
+	if (x->idt_info & INTR_INFO_VALID)
 		reinject(v);
-	if ((v->exit.reason & 0xffff) < 72)
-		v->exits_by_reason[v->exit.reason & 0xffff]++;
-	if ((v->exit.reason & 0xffff) == EXIT_PREEMPT_TIMER)
-		cpu->preempt_exit_tsc = v->exit.tsc;
-	vmx_handle_exit(v);
-	vcpu_serve_dump(v);
+	vmx_exit_decode(v);
+	return 0;
 }
 
 int vcpu_enter_once(struct vcpu *v, void (*prepare)(struct vcpu *v))
 {
 	struct percpu *cpu = this_cpu();
+	struct vcpu_vendor *x = vmx(v);
 	int r = 0;
 
-	v->configured = false;		/* set up afresh each time */
+	x->configured = false;		/* set up afresh each time */
 	if (vcpu_load(cpu, v))
 		return -EIO;
 	prepare(v);
 	if (vmx_enter(&v->regs, 0)) {
 		r = -EIO;
 	} else {
-		v->exit.reason = vmcs_read(EXIT_REASON);
+		v->exit.reason = vmcs_read(EXIT_REASON) & 0xffff;
 		v->exit.rip = vmcs_read(GUEST_RIP);
-		v->exit.intr_info = vmcs_read(EXIT_INTR_INFO);
+		x->intr_info = vmcs_read(EXIT_INTR_INFO);
 		/* A host interrupt acknowledged on exit is ours to serve. */
-		if ((v->exit.reason & 0xffff) == EXIT_EXTERNAL_INTR &&
-		    (v->exit.intr_info & INTR_INFO_VALID)) {
-			struct trap_frame f = { .vector = v->exit.intr_info & 0xff };
+		if (v->exit.reason == EXIT_EXTERNAL_INTR &&
+		    (x->intr_info & INTR_INFO_VALID)) {
+			struct trap_frame f = { .vector = x->intr_info & 0xff };
 
 			trap_dispatch(&f);
 		}
 	}
-	vmclear(v->vmcs_pa);
+	vmclear(x->vmcs_pa);
 	cpu->current = NULL;
-	v->vmcs_cpu = VMCS_NOWHERE;
-	v->launched = false;
+	x->vmcs_cpu = VMCS_NOWHERE;
+	x->launched = false;
 	return r;
-}
-
-void vcpu_loop(void)
-{
-	struct percpu *cpu = this_cpu();
-	struct sched_entity *se = NULL;
-
-	while (vms_running()) {
-		uint64_t now;
-
-		mbox_process(cpu);
-		now = rdtsc();
-		timer_run(cpu->id, now);
-		se = sched_current(cpu->id);
-		if (!se || se->state != VCPU_RUNNING || sched_need_resched(cpu->id))
-			se = sched_pick(cpu->id, now);
-		if (!se) {
-			idle(cpu);
-			continue;
-		}
-		if (vm_stopped(se_to_vcpu(se)->vm)) {
-			sched_remove(se, now);
-			continue;
-		}
-		run_one(cpu, se_to_vcpu(se));
-	}
-	mbox_process(cpu);
 }

@@ -5,6 +5,63 @@
 
 #include <stdint.h>
 
+/* Control bits hvisor uses (SDM Vol. 3C, chapter 25). */
+#define PIN_EXT_INTR		(1u << 0)
+#define PIN_NMI			(1u << 3)
+#define PIN_VIRTUAL_NMI		(1u << 5)
+#define PIN_PREEMPT_TIMER	(1u << 6)
+#define PIN_POSTED		(1u << 7)
+#define PROC_INTR_WINDOW	(1u << 2)
+#define PROC_TSC_OFFSET		(1u << 3)
+#define PROC_HLT		(1u << 7)
+#define PROC_TPR_SHADOW		(1u << 21)
+#define PROC_NMI_WINDOW		(1u << 22)
+#define PROC_UNCOND_IO		(1u << 24)
+#define PROC_MSR_BITMAP		(1u << 28)
+#define PROC_SECONDARY		(1u << 31)
+#define PROC2_APIC_ACCESS	(1u << 0)
+#define PROC2_EPT		(1u << 1)
+#define PROC2_RDTSCP		(1u << 3)
+#define PROC2_X2APIC		(1u << 4)
+#define PROC2_VPID		(1u << 5)
+#define PROC2_UNRESTRICTED	(1u << 7)
+#define PROC2_APIC_REG		(1u << 8)
+#define PROC2_VID		(1u << 9)
+#define PROC2_PLE		(1u << 10)
+#define EXIT_HOST_64		(1u << 9)
+#define EXIT_ACK_INTR		(1u << 15)
+#define EXIT_SAVE_PAT		(1u << 18)
+#define EXIT_LOAD_PAT		(1u << 19)
+#define EXIT_SAVE_EFER		(1u << 20)
+#define EXIT_LOAD_EFER		(1u << 21)
+#define ENTRY_IA32E		(1u << 9)
+#define ENTRY_LOAD_PAT		(1u << 14)
+#define ENTRY_LOAD_EFER		(1u << 15)
+
+/* Interruption information, entry and exit (SDM 24.8.3, 24.9.2). */
+#define INTR_INFO_VALID		(1u << 31)
+#define INTR_INFO_HAS_ERROR	(1u << 11)
+#define INTR_INFO_RSVD		0x7ffff000u	/* bit 12: NMI unblocking, exit only */
+#define INTR_TYPE_EXT		(0u << 8)
+#define INTR_TYPE_NMI		(2u << 8)
+#define INTR_TYPE_HW_EXCEPTION	(3u << 8)
+
+/* Guest interruptibility state (SDM 24.4.2). */
+#define BLOCK_STI_MOVSS		3u
+#define BLOCK_NMI		8u
+
+/* Segment access rights as the VMCS holds them. */
+#define AR_CODE32		0xc09b
+#define AR_DATA32		0xc093
+#define AR_CODE64		0xa09b
+#define AR_CODE16		0x009b
+#define AR_DATA16		0x0093
+#define AR_TSS_BUSY		0x008b
+#define AR_UNUSABLE		0x10000
+#define AR_L			(1u << 13)
+#define AR_DB			(1u << 14)
+#define AR_DPL(ar)		(((ar) >> 5) & 3)
+
 enum vmcs_field {
 	VPID			= 0x0000,
 	POSTED_INTR_NV		= 0x0002,

@@ -136,6 +136,6 @@ int vmx_cpu_init(void)
 		return -EIO;
 	}
 	cpu->vmxon_pa = pa;
-	cpu->vmx_on = true;
+	cpu->virt_on = true;
 	return 0;
 }

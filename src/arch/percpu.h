@@ -28,7 +28,7 @@ struct percpu {
 	uint64_t stack_top;
 	uint64_t tsc_khz;
 	bool online;
-	bool vmx_on;
+	bool virt_on;			/* the vendor can run guests here */
 
 	/* Arch state, owned by src/arch/. */
 	uint64_t gdt[8];

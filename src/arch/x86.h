@@ -16,6 +16,7 @@
 #define X86_CR4_OSFXSR	(1UL << 9)
 #define X86_CR4_VMXE	(1UL << 13)
 #define X86_CR4_FSGSBASE (1UL << 16)
+#define X86_CR4_OSXSAVE	(1UL << 18)
 
 #define MSR_IA32_APIC_BASE	0x1b
 #define MSR_IA32_FEATURE_CONTROL 0x3a
@@ -35,6 +36,11 @@
 #define EFER_NXE	(1UL << 11)
 
 #define RFLAGS_IF	(1UL << 9)
+
+/* Exception vectors (SDM Vol. 3A, 6.15). */
+#define X86_EXC_UD	6
+#define X86_EXC_GP	13
+#define X86_EXC_PF	14
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -10,10 +10,10 @@
 #include "src/arch/fpu.h"
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
-#include "src/core/vm.h"
 #include "src/core/exit.h"
 #include "src/core/vcpu.h"
-#include "vmx/vmcs.h"
+#include "src/core/vendor.h"
+#include "src/core/vm.h"
 
 #define BIT(n)		(1u << (n))
 
@@ -98,7 +98,7 @@ static void leaf_1(struct vcpu *v, struct cpuid_regs *r)
 	r->ecx &= ~L1_ECX_HIDE;
 	r->ecx |= L1_ECX_HV;
 	/* OSXSAVE mirrors the guest's CR4, not ours. */
-	if (vmcs_read(GUEST_CR4) & (1UL << 18))
+	if (vcpu_get_reg(v, VCPU_CR4) & X86_CR4_OSXSAVE)
 		r->ecx |= L1_ECX_OSXSAVE;
 	r->edx &= ~L1_EDX_HIDE;
 	/* The vLAPIC does xAPIC, x2APIC and TSC-deadline. */

@@ -7,13 +7,11 @@
 #include "src/arch/tsc.h"
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
-#include "src/core/vm.h"
 #include "src/core/dump.h"
-#include "src/core/exit.h"
-#include "vmx/intr.h"
 #include "src/core/mmio.h"
 #include "src/core/vcpu.h"
-#include "vmx/vmcs.h"
+#include "src/core/vendor.h"
+#include "src/core/vm.h"
 
 #define STACK_WORDS	24
 
@@ -29,12 +27,9 @@ void vcpu_trace_exit(struct vcpu *v)
 	r->tsc = v->exit.tsc;
 	r->reason = v->exit.reason;
 	r->rip = v->exit.rip;
-	r->rsp = vmcs_read(GUEST_RSP);
-	r->rflags = vmcs_read(GUEST_RFLAGS);
-	r->intr_state = vmcs_read(GUEST_INTERRUPTIBILITY);
-	r->idt_info = v->exit.idt_info;
-	r->intr_status = v->lapic && intr_method->apic_access_page ?
-			 vmcs_read(GUEST_INTR_STATUS) : 0;
+	r->rsp = vcpu_get_reg(v, VCPU_RSP);
+	r->rflags = vcpu_get_reg(v, VCPU_RFLAGS);
+	vendor_trace_exit(v, r);
 	/* Taken since the entry (no longer in IRR): the wait starts over. */
 	if (v->pending_vec >= 0 && v->lapic &&
 	    !(vlapic_reg_peek(v->lapic, VAPIC_IRR + (v->pending_vec >> 5) * 0x10) &
@@ -48,11 +43,11 @@ static void dump_stack(struct vcpu *v)
 	struct gpt_ctx g;
 	bool lm;
 	unsigned int size;
-	uint64_t sp = vmcs_read(GUEST_SS_BASE) + vmcs_read(GUEST_RSP);
+	uint64_t sp = vcpu_get_reg(v, VCPU_SS_BASE) + vcpu_get_reg(v, VCPU_RSP);
 	uint8_t buf[STACK_WORDS * 8];
 	uint32_t err;
 
-	vmx_guest_walker(v, &g);
+	vcpu_guest_walker(v, &g);
 	lm = g.efer & GPT_EFER_LMA;
 	size = lm ? 8 : 4;
 	if (!lm)
@@ -101,14 +96,7 @@ void vcpu_dump(struct vcpu *v, bool live, const char *why)
 		v->name, why, state_names[v->se.state], v->se.cpu, v->nr_exits,
 		v->nr_reinjected, vcpu_parked(v), now);
 	dump_lapic(v);
-	if (live)
-		pr_info("vcpu-dump %s: now RIP %#lx RSP %#lx RFLAGS %#lx CR3 %#lx intr-state %#lx intr-status %#lx window %d\n",
-			v->name, vmcs_read(GUEST_RIP), vmcs_read(GUEST_RSP),
-			vmcs_read(GUEST_RFLAGS), vmcs_read(GUEST_CR3),
-			vmcs_read(GUEST_INTERRUPTIBILITY),
-			v->lapic && intr_method->apic_access_page ?
-			vmcs_read(GUEST_INTR_STATUS) : 0,
-			!!(vmcs_read(PROC_CONTROLS) & (1u << 2)));
+	vendor_dump(v, live);
 	/* Oldest first; ages in microseconds before now. */
 	for (unsigned int i = 0; i < n; i++) {
 		const struct exit_rec *r =
@@ -116,7 +104,7 @@ void vcpu_dump(struct vcpu *v, bool live, const char *why)
 
 		pr_info("vcpu-dump %s: exit -%lu us %-22s RIP %#lx RSP %#lx RFLAGS %#lx intr %#x rvi %#x svi %#x idt %#x\n",
 			v->name, (now - r->tsc) * 1000 / tsc_khz,
-			exit_reason_name(r->reason), r->rip, r->rsp, r->rflags,
+			vendor_exit_name(r->reason), r->rip, r->rsp, r->rflags,
 			r->intr_state, r->intr_status & 0xff,
 			r->intr_status >> 8, r->idt_info);
 	}

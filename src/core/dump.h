@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef HV_VMX_DUMP_H
-#define HV_VMX_DUMP_H
+#ifndef HV_CORE_DUMP_H
+#define HV_CORE_DUMP_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +19,7 @@ struct vcpu;
 struct exit_rec {
 	uint64_t tsc, rip, rsp, rflags;
 	uint32_t reason;
+	/* The vendor's (vendor_trace_exit): */
 	uint32_t intr_state;	/* guest interruptibility */
 	uint32_t idt_info;	/* IDT-vectoring information */
 	uint16_t intr_status;	/* RVI | SVI << 8 */

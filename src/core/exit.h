@@ -1,51 +1,67 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef HV_VMX_EXIT_H
-#define HV_VMX_EXIT_H
+/*
+ * A VM exit as the core sees it: what the guest did, not how the vendor
+ * encoded it. The vendor's run step (vendor_vcpu_run) fills one per exit;
+ * vcpu_handle_exit() (src/core/exit.c) dispatches on its kind.
+ */
+#ifndef HV_CORE_EXIT_H
+#define HV_CORE_EXIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
 
-/* Basic exit reasons (Intel SDM Vol. 3D, appendix C). */
-enum exit_reason {
-	EXIT_EXCEPTION_NMI	= 0,
-	EXIT_EXTERNAL_INTR	= 1,
-	EXIT_TRIPLE_FAULT	= 2,
-	EXIT_INIT		= 3,
-	EXIT_SIPI		= 4,
-	EXIT_INTR_WINDOW	= 7,
-	EXIT_CPUID		= 10,
-	EXIT_HLT		= 12,
-	EXIT_INVLPG		= 14,
-	EXIT_RDTSC		= 16,
-	EXIT_VMCALL		= 18,
-	EXIT_CR_ACCESS		= 28,
-	EXIT_IO			= 30,
-	EXIT_RDMSR		= 31,
-	EXIT_WRMSR		= 32,
-	EXIT_INVALID_STATE	= 33,
-	EXIT_MSR_LOADING	= 34,
-	EXIT_MWAIT		= 36,
-	EXIT_MTF		= 37,
-	EXIT_MONITOR		= 39,
-	EXIT_PAUSE		= 40,
-	EXIT_MACHINE_CHECK	= 41,
-	EXIT_TPR_BELOW		= 43,
-	EXIT_APIC_ACCESS	= 44,
-	EXIT_EOI_INDUCED	= 45,
-	EXIT_EPT_VIOLATION	= 48,
-	EXIT_EPT_MISCONFIG	= 49,
-	EXIT_PREEMPT_TIMER	= 52,
-	EXIT_WBINVD		= 54,
-	EXIT_XSETBV		= 55,
-	EXIT_APIC_WRITE		= 56,
-	EXIT_REASON_MAX		= 70,
+enum vm_exit_kind {
+	VM_EXIT_UNHANDLED,	/* an exit hvisor does not model (0: by default) */
+	VM_EXIT_VENDOR,		/* the vendor's own business: vendor_handle_exit */
+	VM_EXIT_PREEMPT,	/* the slice or a timer ran out */
+	VM_EXIT_HLT,
+	VM_EXIT_PAUSE,		/* a PAUSE loop */
+	VM_EXIT_CPUID,
+	VM_EXIT_VMCALL,
+	VM_EXIT_IO,
+	VM_EXIT_RDMSR,
+	VM_EXIT_WRMSR,
+	VM_EXIT_XSETBV,
+	VM_EXIT_MMIO,		/* guest-physical access nothing maps */
+	VM_EXIT_TRIPLE_FAULT,
+	VM_EXIT_ENTRY_FAIL,	/* the CPU refused the guest state */
+	VM_EXIT_KINDS
 };
 
-#define EXIT_REASON_ENTRY_FAIL	(1u << 31)
+/* MMIO access kinds, for messages. */
+enum vm_exit_access {
+	VM_ACCESS_READ,
+	VM_ACCESS_WRITE,
+	VM_ACCESS_FETCH,
+};
 
-void vmx_handle_exit(struct vcpu *v);
-const char *exit_reason_name(uint32_t reason);
+struct vm_exit {
+	enum vm_exit_kind kind;
+	uint32_t reason;	/* the vendor's code (vendor_exit_name) */
+	uint64_t qual;		/* the vendor's detail, for messages */
+	uint64_t rip;		/* of the instruction that exited */
+	uint32_t len;		/* its length */
+	uint64_t tsc;		/* host TSC when the exit reached us */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size;	/* 1, 2 or 4 */
+			bool in;
+			bool string;	/* INS/OUTS or REP */
+		} io;
+		struct {
+			uint64_t gpa;
+			enum vm_exit_access access;
+			bool in_delivery;	/* while delivering an event */
+			uint8_t vector;		/* that event's vector */
+		} mmio;
+	};
+};
+
+/* Dispatch v->exit; a guest that cannot go on is stopped, only it. */
+void vcpu_handle_exit(struct vcpu *v);
 /* CPUID as a guest sees it. */
 void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4]);
 

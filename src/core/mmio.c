@@ -8,17 +8,12 @@
 #include <string.h>
 #include "mm/gpt.h"
 #include "src/arch/x86.h"
-#include "src/core/vm.h"
 #include "src/core/decode.h"
-#include "src/core/inject.h"
 #include "src/core/mmio.h"
 #include "src/core/vcpu.h"
-#include "vmx/vmcs.h"
+#include "src/core/vendor.h"
+#include "src/core/vm.h"
 
-#define AR_L		(1u << 13)
-#define AR_D		(1u << 14)
-#define AR_DPL(ar)	(((ar) >> 5) & 3)
-#define X86_EXC_PF	14
 #define RFLAGS_VM	(1ULL << 17)
 
 struct mmio_access {
@@ -82,33 +77,33 @@ static void regs_in(struct guest_regs *g, const uint64_t r[16])
 static void inject_pf(struct vcpu *v, uint64_t addr, uint32_t err)
 {
 	v->regs.cr2 = addr;
-	vcpu_inject_exception(v, X86_EXC_PF, true, err);
+	vendor_inject_exception(v, X86_EXC_PF, true, err);
 }
 
-void vmx_guest_walker(struct vcpu *v, struct gpt_ctx *g)
+void vcpu_guest_walker(struct vcpu *v, struct gpt_ctx *g)
 {
 	*g = (struct gpt_ctx){
-		.cr0 = vmcs_read(GUEST_CR0),
-		.cr3 = vmcs_read(GUEST_CR3),
-		.cr4 = vmcs_read(GUEST_CR4),
-		.efer = vmcs_read(GUEST_IA32_EFER),
-		.rflags = vmcs_read(GUEST_RFLAGS),
+		.cr0 = vcpu_get_reg(v, VCPU_CR0),
+		.cr3 = vcpu_get_reg(v, VCPU_CR3),
+		.cr4 = vcpu_get_reg(v, VCPU_CR4),
+		.efer = vcpu_get_reg(v, VCPU_EFER),
+		.rflags = vcpu_get_reg(v, VCPU_RFLAGS),
 		.read_gpa = read_gpa,
 		.opaque = v->vm,
 	};
 }
 
-int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
+int vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa)
 {
 	struct vm *vm = v->vm;
 	uint64_t pdpte[4], regs[16], rflags, rip, lin;
-	uint32_t cs_ar = vmcs_read(GUEST_CS_AR), pf_err = 0;
+	uint32_t pf_err = 0;
 	struct mmio_access a = { .vm = vm };
 	uint8_t bytes[INSN_MAX_LEN];
 	struct gpt_ctx g;
 	enum insn_mode mode;
 
-	vmx_guest_walker(v, &g);
+	vcpu_guest_walker(v, &g);
 	struct insn in;
 	uint64_t pf_addr = 0;
 	unsigned int access = GPT_FETCH;
@@ -116,16 +111,17 @@ int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
 
 	rflags = g.rflags;
 	mode = insn_cpu_mode(g.cr0 & X86_CR0_PE, rflags & RFLAGS_VM,
-			     g.efer & EFER_LMA, cs_ar & AR_L, cs_ar & AR_D);
+			     g.efer & EFER_LMA, vcpu_get_reg(v, VCPU_CS_LONG),
+			     vcpu_get_reg(v, VCPU_CS_DB));
 	if ((g.cr0 & X86_CR0_PG) && (g.cr4 & X86_CR4_PAE) && !(g.efer & EFER_LMA)) {
 		for (int i = 0; i < 4; i++)
-			pdpte[i] = vmcs_read(GUEST_PDPTE0 + 2 * i);
+			pdpte[i] = vcpu_get_reg(v, VCPU_PDPTE0 + i);
 		g.pdpte = pdpte;
 	}
-	if (AR_DPL(vmcs_read(GUEST_SS_AR)) == 3)
+	if (vcpu_get_reg(v, VCPU_CPL) == 3)
 		access |= GPT_USER;
 	rip = v->exit.rip;
-	lin = vmcs_read(GUEST_CS_BASE) + rip;
+	lin = vcpu_get_reg(v, VCPU_CS_BASE) + rip;
 	if (mode != INSN_MODE_64)
 		lin = (uint32_t)lin;
 
@@ -152,18 +148,18 @@ int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
 	a.dev = mmio_find(&vm->mmio, gpa, in.op_size, &a.off);
 	if (a.dev < 0)
 		return -ENOENT;
-	regs_out(&v->regs, vmcs_read(GUEST_RSP), regs);
+	regs_out(&v->regs, vcpu_get_reg(v, VCPU_RSP), regs);
 	r = insn_emulate(&in, regs, &rflags, dev_read, dev_write, &a);
 	if (r)
 		return r;
 	regs_in(&v->regs, regs);
-	vmcs_write(GUEST_RFLAGS, rflags);
+	vcpu_set_reg(v, VCPU_RFLAGS, rflags);
 	if (mode != INSN_MODE_64)
 		rip = mode == INSN_MODE_32 ? (uint32_t)(rip + in.len) :
 					     (uint16_t)(rip + in.len);
 	else
 		rip += in.len;
-	vmcs_write(GUEST_RIP, rip);
-	vcpu_end_shadow();
+	vcpu_set_reg(v, VCPU_RIP, rip);
+	vendor_end_shadow(v);
 	return 0;
 }

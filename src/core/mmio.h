@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef HV_VMX_MMIO_H
-#define HV_VMX_MMIO_H
+#ifndef HV_CORE_MMIO_H
+#define HV_CORE_MMIO_H
 
 #include <stdint.h>
 
@@ -12,8 +12,8 @@ struct gpt_ctx;
  * (or when a #PF was injected instead), -ENOENT when no device claims the
  * address, another -errno when the instruction cannot be emulated.
  */
-int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa);
-/* A guest page-table walker for @v, from its VMCS (which must be loaded). */
-void vmx_guest_walker(struct vcpu *v, struct gpt_ctx *g);
+int vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa);
+/* A guest page-table walker for @v (its owner, with @v loaded). */
+void vcpu_guest_walker(struct vcpu *v, struct gpt_ctx *g);
 
 #endif

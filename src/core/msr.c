@@ -1,27 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MSR policy. Guests read and write directly only the MSRs that the VMCS
- * or our vCPU switch keeps per vCPU; every other access exits here. An
- * MSR we do not model raises #GP in the guest and is logged once.
+ * MSR policy, vendor-neutral. Guests read and write directly only the
+ * MSRs that the vendor keeps per vCPU (vmx/msr.c lists them); every other
+ * access exits here. An MSR we do not model raises #GP in the guest and
+ * is logged once.
  */
 #include <errno.h>
-#include <string.h>
-#include "mm/frame.h"
 #include "src/arch/x86.h"
 #include "src/arch/printk.h"
-#include "src/core/vm.h"
-#include "src/core/inject.h"
-#include "vmx/msr.h"
+#include "src/core/msr.h"
 #include "src/core/vcpu.h"
-#include "vmx/vmcs.h"
+#include "src/core/vendor.h"
+#include "src/core/vm.h"
 
-#define MSR_STAR		0xc0000081
-#define MSR_LSTAR		0xc0000082
-#define MSR_CSTAR		0xc0000083
-#define MSR_SFMASK		0xc0000084
-#define MSR_TSC_AUX		0xc0000103
-
-#define ENTRY_IA32E_MODE	(1u << 9)
 #define MSR_UCODE_REV		0x8b
 #define MSR_MISC_ENABLE		0x1a0
 #define MSR_MTRRCAP		0xfe
@@ -33,92 +24,6 @@
 /* Fast strings on; branch trace and PEBS unavailable (no PMU). */
 #define MISC_ENABLE_VALUE	((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
 
-static const uint32_t switched[NR_SWITCHED_MSRS] = {
-	MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
-	MSR_TSC_AUX,
-};
-
-/* Held in the VMCS guest state, so a direct access is safe. */
-static const uint32_t in_vmcs[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP,
-	MSR_IA32_SYSENTER_EIP, MSR_IA32_PAT,
-};
-
-static uint8_t *bitmap;
-
-/* Clear the exit bit for reads (@write false) or writes of @msr. */
-static void pass(uint32_t msr, bool write)
-{
-	uint32_t base = write ? 2048 : 0;
-
-	if (msr >= 0xc0000000) {
-		base += 1024;
-		msr -= 0xc0000000;
-	}
-	bitmap[base + msr / 8] &= ~(1u << (msr % 8));
-}
-
-uint64_t msr_bitmap_init(void)
-{
-	uint64_t pa = frame_alloc(1);
-
-	if (!pa)
-		return 0;
-	bitmap = (uint8_t *)pa;
-	memset(bitmap, 0xff, 4096);
-	for (unsigned int i = 0; i < NR_SWITCHED_MSRS; i++) {
-		pass(switched[i], false);
-		pass(switched[i], true);
-	}
-	for (unsigned int i = 0; i < sizeof(in_vmcs) / sizeof(in_vmcs[0]); i++) {
-		pass(in_vmcs[i], false);
-		pass(in_vmcs[i], true);
-	}
-	/* EFER reads are harmless; writes must keep IA-32e mode in step. */
-	pass(MSR_EFER, false);
-	return pa;
-}
-
-uint64_t msr_bitmap_x2apic_vid(uint64_t base, bool tpr, bool self_ipi)
-{
-	uint64_t pa = frame_alloc(1);
-	uint8_t *keep = bitmap;
-
-	if (!pa)
-		return 0;
-	memcpy((void *)pa, (void *)base, 4096);
-	bitmap = (uint8_t *)pa;
-	/*
-	 * x2APIC virtualization: reads come from the virtual-APIC page
-	 * (not the current count, which the CPU does not keep there);
-	 * EOI writes are virtualized, and TPR and self-IPI writes where
-	 * asked (the VID guard needs them to exit, vmx/intr.c). Everything
-	 * else still exits to the vLAPIC model.
-	 */
-	for (uint32_t msr = 0x800; msr <= 0x8ff; msr++)
-		if (msr != 0x839)
-			pass(msr, false);
-	if (tpr)
-		pass(0x808, true);
-	pass(0x80b, true);
-	if (self_ipi)
-		pass(0x83f, true);
-	bitmap = keep;
-	return pa;
-}
-
-void msr_state_save(struct msr_state *s)
-{
-	for (unsigned int i = 0; i < NR_SWITCHED_MSRS; i++)
-		s->val[i] = rdmsr(switched[i]);
-}
-
-void msr_state_load(const struct msr_state *s)
-{
-	for (unsigned int i = 0; i < NR_SWITCHED_MSRS; i++)
-		wrmsr(switched[i], s->val[i]);
-}
-
 static void unknown_msr(struct vcpu *v, uint32_t msr, bool write)
 {
 	/* Once per VM and MSR would need a set; once per vCPU is enough. */
@@ -127,26 +32,20 @@ static void unknown_msr(struct vcpu *v, uint32_t msr, bool write)
 			v->vm->name, v->id, write ? "write" : "read", msr,
 			v->exit.rip);
 	v->last_bad_msr = msr;
-	vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+	vendor_inject_exception(v, X86_EXC_GP, true, 0);
 }
 
 static int write_efer(struct vcpu *v, uint64_t val)
 {
 	uint64_t ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
-	uint32_t entry = vmcs_read(ENTRY_CONTROLS);
 
 	if (val & ~ok)
 		return -1;
 	/* LMA is the CPU's to set; it follows LME while paging is on. */
 	val &= ~EFER_LMA;
-	if ((val & EFER_LME) && (vmcs_read(GUEST_CR0) & X86_CR0_PG))
+	if ((val & EFER_LME) && (vcpu_get_reg(v, VCPU_CR0) & X86_CR0_PG))
 		val |= EFER_LMA;
-	vmcs_write(GUEST_IA32_EFER, val);
-	if (val & EFER_LMA)
-		entry |= ENTRY_IA32E_MODE;
-	else
-		entry &= ~ENTRY_IA32E_MODE;
-	vmcs_write(ENTRY_CONTROLS, entry);
+	vcpu_set_reg(v, VCPU_EFER, val);
 	return 0;
 }
 
@@ -193,10 +92,10 @@ static void write_tsc_adjust(struct vcpu *v, uint64_t val)
 {
 	v->tsc_offset += (int64_t)val - v->tsc_adjust;
 	v->tsc_adjust = (int64_t)val;
-	vmcs_write(TSC_OFFSET, v->tsc_offset);
+	vcpu_set_reg(v, VCPU_TSC_OFFSET, v->tsc_offset);
 }
 
-void vmx_handle_rdmsr(struct vcpu *v)
+void vcpu_handle_rdmsr(struct vcpu *v)
 {
 	uint32_t msr = v->regs.rcx;
 	uint64_t val;
@@ -217,7 +116,7 @@ void vmx_handle_rdmsr(struct vcpu *v)
 		return;
 	}
 	if (r) {
-		vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+		vendor_inject_exception(v, X86_EXC_GP, true, 0);
 		return;
 	}
 	v->regs.rax = (uint32_t)val;
@@ -225,7 +124,7 @@ void vmx_handle_rdmsr(struct vcpu *v)
 	vcpu_skip_instruction(v);
 }
 
-void vmx_handle_wrmsr(struct vcpu *v)
+void vcpu_handle_wrmsr(struct vcpu *v)
 {
 	uint32_t msr = v->regs.rcx;
 	uint64_t val = (v->regs.rdx << 32) | (uint32_t)v->regs.rax;
@@ -234,18 +133,18 @@ void vmx_handle_wrmsr(struct vcpu *v)
 	switch (msr) {
 	case MSR_EFER:
 		if (write_efer(v, val))
-			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+			vendor_inject_exception(v, X86_EXC_GP, true, 0);
 		else
 			vcpu_skip_instruction(v);
 		return;
 	case MSR_MTRR_DEF_TYPE:
 		if (write_mtrr_def_type(v, val))
-			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+			vendor_inject_exception(v, X86_EXC_GP, true, 0);
 		else
 			vcpu_skip_instruction(v);
 		return;
 	case MSR_MTRRCAP:
-		vcpu_inject_exception(v, X86_EXC_GP, true, 0);	/* read-only */
+		vendor_inject_exception(v, X86_EXC_GP, true, 0);	/* read-only */
 		return;
 	case MSR_TSC_ADJUST:
 		write_tsc_adjust(v, val);
@@ -259,7 +158,7 @@ void vmx_handle_wrmsr(struct vcpu *v)
 		fixed_msr(msr, &cur);
 		/* Only what it already holds may be written back. */
 		if (val != cur && !(msr == MSR_UCODE_REV && val == 0))
-			vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+			vendor_inject_exception(v, X86_EXC_GP, true, 0);
 		else
 			vcpu_skip_instruction(v);
 		return;
@@ -271,7 +170,7 @@ void vmx_handle_wrmsr(struct vcpu *v)
 	if (r == -ENOENT)
 		unknown_msr(v, msr, true);
 	else if (r)
-		vcpu_inject_exception(v, X86_EXC_GP, true, 0);
+		vendor_inject_exception(v, X86_EXC_GP, true, 0);
 	else
 		vcpu_skip_instruction(v);
 }

@@ -4,13 +4,14 @@
 #include <string.h>
 #include "src/arch/cpu.h"
 #include "src/arch/lapic.h"
-#include "src/arch/tsc.h"
-#include "src/arch/x86.h"
-#include "src/lib/fmt.h"
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
-#include "src/core/vm.h"
+#include "src/arch/tsc.h"
+#include "src/arch/x86.h"
 #include "src/core/exit.h"
+#include "src/core/vendor.h"
+#include "src/core/vm.h"
+#include "src/lib/fmt.h"
 
 struct vm vms[CFG_MAX_GUESTS];
 uint32_t nr_vms;
@@ -210,7 +211,7 @@ static void print_exit_reasons(const struct vm *vm)
 			int at = len + 1;
 
 			len += hv_snprintf(line + len, sizeof(line) - len,
-					   " %s=%lu", exit_reason_name(r), n);
+					   " %s=%lu", vendor_exit_name(r), n);
 			/* One word per reason: "I/O instruction" -> I/O_instruction. */
 			for (; at < len && at < (int)sizeof(line) && line[at] != '='; at++)
 				if (line[at] == ' ')

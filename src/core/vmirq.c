@@ -17,9 +17,8 @@
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "src/core/vmirq.h"
-#include "vmx/intr.h"
+#include "src/core/vendor.h"
 
-#define XAPIC_BASE	0xfee00000ULL
 #define IOAPIC_ID	0	/* MADT: IDs 0..n-1 are the vCPUs' LAPICs; */
 				/* IOAPIC IDs live in their own space */
 
@@ -55,7 +54,7 @@ static void notify(struct vcpu *v, bool posted)
 	cpu = __atomic_load_n(&v->se.cpu, __ATOMIC_RELAXED);
 	if (v->se.state == VCPU_RUNNING && cpu != this_cpu()->id)
 		lapic_send_ipi(cpus[cpu].apic_id, posted ?
-			       intr_method->notify_vector : VEC_RESCHED);
+			       vendor_notify_vector() : VEC_RESCHED);
 }
 
 void vcpu_notify(struct vcpu *v)
@@ -368,6 +367,6 @@ int vmirq_create(struct vm *vm)
 		r = mmio_register(&vm->mmio, VIOAPIC_BASE, VIOAPIC_SIZE,
 				  &ioapic_mmio, vm);
 	if (!r)
-		r = mmio_register(&vm->mmio, XAPIC_BASE, 0x1000, &xapic_mmio, vm);
+		r = mmio_register(&vm->mmio, APIC_BASE_DEFAULT, 0x1000, &xapic_mmio, vm);
 	return r;
 }

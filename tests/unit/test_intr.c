@@ -12,12 +12,13 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "src/core/vm.h"
 #include "src/arch/printk.h"
+#include "src/core/mmio.h"
+#include "src/core/vendor.h"
+#include "src/core/vm.h"
 #include "src/core/vmirq.h"
 #include "vmx/intr.h"
-#include "src/core/mmio.h"
-#include "src/core/vcpu.h"
+#include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
@@ -46,7 +47,7 @@ void vmirq_vcpu_pre_entry(struct vcpu *v)
 	pre_entry_calls++;
 }
 
-int vmx_emulate_mmio(struct vcpu *v, uint64_t gpa)
+int vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa)
 {
 	return -ENOENT;
 }
@@ -86,15 +87,10 @@ static const struct vlapic_env env = {
 
 static struct vm vm;
 static struct vcpu v;
+static struct vcpu_vendor vx;
 static struct vlapic vl __attribute__((aligned(64)));
 static uint32_t page[1024] __attribute__((aligned(4096)));
 
-#define PROC_INTR_WINDOW	(1u << 2)
-#define PROC_TPR_SHADOW		(1u << 21)
-#define PROC2_APIC_ACCESS	(1u << 0)
-#define PROC2_X2APIC		(1u << 4)
-#define PROC2_APIC_REG		(1u << 8)
-#define PROC2_VID		(1u << 9)
 #define VALID			(1u << 31)
 
 static int setup(void **state)
@@ -105,6 +101,8 @@ static int setup(void **state)
 	memset(fake, 0, sizeof(fake));
 	memset(&vm, 0, sizeof(vm));
 	memset(&v, 0, sizeof(v));
+	memset(&vx, 0, sizeof(vx));
+	v.vendor = &vx;
 	memset(&vl, 0, sizeof(vl));
 	memset(page, 0, sizeof(page));
 	assert_int_equal(vlapic_init(&vl, page, &c, &env, &v), 0);
@@ -245,9 +243,9 @@ static void test_inject_nothing(void **state)
 	vcpu_deliver_interrupts(&v);
 	assert_int_equal(fake[ENTRY_INTR_INFO], 0);
 	assert_false(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
-	assert_false(vcpu_interrupt_pending(&v));
+	assert_false(vendor_interrupt_pending(&v));
 	post(0x43, false);
-	assert_true(vcpu_interrupt_pending(&v));
+	assert_true(vendor_interrupt_pending(&v));
 }
 
 /* ---- virtual-interrupt delivery -------------------------------------------- */
@@ -330,8 +328,7 @@ static void test_vid_nmi(void **state)
 
 /* ---- the VID guard ------------------------------------------------------------ */
 
-#define PIN_VNMI	(1u << 5)
-#define PROC_NMI_WINDOW	(1u << 22)
+#define PIN_VIRTUAL_NMI	(1u << 5)
 
 static void guarded(void)
 {
@@ -416,7 +413,7 @@ static void test_guard_isr_blocked(void **state)
 	assert_int_equal(fake[GUEST_INTR_STATUS], 0x61 << 8);
 	assert_int_equal(fake[EOI_EXIT_BITMAP0 + 2], 1ULL << (0x61 - 64));
 	assert_false(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
-	assert_false(v.intr_poll);
+	assert_false(vx.intr_poll);
 }
 
 static void test_guard_tpr_blocked(void **state)
@@ -427,14 +424,14 @@ static void test_guard_tpr_blocked(void **state)
 	vcpu_deliver_interrupts(&v);
 	/* xAPIC TPR writes never exit: poll. */
 	assert_int_equal(fake[GUEST_INTR_STATUS], 0);
-	assert_true(v.intr_poll);
+	assert_true(vx.intr_poll);
 	assert_int_equal(fake[MSR_BITMAP], 0x1000);
 	/* x2APIC: the TPR write exits instead. */
 	assert_int_equal(vlapic_set_base(&vl, 0xfee00000 | (1 << 11) |
 					 (1 << 10) | (1 << 8)), 0);
 	assert_int_equal(vlapic_wrmsr(&vl, 0x808, 0x50), 0);
 	vcpu_deliver_interrupts(&v);
-	assert_false(v.intr_poll);
+	assert_false(vx.intr_poll);
 	assert_int_equal(fake[MSR_BITMAP], 0x4000);
 	assert_int_equal(vlapic_wrmsr(&vl, 0x808, 0), 0);
 	vcpu_deliver_interrupts(&v);
@@ -461,7 +458,7 @@ static void test_nmi_blocking(void **state)
 	struct apic_msg m = { .mode = APIC_DM_NMI };
 
 	guarded();
-	fake[PIN_CONTROLS] |= PIN_VNMI;
+	fake[PIN_CONTROLS] |= PIN_VIRTUAL_NMI;
 	assert_true(vlapic_accept(&vl, &m));
 	fake[GUEST_INTERRUPTIBILITY] = 8;	/* an NMI handler runs */
 	vcpu_deliver_interrupts(&v);
@@ -475,7 +472,7 @@ static void test_nmi_blocking(void **state)
 	assert_int_equal(fake[ENTRY_INTR_INFO], VALID | (2u << 8) | 2);
 	assert_false(fake[PROC_CONTROLS] & PROC_NMI_WINDOW);
 	/* Without virtual NMIs an STI shadow still holds it back. */
-	fake[PIN_CONTROLS] &= ~PIN_VNMI;
+	fake[PIN_CONTROLS] &= ~PIN_VIRTUAL_NMI;
 	fake[ENTRY_INTR_INFO] = 0;
 	assert_true(vlapic_accept(&vl, &m));
 	fake[GUEST_INTERRUPTIBILITY] = 1;
@@ -549,7 +546,7 @@ static void enter(struct cpu_model *c)
 	c->rvi = fake[GUEST_INTR_STATUS] & 0xff;
 	c->svi = (fake[GUEST_INTR_STATUS] >> 8) & 0xff;
 	c->window = fake[PROC_CONTROLS] & PROC_INTR_WINDOW;
-	c->tpr_exits = v.intr_tpr_watch;
+	c->tpr_exits = vx.intr_tpr_watch;
 	for (int i = 0; i < 4; i++)
 		c->eoi_exit[i] = fake[EOI_EXIT_BITMAP0 + 2 * i];
 	c->in_guest = true;
@@ -671,8 +668,6 @@ static void test_guard_model_off_shows_quirk(void **state)
 }
 
 /* ---- posted interrupts ------------------------------------------------------ */
-
-#define PIN_POSTED	(1u << 7)
 
 static void test_posted_setup(void **state)
 {

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From the VMCS's exit information to struct vm_exit (src/core/exit.h),
+ * and the exits that are VMX's own business: host interrupts, interrupt
+ * and NMI windows, control registers and APIC virtualization.
+ */
+#include "src/arch/cpu.h"
+#include "src/core/vendor.h"
+#include "src/core/vm.h"
+#include "vmx/cr.h"
+#include "vmx/exit.h"
+#include "vmx/intr.h"
+#include "vmx/vcpu.h"
+#include "vmx/vmcs.h"
+
+static const char *const reason_names[EXIT_REASON_MAX] = {
+	[EXIT_EXCEPTION_NMI] = "exception or NMI",
+	[EXIT_EXTERNAL_INTR] = "external interrupt",
+	[EXIT_TRIPLE_FAULT] = "triple fault",
+	[EXIT_INIT] = "INIT signal",
+	[EXIT_SIPI] = "SIPI",
+	[EXIT_INTR_WINDOW] = "interrupt window",
+	[EXIT_CPUID] = "CPUID",
+	[EXIT_HLT] = "HLT",
+	[EXIT_INVLPG] = "INVLPG",
+	[EXIT_RDTSC] = "RDTSC",
+	[EXIT_VMCALL] = "VMCALL",
+	[EXIT_CR_ACCESS] = "control-register access",
+	[EXIT_IO] = "I/O instruction",
+	[EXIT_RDMSR] = "RDMSR",
+	[EXIT_WRMSR] = "WRMSR",
+	[EXIT_INVALID_STATE] = "VM entry: invalid guest state",
+	[EXIT_MSR_LOADING] = "VM entry: MSR loading",
+	[EXIT_MWAIT] = "MWAIT",
+	[EXIT_MONITOR] = "MONITOR",
+	[EXIT_PAUSE] = "PAUSE",
+	[EXIT_MACHINE_CHECK] = "VM entry: machine check",
+	[EXIT_APIC_ACCESS] = "APIC access",
+	[EXIT_EOI_INDUCED] = "EOI induced",
+	[EXIT_APIC_WRITE] = "APIC write",
+	[EXIT_EPT_VIOLATION] = "EPT violation",
+	[EXIT_EPT_MISCONFIG] = "EPT misconfiguration",
+	[EXIT_PREEMPT_TIMER] = "preemption timer",
+	[EXIT_WBINVD] = "WBINVD",
+	[EXIT_XSETBV] = "XSETBV",
+};
+
+const char *vendor_exit_name(uint32_t reason)
+{
+	reason &= 0xffff;
+	if (reason < EXIT_REASON_MAX && reason_names[reason])
+		return reason_names[reason];
+	return "unknown";
+}
+
+/* Basic exit reason -> what the core is told. */
+static const enum vm_exit_kind kinds[EXIT_REASON_MAX] = {
+	[EXIT_EXTERNAL_INTR] = VM_EXIT_VENDOR,
+	[EXIT_INTR_WINDOW] = VM_EXIT_VENDOR,
+	[EXIT_CR_ACCESS] = VM_EXIT_VENDOR,
+	[EXIT_APIC_ACCESS] = VM_EXIT_VENDOR,
+	[EXIT_APIC_WRITE] = VM_EXIT_VENDOR,
+	[EXIT_EOI_INDUCED] = VM_EXIT_VENDOR,
+	[EXIT_TRIPLE_FAULT] = VM_EXIT_TRIPLE_FAULT,
+	[EXIT_CPUID] = VM_EXIT_CPUID,
+	[EXIT_HLT] = VM_EXIT_HLT,
+	[EXIT_VMCALL] = VM_EXIT_VMCALL,
+	[EXIT_IO] = VM_EXIT_IO,
+	[EXIT_RDMSR] = VM_EXIT_RDMSR,
+	[EXIT_WRMSR] = VM_EXIT_WRMSR,
+	[EXIT_PAUSE] = VM_EXIT_PAUSE,
+	[EXIT_EPT_VIOLATION] = VM_EXIT_MMIO,
+	[EXIT_PREEMPT_TIMER] = VM_EXIT_PREEMPT,
+	[EXIT_XSETBV] = VM_EXIT_XSETBV,
+};
+
+void vmx_exit_decode(struct vcpu *v)
+{
+	struct vm_exit *e = &v->exit;
+	uint32_t raw = e->reason;
+	uint64_t q = e->qual;
+
+	e->reason = raw & 0xffff;
+	if (raw & EXIT_REASON_ENTRY_FAIL) {
+		e->kind = VM_EXIT_ENTRY_FAIL;
+		return;
+	}
+	e->kind = e->reason < EXIT_REASON_MAX ? kinds[e->reason] :
+		  VM_EXIT_UNHANDLED;
+	switch (e->reason) {
+	case EXIT_IO:		/* SDM Table 28-5 */
+		e->io.size = (q & 7) + 1;
+		e->io.in = q & (1u << 3);
+		e->io.string = q & (3u << 4);	/* string or REP */
+		e->io.port = q >> 16;
+		break;
+	case EXIT_EPT_VIOLATION: {	/* SDM Table 28-7 */
+		uint32_t idt = vmx(v)->idt_info;
+
+		e->mmio.gpa = vmcs_read(GUEST_PHYS_ADDR);
+		e->mmio.access = q & 4 ? VM_ACCESS_FETCH :
+				 q & 2 ? VM_ACCESS_WRITE : VM_ACCESS_READ;
+		e->mmio.in_delivery = idt & INTR_INFO_VALID;
+		e->mmio.vector = idt & 0xff;
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void handle_external_intr(struct vcpu *v)
+{
+	/* "Acknowledge interrupt on exit" left the vector for us. */
+	uint32_t info = vmcs_read(EXIT_INTR_INFO);
+	struct trap_frame f = { .vector = info & 0xff };
+
+	if (info & INTR_INFO_VALID)
+		trap_dispatch(&f);
+}
+
+void vendor_handle_exit(struct vcpu *v)
+{
+	switch (v->exit.reason) {
+	case EXIT_EXTERNAL_INTR:
+		handle_external_intr(v);
+		break;
+	case EXIT_INTR_WINDOW:
+		/* Nothing to do: the next entry delivers what is pending. */
+		break;
+	case EXIT_CR_ACCESS:
+		vmx_handle_cr_access(v);
+		break;
+	case EXIT_APIC_ACCESS:
+		vmx_handle_apic_access(v);
+		break;
+	case EXIT_APIC_WRITE:
+		vmx_handle_apic_write(v);
+		break;
+	case EXIT_EOI_INDUCED:
+		vmx_handle_eoi_induced(v);
+		break;
+	}
+}

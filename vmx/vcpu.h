@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A vCPU's VMX half (struct vcpu_vendor, reached through v->vendor): its
+ * VMCS and where it is active, the interrupt-delivery controls as last
+ * written, the exit information the core does not need, and the MSRs VMX
+ * does not switch.
+ */
+#ifndef HV_VMX_VCPU_H
+#define HV_VMX_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "src/core/vcpu.h"
+#include "vmx/msr.h"
+
+#define VMCS_NOWHERE	(-1)
+
+struct vcpu_vendor {
+	uint64_t vmcs_pa;
+	int vmcs_cpu;			/* pCPU where the VMCS is active */
+	bool launched;			/* VMRESUME, not VMLAUNCH */
+	bool configured;		/* controls and guest state written */
+	bool intr_x2;			/* vid: controls set for x2APIC mode */
+	bool intr_tpr_watch;		/* vid: x2APIC TPR writes exit */
+	bool intr_poll;			/* vid: exit soon to look at TPR */
+	bool nmi_window;		/* NMI-window exiting is on */
+	uint64_t eoi_bm[4];		/* vid: the EOI-exit bitmap as written */
+	uint32_t pi_ndst;		/* posted: NDST as written */
+	uint32_t idt_info;		/* IDT-vectoring information */
+	uint32_t intr_info;		/* exit interruption information */
+	struct msr_state msrs;
+};
+
+static inline struct vcpu_vendor *vmx(struct vcpu *v)
+{
+	return v->vendor;
+}
+
+/*
+ * Drop this pCPU's TLB entries tagged with @v's VPID (INVVPID single
+ * context): after a paging-mode change, and when @v arrives on a pCPU
+ * that may still hold translations from an earlier stay.
+ */
+void vcpu_flush_tlb(struct vcpu *v);
+
+/*
+ * Outside the scheduler, on this pCPU: set up @v's VMCS afresh as for a
+ * first run, let @prepare write what it needs, enter once; v->exit gets
+ * the exit reason and RIP, vmx(v)->intr_info the interruption
+ * information, and a host interrupt taken on the exit is served. The
+ * VMCS is cleared again. 0, or -EIO when loading or entering failed. For
+ * boot-time probes (vmx/probe.c).
+ */
+int vcpu_enter_once(struct vcpu *v, void (*prepare)(struct vcpu *v));
+
+#endif
