@@ -4,6 +4,7 @@
 #define HV_DEV_MMIO_H
 
 #include <stdint.h>
+#include "dev/bus.h"
 
 #define MMIO_MAX_DEVS	8
 
@@ -16,11 +17,7 @@ struct mmio_ops {
 
 struct mmio_bus {
 	unsigned int n;
-	struct {
-		uint64_t base, len;
-		const struct mmio_ops *ops;
-		void *dev;
-	} devs[MMIO_MAX_DEVS];
+	struct bus_slot devs[MMIO_MAX_DEVS];	/* ops: struct mmio_ops */
 };
 
 int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t len,

@@ -4,6 +4,7 @@
 #define HV_DEV_PIO_H
 
 #include <stdint.h>
+#include "dev/bus.h"
 
 #define PIO_MAX_DEVS	16
 
@@ -15,11 +16,7 @@ struct pio_ops {
 
 struct pio_bus {
 	unsigned int n;
-	struct {
-		uint16_t base, len;
-		const struct pio_ops *ops;
-		void *dev;
-	} devs[PIO_MAX_DEVS];
+	struct bus_slot devs[PIO_MAX_DEVS];	/* ops: struct pio_ops */
 	uint64_t unclaimed;	/* accesses that hit no device */
 };
 

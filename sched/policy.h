@@ -76,6 +76,15 @@ static inline void rq_append(struct sched_rq *rq, struct sched_entity *se)
 	rq_insert_before(rq, NULL, se);
 }
 
+/*
+ * A plain FIFO, for the policies that keep no order of their own (rr,
+ * partition): queue at the tail, run the head, and take a woken entity at
+ * once only when the pCPU runs nothing else.
+ */
+void rq_fifo_enqueue(struct sched_rq *rq, struct sched_entity *se);
+struct sched_entity *rq_fifo_pick(struct sched_rq *rq);
+bool rq_fifo_wake(struct sched_rq *rq, struct sched_entity *se);
+
 /* Virtual times wrap; compare them through the signed difference. */
 static inline bool vr_before(uint64_t a, uint64_t b)
 {

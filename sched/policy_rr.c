@@ -9,27 +9,6 @@
 
 #include "sched/policy.h"
 
-static void rr_enqueue(struct sched_rq *rq, struct sched_entity *se)
-{
-	rq_append(rq, se);
-}
-
-static struct sched_entity *rr_pick_next(struct sched_rq *rq)
-{
-	struct sched_entity *se = rq->head;
-
-	if (se)
-		rq_dequeue(rq, se);
-	return se;
-}
-
-static bool rr_wake(struct sched_rq *rq, struct sched_entity *se)
-{
-	(void)se;
-	/* Only an idle (or just blocked) CPU takes it at once. */
-	return !rq->curr || rq->curr->state != VCPU_RUNNING;
-}
-
 static bool rr_tick(struct sched_rq *rq, uint64_t now)
 {
 	return now >= rq->slice_end && rq->nr_queued;
@@ -38,8 +17,8 @@ static bool rr_tick(struct sched_rq *rq, uint64_t now)
 /* A yield or a preemption puts it back at the tail: nothing more to do. */
 const struct sched_policy sched_rr_policy = {
 	.name		= "rr",
-	.enqueue	= rr_enqueue,
-	.pick_next	= rr_pick_next,
-	.wake		= rr_wake,
+	.enqueue	= rq_fifo_enqueue,
+	.pick_next	= rq_fifo_pick,
+	.wake		= rq_fifo_wake,
 	.tick		= rr_tick,
 };

@@ -114,6 +114,25 @@ void rq_dequeue(struct sched_rq *rq, struct sched_entity *se)
 	set_count(&rq->nr_queued, rq->nr_queued - 1);
 }
 
+void rq_fifo_enqueue(struct sched_rq *rq, struct sched_entity *se)
+{
+	rq_append(rq, se);
+}
+
+struct sched_entity *rq_fifo_pick(struct sched_rq *rq)
+{
+	struct sched_entity *se = rq->head;
+
+	if (se)
+		rq_dequeue(rq, se);
+	return se;
+}
+
+bool rq_fifo_wake(struct sched_rq *rq, struct sched_entity *se)
+{
+	return !rq->curr || rq->curr->state != VCPU_RUNNING;
+}
+
 /* Lock the queue @se belongs to; se->cpu may change until we hold it. */
 static struct sched_rq *lock_se_rq(struct sched_entity *se)
 {

@@ -38,9 +38,9 @@ static int dev_read(void *ctx, unsigned int size, uint64_t *val)
 {
 	struct mmio_access *a = ctx;
 	const struct mmio_bus *bus = &a->vm->mmio;
+	const struct mmio_ops *ops = bus->devs[a->dev].ops;
 
-	a->err = bus->devs[a->dev].ops->read(bus->devs[a->dev].dev, a->off,
-					     size, val);
+	a->err = ops->read(bus->devs[a->dev].dev, a->off, size, val);
 	if (a->err)
 		*val = ~0ULL;	/* a device that does not answer floats high */
 	return 0;
@@ -50,10 +50,10 @@ static int dev_write(void *ctx, unsigned int size, uint64_t val)
 {
 	struct mmio_access *a = ctx;
 	const struct mmio_bus *bus = &a->vm->mmio;
+	const struct mmio_ops *ops = bus->devs[a->dev].ops;
 
 	/* A write the device refuses is dropped, as on a real bus. */
-	a->err = bus->devs[a->dev].ops->write(bus->devs[a->dev].dev, a->off,
-					      size, val);
+	a->err = ops->write(bus->devs[a->dev].dev, a->off, size, val);
 	return 0;
 }
 
