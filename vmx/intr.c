@@ -36,14 +36,13 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "dev/vlapic.h"
 #include "src/arch/cpu.h"
 #include "src/arch/printk.h"
 #include "src/arch/x86.h"
 #include "src/core/mmio.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
-#include "src/core/vmirq.h"
+#include "src/core/intr.h"
 #include "vmx/intr.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
@@ -94,7 +93,7 @@ static bool nmi_deliver(struct vcpu *v)
 	bool vnmi, blocked;
 
 	/* The common case, before every entry: no NMI, no window to close. */
-	if (!vlapic_nmi_pending(v->lapic)) {
+	if (!vcpu_nmi_pending(v)) {
 		if (vmx(v)->nmi_window)
 			nmi_window(v, false);
 		return false;
@@ -112,7 +111,7 @@ static bool nmi_deliver(struct vcpu *v)
 	}
 	if (vmx(v)->nmi_window)
 		nmi_window(v, false);
-	if (!vlapic_take_nmi(v->lapic))
+	if (!vcpu_take_nmi(v))
 		return false;
 	vmcs_write(ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | 2);
 	return true;
@@ -139,20 +138,18 @@ static void inject_setup(struct vcpu *v)
 
 static void inject_deliver(struct vcpu *v)
 {
-	struct vlapic *vl = v->lapic;
 	int vec;
 
-	vlapic_sync_pir(vl);
 	window(false);
 	/* An event injected by this exit's handler, or re-injected, goes first. */
 	if (nmi_deliver(v))
 		return;
-	vec = vlapic_pending_vector(vl);
+	vec = vcpu_intr_pending(v);
 	if (vec < 0)
 		return;
 	if (guest_open()) {
 		vmcs_write(ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT | vec);
-		vlapic_ack(vl, vec);
+		vcpu_intr_ack(v, vec);
 	} else {
 		window(true);
 	}
@@ -199,91 +196,25 @@ static void vid_setup(struct vcpu *v)
 	vmcs_write(PROC_CONTROLS, vmcs_read(PROC_CONTROLS) | PROC_TPR_SHADOW);
 	vmcs_write(PROC_CONTROLS2, vmcs_read(PROC_CONTROLS2) | PROC2_APIC_REG |
 		   PROC2_VID);
-	vmcs_write(VIRTUAL_APIC_ADDR, (uint64_t)v->lapic->regs);
+	vmcs_write(VIRTUAL_APIC_ADDR, vcpu_apic_page(v));
 	vmcs_write(APIC_ACCESS_ADDR, v->vm->apic_access_page);
 	vmcs_write(TPR_THRESHOLD, 0);
 	memset(vmx(v)->eoi_bm, 0, sizeof(vmx(v)->eoi_bm));
 	for (int i = 0; i < 4; i++)
 		vmcs_write(EOI_EXIT_BITMAP0 + 2 * i, 0);
-	vid_mode(v, vlapic_x2apic(v->lapic), false);
-}
-
-/* Vectors in service, as EOI-exit bits: the guest's next EOI may unblock. */
-static void isr_bits(const struct vlapic *vl, uint64_t bm[4])
-{
-	for (int i = 0; i < 4; i++)
-		bm[i] |= vlapic_reg_peek(vl, VAPIC_ISR + 2 * i * 0x10) |
-			 (uint64_t)vlapic_reg_peek(vl, VAPIC_ISR +
-						   (2 * i + 1) * 0x10) << 32;
-}
-
-/*
- * Is anything below @first in IRR? Word by word: this runs before every
- * entry, and under an emulator every instruction here is guest time.
- */
-static bool irr_below(const struct vlapic *vl, int first)
-{
-	int word = first >> 5;
-	uint32_t w = vlapic_reg_peek(vl, VAPIC_IRR + word * 0x10) &
-		     ((1u << (first & 31)) - 1);
-
-	while (!w && word > 0)
-		w = vlapic_reg_peek(vl, VAPIC_IRR + --word * 0x10);
-	return w != 0;
-}
-
-void vid_plan(const struct vlapic *vl, bool open, bool guard,
-	      struct vid_plan *p)
-{
-	int vec = vlapic_highest_irr(vl);
-	uint32_t ppr = vlapic_ppr(vl) & 0xf0;
-	int isr = vlapic_highest_isr(vl);
-	uint32_t cls;
-
-	vlapic_eoi_exit_bitmap(vl, p->eoi);
-	p->svi = isr < 0 ? 0 : isr;
-	p->rvi = 0;
-	p->window = p->tpr_watch = false;
-	if (vec < 0)
-		return;
-	if (!guard) {
-		/* The architectural scheme: the CPU waits for IF itself. */
-		p->rvi = vec;
-		return;
-	}
-	cls = (uint32_t)vec & 0xf0;
-	if (cls <= ppr) {
-		/* Held back by priority: exit when that may change. */
-		if (isr >= 0 && cls <= ((uint32_t)isr & 0xf0))
-			isr_bits(vl, p->eoi);
-		if (cls <= (vlapic_reg_peek(vl, VAPIC_TPR) & 0xf0))
-			p->tpr_watch = true;
-		return;
-	}
-	if (!open) {
-		p->window = true;
-		return;
-	}
-	/* Delivered at the first instruction; RVI then holds the next one. */
-	p->rvi = vec;
-	if (irr_below(vl, vec)) {
-		p->eoi[vec >> 6] |= 1ULL << (vec & 63);
-		isr_bits(vl, p->eoi);
-	}
+	vid_mode(v, vcpu_apic_x2(v), false);
 }
 
 static void vid_deliver_guarded(struct vcpu *v, bool guard)
 {
-	struct vlapic *vl = v->lapic;
-	struct vid_plan p;
-	bool x2 = vlapic_x2apic(vl);
+	struct intr_plan p;
+	bool x2 = vcpu_apic_x2(v);
 	bool open;
 
-	vlapic_sync_pir(vl);
 	nmi_deliver(v);
 	/* Only a guarded vector asks whether the guest can take it. */
-	open = guard && vlapic_highest_irr(vl) >= 0 && guest_open();
-	vid_plan(vl, open, guard, &p);
+	open = guard && vcpu_intr_waiting(v) && guest_open();
+	vcpu_intr_plan(v, open, guard, &p);
 	if (x2 != vmx(v)->intr_x2 || p.tpr_watch != vmx(v)->intr_tpr_watch)
 		vid_mode(v, x2, p.tpr_watch);
 	for (int i = 0; i < 4; i++)
@@ -323,8 +254,8 @@ static void posted_setup(struct vcpu *v)
 	vid_setup(v);
 	vmcs_write(PIN_CONTROLS, vmcs_read(PIN_CONTROLS) | PIN_POSTED);
 	vmcs_write(POSTED_INTR_NV, VEC_POSTED);
-	vmcs_write(POSTED_INTR_DESC, (uint64_t)&v->lapic->pi);
-	pi_set_nv(&v->lapic->pi, VEC_POSTED);
+	vmcs_write(POSTED_INTR_DESC, vcpu_pi_desc(v));
+	vcpu_pi_set_nv(v, VEC_POSTED);
 	vmx(v)->pi_ndst = ~0u;
 }
 
@@ -334,7 +265,7 @@ static void posted_deliver(struct vcpu *v)
 
 	/* Notifications must find the pCPU the vCPU runs on now. */
 	if (ndst != vmx(v)->pi_ndst) {
-		pi_set_ndst(&v->lapic->pi, ndst);
+		vcpu_pi_set_ndst(v, ndst);
 		vmx(v)->pi_ndst = ndst;
 	}
 	/* Posting raises RVI while the guest runs: no guard is possible. */
@@ -398,24 +329,14 @@ void vcpu_deliver_interrupts(struct vcpu *v)
 {
 	if (!v->lapic)
 		return;
-	vmirq_vcpu_pre_entry(v);
+	vcpu_intr_sync(v);
 	intr_method->deliver(v);
-}
-
-bool vendor_interrupt_pending(struct vcpu *v)
-{
-	if (!v->lapic)
-		return false;
-	vmirq_vcpu_pre_entry(v);
-	vlapic_sync_pir(v->lapic);
-	return vlapic_pending_vector(v->lapic) >= 0 ||
-	       pi_test_on(&v->lapic->pi);
 }
 
 void vmx_handle_apic_access(struct vcpu *v)
 {
 	/* An access the CPU does not virtualize: emulate it on the model. */
-	int r = vcpu_emulate_mmio(v, APIC_BASE_DEFAULT + (v->exit.qual & 0xfff));
+	int r = vcpu_emulate_mmio(v, VM_APIC_GPA + (v->exit.qual & 0xfff));
 
 	if (r)
 		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
@@ -426,12 +347,12 @@ void vmx_handle_apic_access(struct vcpu *v)
 void vmx_handle_apic_write(struct vcpu *v)
 {
 	/* Trap-like: the value is in the page already, RIP moved on. */
-	vlapic_apic_write(v->lapic, v->exit.qual & 0xfff);
+	vcpu_apic_write(v, v->exit.qual & 0xfff);
 }
 
 void vmx_handle_eoi_induced(struct vcpu *v)
 {
-	vlapic_eoi_exit(v->lapic, v->exit.qual & 0xff);
+	vcpu_apic_eoi(v, v->exit.qual & 0xff);
 }
 
 uint8_t vendor_notify_vector(void)

@@ -37,25 +37,6 @@ extern const struct intr_method *intr_method;
  * IF = 0 (the Bochs quirk, see intr.c). On unless hvisor.ini says off. */
 extern bool vid_guard;
 
-/*
- * What the next VM entry arranges under virtual-interrupt delivery:
- * @rvi the vector to stage (0: none), @svi the highest in service (0:
- * none), @window interrupt-window exiting,
- * @tpr_watch a vector waits for TPR to drop, @eoi the EOI-exit bitmap.
- * @open: the guest can take an interrupt at its first instruction.
- */
-struct vid_plan {
-	int rvi;
-	int svi;		/* highest vector in service, or 0 */
-	bool window;
-	bool tpr_watch;
-	uint64_t eoi[4];
-};
-
-struct vlapic;
-void vid_plan(const struct vlapic *vl, bool open, bool guard,
-	      struct vid_plan *p);
-
 /* Pick the method: 0, or -ENOTSUP (with a message) when @want is absent. */
 int intr_select(enum cfg_delivery want);
 /* The chosen method is vid with the guard on. */

@@ -26,7 +26,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "dev/vlapic.h"
 #include "mm/ept.h"
 #include "mm/frame.h"
 #include "src/arch/cpu.h"
@@ -35,6 +34,7 @@
 #include "src/arch/printk.h"
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
+#include "src/core/intr.h"
 #include "vmx/exit.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
@@ -62,20 +62,6 @@ static const uint8_t probe_code[] = {
 /* The handler of PROBE_VEC: vmcall. */
 static const uint8_t probe_handler[] = { 0x0f, 0x01, 0xc1 };
 
-static uint64_t nop_now(void *ctx) { return rdtsc(); }
-static void nop_arm(void *ctx, uint64_t deadline) { }
-static void nop_notify(void *ctx, bool posted) { }
-static void nop_ipi(void *ctx, const struct apic_msg *m) { }
-static void nop_eoi(void *ctx, uint8_t vector) { }
-static void nop_init(void *ctx) { }
-static void nop_sipi(void *ctx, uint8_t vector) { }
-
-static const struct vlapic_env probe_env = {
-	.now = nop_now, .timer_arm = nop_arm, .notify = nop_notify,
-	.send_ipi = nop_ipi, .eoi_level = nop_eoi, .init = nop_init,
-	.sipi = nop_sipi,
-};
-
 static struct vm probe_vm;
 static struct vcpu probe_vcpu;
 
@@ -94,22 +80,13 @@ void vmx_probe_serve_kick(void)
 		lapic_send_ipi(kick_apic, VEC_RESCHED);
 }
 
-static void set_vec(uint32_t *page, uint32_t reg, uint8_t vec)
-{
-	page[(reg + (vec >> 5) * 0x10) >> 2] |= 1u << (vec & 31);
-}
-
 static void prepare(struct vcpu *v)
 {
-	uint32_t *page = v->lapic->regs;
-
 	/* Whatever the host has pending is served now, not in the guest. */
 	sti();
 	cpu_relax();
 	cli();
-	memset(page, 0, 4096);
-	set_vec(page, VAPIC_IRR, PROBE_VEC);
-	set_vec(page, VAPIC_ISR, PROBE_VEC);
+	vcpu_apic_probe_stage(v, PROBE_VEC);
 	vmcs_write(GUEST_INTR_STATUS, PROBE_VEC | PROBE_VEC << 8);
 	vmcs_write(GUEST_RFLAGS, 0x202);
 	vmcs_write(PROC_CONTROLS, vmcs_read(PROC_CONTROLS) & ~(1u << 2));
@@ -124,15 +101,10 @@ static void prepare(struct vcpu *v)
 /* Build the probe guest: its page, EPT, MSR bitmaps and an x2APIC vLAPIC. */
 static int build(struct vm *vm, struct vcpu *v)
 {
-	struct vlapic_config c = { .id = 0, .bsp = true,
-				   .crystal_hz = tsc_khz * 1000,
-				   .tsc_khz = tsc_khz };
 	uint64_t ram = frame_alloc(1);
-	struct vlapic *vl = (void *)frame_alloc(1);
-	uint32_t *apic_page = (void *)frame_alloc(1);
 	uint16_t *ivt;
 
-	if (!ram || !vl || !apic_page)
+	if (!ram)
 		return -ENOMEM;
 	memset((void *)ram, 0, 4096);
 	memcpy((uint8_t *)ram + CODE_GPA, probe_code, sizeof(probe_code));
@@ -151,13 +123,8 @@ static int build(struct vm *vm, struct vcpu *v)
 	vm->msr_bitmap_x2vid_tpr = vm->msr_bitmap_x2vid;
 	if (!vm->msr_bitmap_x2vid || vcpu_create(v, vm, 0))
 		return -ENOMEM;
-	memset(vl, 0, sizeof(*vl));
-	memset(apic_page, 0, 4096);
-	if (vlapic_init(vl, apic_page, &c, &probe_env, v) ||
-	    vlapic_set_base(vl, APIC_BASE_DEFAULT | APIC_BASE_EN |
-			    APIC_BASE_EXTD | APIC_BASE_BSP))
+	if (vcpu_apic_probe_create(v))
 		return -EINVAL;
-	v->lapic = vl;
 	v->boot.mode = VCPU_MODE_REAL;
 	v->boot.cs = 0;
 	v->boot.rip = CODE_GPA;

@@ -47,6 +47,6 @@ int vendor_vm_init(struct vm *vm)
 	if (!vm->apic_access_page)
 		return -ENOMEM;
 	memset((void *)vm->apic_access_page, 0, 4096);
-	return ept_map(&vm->ept, APIC_BASE_DEFAULT, vm->apic_access_page, 4096,
+	return ept_map(&vm->ept, VM_APIC_GPA, vm->apic_access_page, 4096,
 		       EPT_R | EPT_W, EPT_MT_UC);
 }

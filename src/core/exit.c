@@ -9,6 +9,7 @@
 #include "src/arch/percpu.h"
 #include "src/arch/x86.h"
 #include "src/core/exit.h"
+#include "src/core/intr.h"
 #include "src/core/mmio.h"
 #include "src/core/msr.h"
 #include "src/core/vcpu.h"
@@ -70,11 +71,11 @@ static void handle_hlt(struct vcpu *v)
 		return;
 	}
 	vcpu_skip_instruction(v);
-	if (vendor_interrupt_pending(v))
+	if (vcpu_interrupt_pending(v))
 		return;
 	sched_block(&v->se, v->exit.tsc);
 	/* Something posted between the check and the block must not be lost. */
-	if (vendor_interrupt_pending(v))
+	if (vcpu_interrupt_pending(v))
 		sched_wake(&v->se, rdtsc());
 }
 

@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "sched/sched.h"
-#include "dev/vlapic.h"
 #include "sched/timer.h"
 #include "src/core/dump.h"
 #include "src/core/exit.h"
@@ -18,6 +17,7 @@
 
 struct vm;
 struct vcpu_vendor;
+struct vlapic;
 
 /* Guest registers the vendor does not hold; vmx/entry.S knows the layout. */
 struct guest_regs {

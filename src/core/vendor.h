@@ -63,8 +63,6 @@ void vendor_end_shadow(struct vcpu *v);
 /* Exception @vector at the next entry; the instruction is not skipped. */
 void vendor_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 			     uint32_t error);
-/* Can @v take an interrupt now (so that HLT must not block)? */
-bool vendor_interrupt_pending(struct vcpu *v);
 /* The vector that makes a running vCPU look at new interrupts. Any pCPU. */
 uint8_t vendor_notify_vector(void);
 /* The vendor's name for its exit code @reason (messages, counters). */

@@ -27,6 +27,8 @@
 
 #define VM_MAX_VCPUS	CFG_MAX_VCPUS
 #define VM_TAIL_LINES	8
+/* Where a guest's xAPIC registers sit: the vLAPIC's reset base. */
+#define VM_APIC_GPA	APIC_BASE_DEFAULT
 
 /* A port device whose accesses take a lock (its VM's dev_lock or its own). */
 struct locked_pio {

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "src/arch/printk.h"
+#include "dev/vlapic.h"
+#include "src/core/intr.h"
 #include "src/core/mmio.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
@@ -243,9 +245,9 @@ static void test_inject_nothing(void **state)
 	vcpu_deliver_interrupts(&v);
 	assert_int_equal(fake[ENTRY_INTR_INFO], 0);
 	assert_false(fake[PROC_CONTROLS] & PROC_INTR_WINDOW);
-	assert_false(vendor_interrupt_pending(&v));
+	assert_false(vcpu_interrupt_pending(&v));
 	post(0x43, false);
-	assert_true(vendor_interrupt_pending(&v));
+	assert_true(vcpu_interrupt_pending(&v));
 }
 
 /* ---- virtual-interrupt delivery -------------------------------------------- */
