@@ -45,12 +45,4 @@ enum exit_reason {
 
 _Static_assert(EXIT_REASON_MAX <= VCPU_EXIT_CODES, "the exit counters");
 
-/*
- * Right after an exit: turn the VMCS's exit information into v->exit.
- * Exits that are VMX's own business (control registers, APIC
- * virtualization, host interrupts, window exits) are handled here and
- * leave VM_EXIT_NONE; the rest go to the core (src/core/exit.c).
- */
-void vmx_exit_decode(struct vcpu *v);
-
 #endif

@@ -23,7 +23,6 @@
 #include "vmx/vmx.h"
 
 extern char vmx_exit_stub[];
-int vmx_enter(struct guest_regs *regs, int launched);
 
 int vendor_vcpu_create(struct vcpu *v)
 {
@@ -295,7 +294,7 @@ static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
 }
 
 /* Make @v's VMCS the current one on this CPU. */
-static int vcpu_load(struct percpu *cpu, struct vcpu *v)
+int vmx_vcpu_load(struct percpu *cpu, struct vcpu *v)
 {
 	struct vcpu_vendor *x = vmx(v);
 	int owner = __atomic_load_n(&x->vmcs_cpu, __ATOMIC_ACQUIRE);
@@ -332,118 +331,20 @@ static int vcpu_load(struct percpu *cpu, struct vcpu *v)
 	return 0;
 }
 
+void vmx_vcpu_put(struct percpu *cpu, struct vcpu *v)
+{
+	struct vcpu_vendor *x = vmx(v);
+
+	vmclear(x->vmcs_pa);
+	cpu->current = NULL;
+	x->vmcs_cpu = VMCS_NOWHERE;
+	x->launched = false;
+}
+
 uint32_t vcpu_host_ndst(void)
 {
 	uint32_t id = this_cpu()->apic_id;
 
 	/* SDM 30.6: xAPIC destinations sit in bits 15:8 of NDST. */
 	return lapic_x2apic() ? id : id << 8;
-}
-
-/* ---- the run step -------------------------------------------------------- */
-
-/* How soon a vCPU whose interrupt waits on an xAPIC TPR write looks again. */
-#define INTR_POLL_US	100
-
-static void arm_slice_timer(struct vcpu *v, uint64_t now, uint64_t end)
-{
-	if (vmx(v)->intr_poll && now + INTR_POLL_US * tsc_khz / 1000 < end)
-		end = now + INTR_POLL_US * tsc_khz / 1000;
-	if (vmx_caps.preempt_timer) {
-		uint64_t ticks = end > now ?
-			(end - now) >> vmx_caps.preempt_shift : 0;
-
-		vmcs_write(PREEMPT_TIMER_VALUE,
-			   ticks > 0xffffffff ? 0xffffffff : ticks);
-	} else {
-		/* No preemption timer: the host LAPIC timer exits the guest. */
-		lapic_timer_arm(end);
-	}
-}
-
-/*
- * SDM 27.2.4 / 28.2.3: an exit during event delivery (an EPT violation on
- * the stack, a host interrupt) leaves the event in the IDT-vectoring
- * information; it was not delivered and must be injected again, error
- * code and instruction length included.
- */
-static void reinject(struct vcpu *v)
-{
-	uint32_t info = vmx(v)->idt_info;
-	uint32_t type = (info >> 8) & 7;
-
-	vmcs_write(ENTRY_INTR_INFO, info & ~INTR_INFO_RSVD);
-	if (info & INTR_INFO_HAS_ERROR)
-		vmcs_write(ENTRY_EXCEPTION_ERROR, vmcs_read(IDT_VECTORING_ERROR));
-	/* Software interrupts and exceptions restart at the instruction. */
-	if (type == 4 || type == 5 || type == 6)
-		vmcs_write(ENTRY_INSTR_LEN, v->exit.len);
-	v->nr_reinjected++;
-}
-
-int vendor_vcpu_load(struct vcpu *v)
-{
-	if (vcpu_load(this_cpu(), v)) {
-		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
-			"VMPTRLD of vCPU %u's VMCS failed", v->id);
-		return -EIO;
-	}
-	vcpu_deliver_interrupts(v);
-	return 0;
-}
-
-int vendor_vcpu_run(struct vcpu *v, uint64_t now, uint64_t deadline)
-{
-	struct vcpu_vendor *x = vmx(v);
-
-	arm_slice_timer(v, now, deadline);
-	if (vmx_enter(&v->regs, x->launched)) {
-		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
-			"VM entry failed: VM-instruction error %lu",
-			vmcs_read(VM_INSTRUCTION_ERROR));
-		return -EIO;
-	}
-	v->exit.tsc = rdtsc();
-	x->launched = true;
-	v->exit.reason = vmcs_read(EXIT_REASON);	/* decode masks it */
-	v->exit.qual = vmcs_read(EXIT_QUALIFICATION);
-	v->exit.rip = vmcs_read(GUEST_RIP);
-	v->exit.len = vmcs_read(EXIT_INSTR_LEN);
-	x->idt_info = vmcs_read(IDT_VECTORING_INFO);
-	/* An event the exit interrupted is delivered again at the next entry. */
-	if (x->idt_info & INTR_INFO_VALID)
-		reinject(v);
-	vmx_exit_decode(v);
-	return 0;
-}
-
-int vcpu_enter_once(struct vcpu *v, void (*prepare)(struct vcpu *v))
-{
-	struct percpu *cpu = this_cpu();
-	struct vcpu_vendor *x = vmx(v);
-	int r = 0;
-
-	x->configured = false;		/* set up afresh each time */
-	if (vcpu_load(cpu, v))
-		return -EIO;
-	prepare(v);
-	if (vmx_enter(&v->regs, 0)) {
-		r = -EIO;
-	} else {
-		v->exit.reason = vmcs_read(EXIT_REASON) & 0xffff;
-		v->exit.rip = vmcs_read(GUEST_RIP);
-		x->intr_info = vmcs_read(EXIT_INTR_INFO);
-		/* A host interrupt acknowledged on exit is ours to serve. */
-		if (v->exit.reason == EXIT_EXTERNAL_INTR &&
-		    (x->intr_info & INTR_INFO_VALID)) {
-			struct trap_frame f = { .vector = x->intr_info & 0xff };
-
-			trap_dispatch(&f);
-		}
-	}
-	vmclear(x->vmcs_pa);
-	cpu->current = NULL;
-	x->vmcs_cpu = VMCS_NOWHERE;
-	x->launched = false;
-	return r;
 }

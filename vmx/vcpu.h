@@ -36,6 +36,16 @@ static inline struct vcpu_vendor *vmx(struct vcpu *v)
 	return v->vendor;
 }
 
+struct percpu;
+/*
+ * Make @v's VMCS the current one on @cpu (this pCPU): pull it from the
+ * pCPU where it is active, set it up on its first run, write the host
+ * state on its first run here. 0, or -EIO when VMPTRLD failed.
+ */
+int vmx_vcpu_load(struct percpu *cpu, struct vcpu *v);
+/* VMCLEAR @v's VMCS on @cpu and forget where it was (probes only). */
+void vmx_vcpu_put(struct percpu *cpu, struct vcpu *v);
+
 /*
  * Drop this pCPU's TLB entries tagged with @v's VPID (INVVPID single
  * context): after a paging-mode change, and when @v arrives on a pCPU

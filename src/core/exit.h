@@ -2,7 +2,7 @@
 /*
  * A VM exit as the core sees it: what the guest did, not how the vendor
  * encoded it. The vendor's run step (vendor_vcpu_run) fills one per exit;
- * vcpu_handle_exit() (src/core/exit.c) dispatches on its kind.
+ * vcpu_handle_exit() (src/core/run.c) dispatches on its kind.
  */
 #ifndef HV_CORE_EXIT_H
 #define HV_CORE_EXIT_H

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM-exit dispatch, vendor-neutral: one handler per kind of struct
- * vm_exit (src/core/exit.h). An exit with no handler, or one a handler
- * cannot make sense of, stops that guest and only that guest.
+ * The run loop of one pCPU and what each exit means, vendor-neutral: pick
+ * a vCPU (sched/), let the vendor load and enter it (src/core/vendor.h),
+ * count and record the exit, and dispatch it on its kind (struct vm_exit,
+ * src/core/exit.h): one handler per kind. An exit with no handler, or one
+ * a handler cannot make sense of, stops that guest and only that guest.
  */
 #include <errno.h>
 #include "src/arch/fpu.h"
+#include "src/arch/lapic.h"
 #include "src/arch/percpu.h"
+#include "src/arch/tsc.h"
 #include "src/arch/x86.h"
+#include "src/core/dump.h"
 #include "src/core/exit.h"
 #include "src/core/intr.h"
 #include "src/core/mmio.h"
@@ -188,4 +193,99 @@ static const exit_handler_t handlers[VM_EXIT_KINDS] = {
 void vcpu_handle_exit(struct vcpu *v)
 {
 	handlers[v->exit.kind](v);
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+struct path_stat path_preempt, path_wake;
+
+static void path_add(struct path_stat *p, uint64_t cycles)
+{
+	/* Shared by all CPUs; a rare lost update only blurs an average. */
+	p->sum += cycles;
+	if (!p->n || cycles < p->min)
+		p->min = cycles;
+	p->n++;
+}
+
+/* When @v must exit at the latest: its slice, a timer, the IRQ watch. */
+static uint64_t run_deadline(struct vcpu *v, uint32_t cpu, uint64_t now)
+{
+	uint64_t end = sched_slice_end(cpu, now);
+	uint64_t t = timer_next(cpu);
+
+	if (t < end)
+		end = t;
+	/* A guest that never exits must still meet the pending-IRQ watch. */
+	if (v->pending_vec >= 0 && !v->pending_dumped &&
+	    v->pending_since + PENDING_WATCH_MS * tsc_khz < end)
+		end = v->pending_since + PENDING_WATCH_MS * tsc_khz;
+	return end;
+}
+
+static void idle(struct percpu *cpu)
+{
+	uint64_t next = timer_next(cpu->id);
+
+	lapic_timer_arm(next == UINT64_MAX ? 0 : next);
+	sti();
+	hlt();
+	cli();
+	cpu->idle_wake_tsc = rdtsc();
+}
+
+static void run_one(struct percpu *cpu, struct vcpu *v)
+{
+	uint32_t code;
+	uint64_t now;
+
+	if (vendor_vcpu_load(v))
+		return;
+	now = rdtsc();
+	vcpu_watch_pending(v, now);
+	/* Hypervisor path lengths: from the event to this entry, on this pCPU. */
+	if (cpu->idle_wake_tsc)
+		path_add(&path_wake, now - cpu->idle_wake_tsc);
+	else if (cpu->preempt_exit_tsc)
+		path_add(&path_preempt, now - cpu->preempt_exit_tsc);
+	cpu->idle_wake_tsc = 0;
+	cpu->preempt_exit_tsc = 0;
+	if (vendor_vcpu_run(v, now, run_deadline(v, cpu->id, now)))
+		return;
+	v->nr_exits++;
+	vcpu_trace_exit(v);
+	code = v->exit.reason;
+	if (code < VCPU_EXIT_CODES)
+		v->exits_by_reason[code]++;
+	if (v->exit.kind == VM_EXIT_PREEMPT)
+		cpu->preempt_exit_tsc = v->exit.tsc;
+	vcpu_handle_exit(v);
+	vcpu_serve_dump(v);
+}
+
+void vcpu_loop(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct sched_entity *se = NULL;
+
+	while (vms_running()) {
+		uint64_t now;
+
+		vendor_cpu_serve();
+		now = rdtsc();
+		timer_run(cpu->id, now);
+		se = sched_current(cpu->id);
+		if (!se || se->state != VCPU_RUNNING || sched_need_resched(cpu->id))
+			se = sched_pick(cpu->id, now);
+		if (!se) {
+			idle(cpu);
+			continue;
+		}
+		if (vm_stopped(se_to_vcpu(se)->vm)) {
+			sched_remove(se, now);
+			continue;
+		}
+		run_one(cpu, se_to_vcpu(se));
+	}
+	vendor_cpu_serve();
 }

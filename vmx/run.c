@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * From the VMCS's exit information to struct vm_exit (src/core/exit.h),
- * and the exits that are VMX's own business: host interrupts, interrupt
- * and NMI windows, control registers and APIC virtualization.
+ * The VMX run step: arm the preemption timer, enter, read the exit and
+ * turn it into struct vm_exit (src/core/exit.h); and the exits that are
+ * VMX's own business: host interrupts, interrupt and NMI windows, control
+ * registers and APIC virtualization.
  */
+#include <errno.h>
 #include "src/arch/cpu.h"
+#include "src/arch/lapic.h"
+#include "src/arch/percpu.h"
+#include "src/arch/tsc.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
 #include "vmx/cr.h"
@@ -12,6 +17,7 @@
 #include "vmx/intr.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmx.h"
 
 static const char *const reason_names[EXIT_REASON_MAX] = {
 	[EXIT_EXCEPTION_NMI] = "exception or NMI",
@@ -53,6 +59,8 @@ const char *vendor_exit_name(uint32_t reason)
 	return "unknown";
 }
 
+int vmx_enter(struct guest_regs *regs, int launched);	/* entry.S */
+
 /* Basic exit reason -> what the core is told. */
 static const enum vm_exit_kind kinds[EXIT_REASON_MAX] = {
 	[EXIT_EXTERNAL_INTR] = VM_EXIT_VENDOR,
@@ -74,7 +82,7 @@ static const enum vm_exit_kind kinds[EXIT_REASON_MAX] = {
 	[EXIT_XSETBV] = VM_EXIT_XSETBV,
 };
 
-void vmx_exit_decode(struct vcpu *v)
+static void exit_decode(struct vcpu *v)
 {
 	struct vm_exit *e = &v->exit;
 	uint32_t raw = e->reason;
@@ -141,4 +149,109 @@ void vendor_handle_exit(struct vcpu *v)
 		vmx_handle_eoi_induced(v);
 		break;
 	}
+}
+
+/* ---- the run step -------------------------------------------------------- */
+
+/* How soon a vCPU whose interrupt waits on an xAPIC TPR write looks again. */
+#define INTR_POLL_US	100
+
+static void arm_slice_timer(struct vcpu *v, uint64_t now, uint64_t end)
+{
+	if (vmx(v)->intr_poll && now + INTR_POLL_US * tsc_khz / 1000 < end)
+		end = now + INTR_POLL_US * tsc_khz / 1000;
+	if (vmx_caps.preempt_timer) {
+		uint64_t ticks = end > now ?
+			(end - now) >> vmx_caps.preempt_shift : 0;
+
+		vmcs_write(PREEMPT_TIMER_VALUE,
+			   ticks > 0xffffffff ? 0xffffffff : ticks);
+	} else {
+		/* No preemption timer: the host LAPIC timer exits the guest. */
+		lapic_timer_arm(end);
+	}
+}
+
+/*
+ * SDM 27.2.4 / 28.2.3: an exit during event delivery (an EPT violation on
+ * the stack, a host interrupt) leaves the event in the IDT-vectoring
+ * information; it was not delivered and must be injected again, error
+ * code and instruction length included.
+ */
+static void reinject(struct vcpu *v)
+{
+	uint32_t info = vmx(v)->idt_info;
+	uint32_t type = (info >> 8) & 7;
+
+	vmcs_write(ENTRY_INTR_INFO, info & ~INTR_INFO_RSVD);
+	if (info & INTR_INFO_HAS_ERROR)
+		vmcs_write(ENTRY_EXCEPTION_ERROR, vmcs_read(IDT_VECTORING_ERROR));
+	/* Software interrupts and exceptions restart at the instruction. */
+	if (type == 4 || type == 5 || type == 6)
+		vmcs_write(ENTRY_INSTR_LEN, v->exit.len);
+	v->nr_reinjected++;
+}
+
+int vendor_vcpu_load(struct vcpu *v)
+{
+	if (vmx_vcpu_load(this_cpu(), v)) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"VMPTRLD of vCPU %u's VMCS failed", v->id);
+		return -EIO;
+	}
+	vcpu_deliver_interrupts(v);
+	return 0;
+}
+
+int vendor_vcpu_run(struct vcpu *v, uint64_t now, uint64_t deadline)
+{
+	struct vcpu_vendor *x = vmx(v);
+
+	arm_slice_timer(v, now, deadline);
+	if (vmx_enter(&v->regs, x->launched)) {
+		vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
+			"VM entry failed: VM-instruction error %lu",
+			vmcs_read(VM_INSTRUCTION_ERROR));
+		return -EIO;
+	}
+	v->exit.tsc = rdtsc();
+	x->launched = true;
+	v->exit.reason = vmcs_read(EXIT_REASON);	/* decode masks it */
+	v->exit.qual = vmcs_read(EXIT_QUALIFICATION);
+	v->exit.rip = vmcs_read(GUEST_RIP);
+	v->exit.len = vmcs_read(EXIT_INSTR_LEN);
+	x->idt_info = vmcs_read(IDT_VECTORING_INFO);
+	/* An event the exit interrupted is delivered again at the next entry. */
+	if (x->idt_info & INTR_INFO_VALID)
+		reinject(v);
+	exit_decode(v);
+	return 0;
+}
+
+int vcpu_enter_once(struct vcpu *v, void (*prepare)(struct vcpu *v))
+{
+	struct percpu *cpu = this_cpu();
+	struct vcpu_vendor *x = vmx(v);
+	int r = 0;
+
+	x->configured = false;		/* set up afresh each time */
+	if (vmx_vcpu_load(cpu, v))
+		return -EIO;
+	prepare(v);
+	if (vmx_enter(&v->regs, 0)) {
+		r = -EIO;
+	} else {
+		v->exit.reason = vmcs_read(EXIT_REASON) & 0xffff;
+		v->exit.rip = vmcs_read(GUEST_RIP);
+		x->intr_info = vmcs_read(EXIT_INTR_INFO);
+		/* A host interrupt acknowledged on exit is ours to serve. */
+		if (v->exit.reason == EXIT_EXTERNAL_INTR &&
+		    (x->intr_info & INTR_INFO_VALID)) {
+			struct trap_frame f = { .vector = x->intr_info & 0xff };
+
+			trap_dispatch(&f);
+		}
+	}
+	vmx_vcpu_put(cpu, v);
+	return r;
 }
