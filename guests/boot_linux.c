@@ -8,6 +8,7 @@
 #include <string.h>
 #include "guests/elf.h"
 #include "guests/layout.h"
+#include "guests/loader.h"
 #include "guests/linux.h"
 #include "guests/pvh.h"
 #include "src/boot/boot_info.h"
@@ -110,10 +111,8 @@ static int load_pvh(struct vm *vm, const struct boot_module *kernel,
 		       vm->name, r);
 		return r;
 	}
-	/* PVH: 32-bit protected mode, paging off, EBX = start_info. */
-	boot->mode = VCPU_MODE_PM32;
-	boot->rip = entry;
-	boot->rbx = GUEST_BOOTINFO_GPA;
+	/* PVH: EBX = start_info. */
+	guest_boot_pm32(boot, entry);
 	pr_info("hvisor: guest '%s': vmlinux %s at %#lx-%#lx, PVH entry %#lx\n",
 		vm->name, kernel->name, ei.lowest, ei.highest, entry);
 	return 0;

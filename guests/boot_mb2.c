@@ -11,6 +11,7 @@
 #include <string.h>
 #include "guests/elf.h"
 #include "guests/layout.h"
+#include "guests/loader.h"
 #include "guests/mb2hdr.h"
 #include "guests/mbi.h"
 #include "guests/modplace.h"
@@ -191,10 +192,7 @@ int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
 		       vm->name, GUEST_BOOTINFO_MAX);
 		return r;
 	}
-	/* 32-bit protected mode, paging off, flat segments, IF = 0. */
-	boot->mode = VCPU_MODE_PM32;
-	boot->rip = entry;
+	guest_boot_pm32(boot, entry);
 	boot->rax = MB2_BOOT_MAGIC;
-	boot->rbx = GUEST_BOOTINFO_GPA;
 	return 0;
 }

@@ -2,11 +2,9 @@
 /* Guest creation from the validated configuration. */
 #include <errno.h>
 #include <string.h>
-#include "dev/acpi_tables.h"
-#include "dev/pm.h"
 #include "guests/guest.h"
 #include "guests/layout.h"
-#include "guests/mbi.h"
+#include "guests/loader.h"
 #include "mm/ept.h"
 #include "mm/frame.h"
 #include "src/arch/x86.h"
@@ -42,48 +40,6 @@ static void test_exit(void *ctx, uint32_t code)
 	if (code > HV_EXIT_GUEST_MAX)
 		code = HV_EXIT_GUEST_MAX;
 	vm_stop(vm, code, "exit code %u (port 0xf4)", code);
-}
-
-/*
- * The guest's ACPI tables, from its configuration, in the BIOS area where
- * a scan would also find the RSDP. Returns the RSDP's guest address.
- */
-int guest_build_acpi(struct vm *vm, uint64_t *rsdp)
-{
-	struct acpi_guest_desc d = {
-		.n_vcpus = vm->n_vcpus,
-		.ioapic_addr = VIOAPIC_BASE,
-		.ioapic_id = 0,
-		.lapic_addr = APIC_BASE_DEFAULT,
-		.pm1a_evt_port = PM1A_EVT_PORT,
-		.pm1a_cnt_port = PM1A_CNT_PORT,
-		.sci_irq = PM_SCI_IRQ,
-		.reset_port = RESET_CF9_PORT,
-		.reset_value = RESET_CF9_VALUE,
-	};
-	int r = acpi_build(&d, (void *)(vm->ram_hpa + GUEST_ACPI_GPA),
-			   GUEST_ACPI_GPA, GUEST_ACPI_MAX, rsdp);
-
-	if (r < 0)
-		pr_err("hvisor: guest '%s': its ACPI tables could not be built (%d)\n",
-		       vm->name, r);
-	return r < 0 ? r : 0;
-}
-
-unsigned int guest_memory_map(const struct vm *vm,
-			      struct mbi_region map[GUEST_MAP_ENTRIES])
-{
-	const struct mbi_region m[GUEST_MAP_ENTRIES] = {
-		{ 0, 0x9fc00, 1 },
-		{ 0x9fc00, GUEST_ACPI_GPA - 0x9fc00, 2 },
-		{ GUEST_ACPI_GPA, GUEST_ACPI_MAX, 3 },	/* ACPI reclaimable */
-		{ GUEST_ACPI_GPA + GUEST_ACPI_MAX,
-		  0x100000 - GUEST_ACPI_GPA - GUEST_ACPI_MAX, 2 },
-		{ 0x100000, vm->ram_size - 0x100000, 1 },
-	};
-
-	memcpy(map, m, sizeof(m));
-	return GUEST_MAP_ENTRIES;
 }
 
 /*

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The guest-physical layout every guest kind shares, and the pieces the
- * per-kind loaders (guests/boot_mb2.c, guests/boot_linux.c) build from it.
+ * per-kind loaders (guests/loader.h) build from it (guests/layout.c).
  *
  *   0x0000_1000  boot information: MBI, Linux zero page or PVH start_info
  *   0x0000_4000  Linux command line
@@ -35,16 +35,7 @@ unsigned int guest_memory_map(const struct vm *vm,
 			      struct mbi_region map[GUEST_MAP_ENTRIES]);
 /* Build @vm's ACPI tables; *rsdp gets the RSDP's guest address. */
 int guest_build_acpi(struct vm *vm, uint64_t *rsdp);
-/*
- * Load a kind = multiboot2 guest: its kernel by its Multiboot2 header,
- * @n_mods modules (the initrd first, then the INI's modules) above it,
- * the ACPI tables and the MBI.
- */
-int load_multiboot2(struct vm *vm, const struct boot_module *kernel,
-		    const struct boot_module *const *mods, unsigned int n_mods,
-		    struct vcpu_boot *boot);
-/* Load a kind = linux guest: bzImage (64-bit entry) or vmlinux (PVH). */
-int load_linux(struct vm *vm, const struct boot_module *kernel,
-	       const struct boot_module *initrd, struct vcpu_boot *boot);
+/* Start at @entry in 32-bit protected mode, EBX = the boot information. */
+void guest_boot_pm32(struct vcpu_boot *boot, uint64_t entry);
 
 #endif

@@ -78,31 +78,8 @@ def includes(path):
                 yield n, m.group(1)
 
 
-def table_circle(rows):
-    """A folder that reaches itself through the table's arrows, or None."""
-    state = {}
-
-    def visit(a, trail):
-        state[a] = 1
-        for b in sorted(rows.get(a, (set(), 0))[0]):
-            if state.get(b) == 1:
-                return trail + [a, b]
-            if b not in state:
-                c = visit(b, trail + [a])
-                if c:
-                    return c
-        state[a] = 2
-        return None
-
-    for a in sorted(rows):
-        if a not in state:
-            c = visit(a, [])
-            if c:
-                return c[c.index(c[-1]):]
-    return None
-
-
-def header_circle(files, edges):
+def find_circle(nodes, edges):
+    """A path from some node back to itself along @edges, or None."""
     state = {}
 
     def visit(a, trail):
@@ -117,8 +94,8 @@ def header_circle(files, edges):
         state[a] = 2
         return None
 
-    for a in files:
-        if a.endswith(".h") and a not in state:
+    for a in sorted(nodes):
+        if a not in state:
             c = visit(a, [])
             if c:
                 return c[c.index(c[-1]):]
@@ -128,7 +105,7 @@ def header_circle(files, edges):
 def main():
     rows = read_table()
     bad = []
-    c = table_circle(rows)
+    c = find_circle(rows, {a: allowed for a, (allowed, _) in rows.items()})
     if c:
         bad.append("docs/DESIGN.md: the table has a circle: " + " -> ".join(c))
     for name, (allowed, n) in rows.items():
@@ -153,7 +130,7 @@ def main():
             if src in rows and dst not in rows[src][0]:
                 bad.append(f"{path}:{n}: {src} may not include {inc} "
                            f"({dst} is not in {src}'s row)")
-    c = header_circle(files, edges)
+    c = find_circle([f for f in files if f.endswith(".h")], edges)
     if c:
         bad.append("header circle: " + " -> ".join(c))
     if "--graph" in sys.argv:

@@ -4,11 +4,9 @@
  * model, and the plan that decides which vector may be delivered and
  * which exits are needed when none can.
  */
-#include <errno.h>
 #include <string.h>
 #include "dev/pi.h"
 #include "dev/vlapic.h"
-#include "mm/frame.h"
 #include "src/core/intr.h"
 #include "src/core/vcpu.h"
 #include "src/core/vmirq.h"
@@ -151,53 +149,4 @@ void vcpu_pi_set_nv(struct vcpu *v, uint8_t nv)
 void vcpu_pi_set_ndst(struct vcpu *v, uint32_t ndst)
 {
 	pi_set_ndst(&v->lapic->pi, ndst);
-}
-
-/* ---- the boot-time VID probe's vLAPIC --------------------------------------- */
-
-static uint64_t nop_now(void *ctx) { return 0; }
-static void nop_arm(void *ctx, uint64_t deadline) { }
-static void nop_notify(void *ctx, bool posted) { }
-static void nop_ipi(void *ctx, const struct apic_msg *m) { }
-static void nop_eoi(void *ctx, uint8_t vector) { }
-static void nop_init(void *ctx) { }
-static void nop_sipi(void *ctx, uint8_t vector) { }
-
-static const struct vlapic_env probe_env = {
-	.now = nop_now, .timer_arm = nop_arm, .notify = nop_notify,
-	.send_ipi = nop_ipi, .eoi_level = nop_eoi, .init = nop_init,
-	.sipi = nop_sipi,
-};
-
-int vcpu_apic_probe_create(struct vcpu *v)
-{
-	struct vlapic_config c = { .id = 0, .bsp = true,
-				   .crystal_hz = 1000000, .tsc_khz = 1000 };
-	struct vlapic *vl = (void *)frame_alloc(1);
-	uint32_t *page = (void *)frame_alloc(1);
-
-	if (!vl || !page)
-		return -ENOMEM;
-	memset(vl, 0, sizeof(*vl));
-	memset(page, 0, 4096);
-	if (vlapic_init(vl, page, &c, &probe_env, v) ||
-	    vlapic_set_base(vl, APIC_BASE_DEFAULT | APIC_BASE_EN |
-			    APIC_BASE_EXTD | APIC_BASE_BSP))
-		return -EINVAL;
-	v->lapic = vl;
-	return 0;
-}
-
-static void set_vec(uint32_t *page, uint32_t reg, uint8_t vec)
-{
-	page[(reg + (vec >> 5) * 0x10) >> 2] |= 1u << (vec & 31);
-}
-
-void vcpu_apic_probe_stage(struct vcpu *v, uint8_t vec)
-{
-	uint32_t *page = v->lapic->regs;
-
-	memset(page, 0, 4096);
-	set_vec(page, VAPIC_IRR, vec);
-	set_vec(page, VAPIC_ISR, vec);
 }

@@ -66,8 +66,9 @@ void vcpu_pi_set_nv(struct vcpu *v, uint8_t nv);
 void vcpu_pi_set_ndst(struct vcpu *v, uint32_t ndst);
 
 /*
- * For the boot-time VID probe (vmx/probe.c): give @v an x2APIC-mode
- * vLAPIC that talks to nothing, and put @vec both in service and pending.
+ * For the boot-time VID probe (vmx/probe.c; in src/core/vmirq.c): give @v
+ * an x2APIC-mode vLAPIC that talks to nothing, and put @vec both in
+ * service and pending.
  */
 int vcpu_apic_probe_create(struct vcpu *v);
 void vcpu_apic_probe_stage(struct vcpu *v, uint8_t vec);

@@ -15,6 +15,7 @@
 #include "src/arch/x86.h"
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
+#include "src/core/intr.h"
 #include "src/core/vm.h"
 #include "src/core/vmirq.h"
 #include "src/core/vendor.h"
@@ -293,6 +294,24 @@ static void guest_reset(void *ctx, const char *how)
 	vm_stop(vm, HV_EXIT_GUEST_CRASH, "reset: %s", how);
 }
 
+int vmirq_lapic_new(struct vcpu *v, const struct vlapic_config *c,
+		    const struct vlapic_env *env)
+{
+	/* The struct starts with the 64-byte aligned PI descriptor. */
+	struct vlapic *vl = (void *)frame_alloc(1);
+	uint32_t *page = (void *)frame_alloc(1);
+	int r;
+
+	if (!vl || !page)
+		return -ENOMEM;
+	memset(vl, 0, sizeof(*vl));
+	memset(page, 0, 4096);
+	r = vlapic_init(vl, page, c, env, v);
+	if (!r)
+		v->lapic = vl;
+	return r;
+}
+
 int vmirq_create(struct vm *vm)
 {
 	static struct rtc_time boot_time;
@@ -311,19 +330,11 @@ int vmirq_create(struct vm *vm)
 			.crystal_hz = tsc_khz * 1000,
 			.tsc_khz = tsc_khz,
 		};
-		/* The struct starts with the 64-byte aligned PI descriptor. */
-		struct vlapic *vl = (void *)frame_alloc(1);
-		uint32_t *page = (void *)frame_alloc(1);
 
-		if (!vl || !page)
-			return -ENOMEM;
-		memset(vl, 0, sizeof(*vl));
-		memset(page, 0, 4096);
-		r = vlapic_init(vl, page, &c, &lapic_env, v);
+		r = vmirq_lapic_new(v, &c, &lapic_env);
 		if (r)
 			return r;
-		v->lapic = vl;
-		vm->lapics[i] = vl;
+		vm->lapics[i] = v->lapic;
 		v->lapic_timer.fn = lapic_timer_fired;
 		v->lapic_timer.data = v;
 	}
@@ -369,4 +380,46 @@ int vmirq_create(struct vm *vm)
 	if (!r)
 		r = mmio_register(&vm->mmio, APIC_BASE_DEFAULT, 0x1000, &xapic_mmio, vm);
 	return r;
+}
+
+/* ---- the boot-time VID probe's vLAPIC --------------------------------------- */
+
+static uint64_t nop_now(void *ctx) { return 0; }
+static void nop_arm(void *ctx, uint64_t deadline) { }
+static void nop_notify(void *ctx, bool posted) { }
+static void nop_ipi(void *ctx, const struct apic_msg *m) { }
+static void nop_eoi(void *ctx, uint8_t vector) { }
+static void nop_init(void *ctx) { }
+static void nop_sipi(void *ctx, uint8_t vector) { }
+
+static const struct vlapic_env probe_env = {
+	.now = nop_now, .timer_arm = nop_arm, .notify = nop_notify,
+	.send_ipi = nop_ipi, .eoi_level = nop_eoi, .init = nop_init,
+	.sipi = nop_sipi,
+};
+
+int vcpu_apic_probe_create(struct vcpu *v)
+{
+	struct vlapic_config c = { .id = 0, .bsp = true,
+				   .crystal_hz = 1000000, .tsc_khz = 1000 };
+
+	if (vmirq_lapic_new(v, &c, &probe_env) ||
+	    vlapic_set_base(v->lapic, APIC_BASE_DEFAULT | APIC_BASE_EN |
+			    APIC_BASE_EXTD | APIC_BASE_BSP))
+		return -EINVAL;
+	return 0;
+}
+
+static void set_vec(uint32_t *page, uint32_t reg, uint8_t vec)
+{
+	page[(reg + (vec >> 5) * 0x10) >> 2] |= 1u << (vec & 31);
+}
+
+void vcpu_apic_probe_stage(struct vcpu *v, uint8_t vec)
+{
+	uint32_t *page = v->lapic->regs;
+
+	memset(page, 0, 4096);
+	set_vec(page, VAPIC_IRR, vec);
+	set_vec(page, VAPIC_ISR, vec);
 }

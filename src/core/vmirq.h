@@ -14,9 +14,14 @@
 
 struct vm;
 struct vcpu;
+struct vlapic_config;
+struct vlapic_env;
 
 /* Build the devices of @vm and the vLAPIC of each vCPU. */
 int vmirq_create(struct vm *vm);
+/* Give @v a fresh vLAPIC (v->lapic) that calls @env. 0 or -errno. */
+int vmirq_lapic_new(struct vcpu *v, const struct vlapic_config *c,
+		    const struct vlapic_env *env);
 /* Owner side, before entry: due timer work, INIT/SIPI. */
 void vmirq_vcpu_pre_entry(struct vcpu *v);
 /* Set an ISA interrupt line (8259 and vIOAPIC; IRQ0 is GSI 2). */
