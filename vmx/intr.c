@@ -180,10 +180,10 @@ static bool vid_available(const struct vmx_caps *c)
 static void vid_mode(struct vcpu *v, bool x2, bool tpr_watch)
 {
 	uint32_t p2 = vmcs_read(PROC_CONTROLS2) & ~(PROC2_APIC_ACCESS | PROC2_X2APIC);
-	uint64_t bm = v->vm->msr_bitmap;
+	uint64_t bm = v->vm->vendor->msr_bitmap;
 
 	if (x2)
-		bm = tpr_watch ? v->vm->msr_bitmap_x2vid_tpr : v->vm->msr_bitmap_x2vid;
+		bm = tpr_watch ? v->vm->vendor->msr_bitmap_x2vid_tpr : v->vm->vendor->msr_bitmap_x2vid;
 	p2 |= x2 ? PROC2_X2APIC : PROC2_APIC_ACCESS;
 	vmcs_write(PROC_CONTROLS2, p2);
 	vmcs_write(MSR_BITMAP, bm);
@@ -197,7 +197,7 @@ static void vid_setup(struct vcpu *v)
 	vmcs_write(PROC_CONTROLS2, vmcs_read(PROC_CONTROLS2) | PROC2_APIC_REG |
 		   PROC2_VID);
 	vmcs_write(VIRTUAL_APIC_ADDR, vcpu_apic_page(v));
-	vmcs_write(APIC_ACCESS_ADDR, v->vm->apic_access_page);
+	vmcs_write(APIC_ACCESS_ADDR, v->vm->vendor->apic_access_page);
 	vmcs_write(TPR_THRESHOLD, 0);
 	memset(vmx(v)->eoi_bm, 0, sizeof(vmx(v)->eoi_bm));
 	for (int i = 0; i < 4; i++)

@@ -63,6 +63,7 @@ static const uint8_t probe_code[] = {
 static const uint8_t probe_handler[] = { 0x0f, 0x01, 0xc1 };
 
 static struct vm probe_vm;
+static struct vm_vendor probe_vendor;
 static struct vcpu probe_vcpu;
 
 /* The IPI another pCPU sends at kick_at (TSC) to kick_apic. */
@@ -115,13 +116,15 @@ static int build(struct vm *vm, struct vcpu *v)
 	if (ept_init(&vm->ept, &ept_host_ops, (uint32_t)vmx_caps.ept_vpid) ||
 	    ept_map(&vm->ept, 0, ram, 4096, EPT_RWX, EPT_MT_WB))
 		return -ENOMEM;
-	vm->msr_bitmap = msr_bitmap_init();
-	if (!vm->msr_bitmap)
+	vm->vendor = &probe_vendor;
+	probe_vendor.msr_bitmap = msr_bitmap_init();
+	if (!probe_vendor.msr_bitmap)
 		return -ENOMEM;
 	/* EOI writes virtualized: that is the point. */
-	vm->msr_bitmap_x2vid = msr_bitmap_x2apic_vid(vm->msr_bitmap, true, true);
-	vm->msr_bitmap_x2vid_tpr = vm->msr_bitmap_x2vid;
-	if (!vm->msr_bitmap_x2vid || vcpu_create(v, vm, 0))
+	probe_vendor.msr_bitmap_x2vid =
+		msr_bitmap_x2apic_vid(probe_vendor.msr_bitmap, true, true);
+	probe_vendor.msr_bitmap_x2vid_tpr = probe_vendor.msr_bitmap_x2vid;
+	if (!probe_vendor.msr_bitmap_x2vid || vcpu_create(v, vm, 0))
 		return -ENOMEM;
 	if (vcpu_apic_probe_create(v))
 		return -EINVAL;

@@ -43,7 +43,7 @@ int vendor_vcpu_create(struct vcpu *v)
 }
 
 /*
- * The pCPU's registers hold the state of cpu->current. Save it before
+ * The pCPU's registers hold the state of vmx_cpus[]'s current. Save it before
  * another vCPU's takes its place, or before that vCPU leaves this pCPU.
  */
 static void state_save(struct vcpu *v)
@@ -90,7 +90,7 @@ static void setup_controls(struct vcpu *v)
 		   PROC_TSC_OFFSET | PROC_HLT | PROC_UNCOND_IO |
 		   PROC_MSR_BITMAP | PROC_SECONDARY));
 	vmcs_write(TSC_OFFSET, v->tsc_offset);
-	vmcs_write(MSR_BITMAP, v->vm->msr_bitmap);
+	vmcs_write(MSR_BITMAP, v->vm->vendor->msr_bitmap);
 	vmcs_write(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));
 	vmcs_write(EXIT_CONTROLS, vmx_adjust(c->exit,
 		   EXIT_HOST_64 | EXIT_ACK_INTR | EXIT_SAVE_PAT |
@@ -251,21 +251,23 @@ void vendor_end_shadow(struct vcpu *v)
 /* Clear every VMCS other CPUs asked for; runs only on this CPU. */
 static void mbox_process(struct percpu *cpu)
 {
-	spin_lock(&cpu->mbox_lock);
-	for (unsigned int i = 0; i < cpu->n_clear; i++) {
-		struct vcpu *v = cpu->clear_req[i];
+	struct vmx_cpu *m = &vmx_cpus[cpu->id];
+
+	spin_lock(&m->mbox_lock);
+	for (unsigned int i = 0; i < m->n_clear; i++) {
+		struct vcpu *v = m->clear_req[i];
 		struct vcpu_vendor *x = vmx(v);
 
 		vmclear(x->vmcs_pa);
-		if (cpu->current == v) {
+		if (m->current == v) {
 			state_save(v);
-			cpu->current = NULL;
+			m->current = NULL;
 		}
 		x->launched = false;
 		__atomic_store_n(&x->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
 	}
-	cpu->n_clear = 0;
-	spin_unlock(&cpu->mbox_lock);
+	m->n_clear = 0;
+	spin_unlock(&m->mbox_lock);
 }
 
 void vendor_cpu_serve(void)
@@ -280,12 +282,12 @@ void vendor_cpu_serve(void)
  */
 static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
 {
-	struct percpu *o = &cpus[owner];
+	struct vmx_cpu *o = &vmx_cpus[owner];
 
 	spin_lock(&o->mbox_lock);
 	o->clear_req[o->n_clear++] = v;
 	spin_unlock(&o->mbox_lock);
-	lapic_send_ipi(o->apic_id, VEC_RESCHED);
+	lapic_send_ipi(cpus[owner].apic_id, VEC_RESCHED);
 	while (__atomic_load_n(&vmx(v)->vmcs_cpu, __ATOMIC_ACQUIRE) !=
 	       VMCS_NOWHERE) {
 		mbox_process(cpu);
@@ -297,18 +299,19 @@ static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
 int vmx_vcpu_load(struct percpu *cpu, struct vcpu *v)
 {
 	struct vcpu_vendor *x = vmx(v);
+	struct vmx_cpu *m = &vmx_cpus[cpu->id];
 	int owner = __atomic_load_n(&x->vmcs_cpu, __ATOMIC_ACQUIRE);
 
 	if (owner != VMCS_NOWHERE && owner != (int)cpu->id)
 		vmcs_pull(cpu, v, owner);
-	if (cpu->current == v)
+	if (m->current == v)
 		return 0;
 	if (vmptrld(x->vmcs_pa))
 		return -EIO;
-	if (cpu->current)
-		state_save(cpu->current);
+	if (m->current)
+		state_save(m->current);
 	state_load(v);
-	cpu->current = v;
+	m->current = v;
 	if (x->vmcs_cpu == (int)cpu->id)
 		return 0;
 	/*
@@ -336,7 +339,7 @@ void vmx_vcpu_put(struct percpu *cpu, struct vcpu *v)
 	struct vcpu_vendor *x = vmx(v);
 
 	vmclear(x->vmcs_pa);
-	cpu->current = NULL;
+	vmx_cpus[cpu->id].current = NULL;
 	x->vmcs_cpu = VMCS_NOWHERE;
 	x->launched = false;
 }

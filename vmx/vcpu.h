@@ -31,6 +31,14 @@ struct vcpu_vendor {
 	struct msr_state msrs;
 };
 
+/* A VM's VMX half (vm->vendor, vmx/vm.c). */
+struct vm_vendor {
+	uint64_t msr_bitmap;		/* shared by every VM */
+	uint64_t msr_bitmap_x2vid;	/* the same with x2APIC virtualization */
+	uint64_t msr_bitmap_x2vid_tpr;	/* ... and TPR writes exiting */
+	uint64_t apic_access_page;	/* vid: what the xAPIC page maps to */
+};
+
 static inline struct vcpu_vendor *vmx(struct vcpu *v)
 {
 	return v->vendor;

@@ -29,6 +29,7 @@
 #define FC_VMX_OUTSIDE_SMX	(1UL << 2)
 
 struct vmx_caps vmx_caps;
+struct vmx_cpu vmx_cpus[MAX_CPUS];
 
 bool vmx_supported(void)
 {
@@ -103,6 +104,7 @@ int vmx_cpu_init(void)
 	uint64_t fc, pa;
 	uint8_t fail;
 
+	spin_lock_init(&vmx_cpus[cpu->id].mbox_lock, LOCK_MBOX);
 	vmx_probe(&c);
 	print_caps(cpu, &c);
 	if (!c.ept || !c.unrestricted || !c.ept_wb) {
@@ -135,7 +137,7 @@ int vmx_cpu_init(void)
 		pr_err("cpu%u: VMXON failed\n", cpu->id);
 		return -EIO;
 	}
-	cpu->vmxon_pa = pa;
+	vmx_cpus[cpu->id].vmxon_pa = pa;
 	cpu->virt_on = true;
 	return 0;
 }

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "src/arch/percpu.h"
+#include "src/lib/spinlock.h"
 
 /* What this CPU's VMX can do, read once from the capability MSRs. */
 struct vmx_caps {
@@ -18,6 +20,20 @@ struct vmx_caps {
 };
 
 extern struct vmx_caps vmx_caps;
+
+struct vcpu;
+
+/* VMX state of one pCPU (vmx_cpus[cpu->id]). */
+struct vmx_cpu {
+	uint64_t vmxon_pa;
+	struct vcpu *current;		/* vCPU whose VMCS is current here */
+	/* Mailbox: VMCSs other CPUs want cleared here before they load them. */
+	spinlock_t mbox_lock;
+	unsigned int n_clear;
+	struct vcpu *clear_req[MAX_CPUS];
+};
+
+extern struct vmx_cpu vmx_cpus[MAX_CPUS];
 
 /* CPUID.1:ECX[5]. */
 bool vmx_supported(void);

@@ -14,7 +14,6 @@ void percpu_init(uint32_t id, uint32_t apic_id)
 	c->self = c;
 	c->id = id;
 	c->apic_id = apic_id;
-	spin_lock_init(&c->mbox_lock, LOCK_MBOX);
 	/* Not secret, only distinct: catches overruns in inih and libfdt. */
 	c->stack_canary = (rdtsc() * 0x9e3779b97f4a7c15ULL) & ~0xffULL;
 	wrmsr(MSR_GS_BASE, (uint64_t)c);

@@ -16,7 +16,6 @@
 #define HV_STACK_SIZE	(16 * 1024)
 
 struct vcpu;
-struct vmx_cpu;
 
 struct percpu {
 	struct percpu *self;		/* 0x00: read through %gs:0 */
@@ -35,13 +34,8 @@ struct percpu {
 	uint8_t tss[104] __attribute__((aligned(16)));
 	uint8_t ist_stack[4096] __attribute__((aligned(16)));
 
-	/* VMX state, owned by vmx/. */
-	uint64_t vmxon_pa;
-	struct vcpu *current;		/* vCPU whose VMCS is current here */
-	/* Mailbox: VMCSs other CPUs want cleared here before they load them. */
-	spinlock_t mbox_lock;
-	unsigned int n_clear;
-	struct vcpu *clear_req[MAX_CPUS];
+	/* The core's (src/core/run.c). */
+	struct vcpu *vcpu;		/* the vCPU whose exit is handled here */
 	uint64_t idle_wake_tsc;		/* when the idle HLT last ended */
 	uint64_t preempt_exit_tsc;	/* when the last slice-end exit came */
 };

@@ -239,6 +239,7 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 	uint32_t code;
 	uint64_t now;
 
+	cpu->vcpu = v;
 	if (vendor_vcpu_load(v))
 		return;
 	now = rdtsc();

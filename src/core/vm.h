@@ -25,6 +25,8 @@
 #include "src/core/hypercall.h"
 #include "src/core/vcpu.h"
 
+struct vm_vendor;
+
 #define VM_MAX_VCPUS	CFG_MAX_VCPUS
 #define VM_TAIL_LINES	8
 /* Where a guest's xAPIC registers sit: the vLAPIC's reset base. */
@@ -49,10 +51,7 @@ struct vm {
 	uint64_t ram_hpa;
 	uint64_t ram_size;
 	struct ept ept;
-	uint64_t msr_bitmap;	/* shared by every VM for now */
-	uint64_t msr_bitmap_x2vid; /* the same with x2APIC virtualization */
-	uint64_t msr_bitmap_x2vid_tpr; /* ... and TPR writes exiting */
-	uint64_t apic_access_page; /* vid: what 0xFEE00000 maps to */
+	struct vm_vendor *vendor;	/* vmx/: MSR bitmaps, APIC-access page */
 	struct pio_bus pio;
 	struct mmio_bus mmio;
 	/* The VM-wide interrupt platform (src/core/vmirq.c), under dev_lock. */

@@ -245,12 +245,12 @@ static const struct mmio_ops ioapic_mmio = {
 /* The xAPIC page belongs to whichever vCPU touches it. */
 static int xapic_read(void *d, uint64_t off, unsigned int size, uint64_t *val)
 {
-	return vlapic_mmio_read(this_cpu()->current->lapic, off, size, val);
+	return vlapic_mmio_read(this_cpu()->vcpu->lapic, off, size, val);
 }
 
 static int xapic_write(void *d, uint64_t off, unsigned int size, uint64_t val)
 {
-	return vlapic_mmio_write(this_cpu()->current->lapic, off, size, val);
+	return vlapic_mmio_write(this_cpu()->vcpu->lapic, off, size, val);
 }
 
 static const struct mmio_ops xapic_mmio = {

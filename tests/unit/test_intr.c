@@ -90,6 +90,7 @@ static const struct vlapic_env env = {
 static struct vm vm;
 static struct vcpu v;
 static struct vcpu_vendor vx;
+static struct vm_vendor vmv;
 static struct vlapic vl __attribute__((aligned(64)));
 static uint32_t page[1024] __attribute__((aligned(4096)));
 
@@ -108,14 +109,16 @@ static int setup(void **state)
 	memset(&vl, 0, sizeof(vl));
 	memset(page, 0, sizeof(page));
 	assert_int_equal(vlapic_init(&vl, page, &c, &env, &v), 0);
-	vm.msr_bitmap = 0x1000;
-	vm.msr_bitmap_x2vid = 0x2000;
-	vm.apic_access_page = 0x3000;
+	memset(&vmv, 0, sizeof(vmv));
+	vm.vendor = &vmv;
+	vmv.msr_bitmap = 0x1000;
+	vmv.msr_bitmap_x2vid = 0x2000;
+	vmv.apic_access_page = 0x3000;
 	v.vm = &vm;
 	v.lapic = &vl;
 	/* Software-enable the vLAPIC: SVR enable bit, spurious 0xff. */
 	assert_int_equal(vlapic_mmio_write(&vl, 0xf0, 4, 0x1ff), 0);
-	vm.msr_bitmap_x2vid_tpr = 0x4000;
+	vmv.msr_bitmap_x2vid_tpr = 0x4000;
 	fake[GUEST_RFLAGS] = 0x202;	/* IF */
 	pre_entry_calls = 0;
 	vid_guard = true;
