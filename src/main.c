@@ -11,7 +11,6 @@
 #include "src/arch/smp.h"
 #include "src/arch/tsc.h"
 #include "src/core/watchdog.h"
-#include "vmx/probe.h"
 #include "src/arch/x86.h"
 #include "src/boot/boot_info.h"
 #include "src/core/config.h"
@@ -22,12 +21,11 @@
 #include "src/arch/percpu.h"
 #include "src/arch/power.h"
 #include "src/arch/printk.h"
+#include "src/core/vendor.h"
 #include "src/core/vm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
-#include "vmx/intr.h"
 #include "src/core/vcpu.h"
-#include "vmx/vmx.h"
 
 #define HV_VERSION	"0.1"
 #define INI_NAME	"hvisor.ini"
@@ -96,7 +94,7 @@ static void load_config(struct boot_info *bi, uint32_t n_cpus)
 static void run_guests(struct percpu *c)
 {
 	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE)) {
-		vmx_probe_serve_kick();
+		vendor_cpu_wait();
 		cpu_relax();
 	}
 	lapic_timer_init();
@@ -148,16 +146,15 @@ static void start_scheduler(void)
 	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, %s preemption, "
 		"guest FPU state by %s\n",
 		sched_policy_name(p.policy), config.hyp.slice_us,
-		config.hyp.latency_us, vmx_caps.preempt_timer ?
-		"VMX-preemption-timer" : "LAPIC-timer", fpu_mode());
+		config.hyp.latency_us, vendor_preemption(), fpu_mode());
 }
 
 static void ap_main(struct percpu *c)
 {
 	c->tsc_khz = tsc_khz;
 	fpu_cpu_init();
-	if (vmx_cpu_init())
-		pr_err("cpu%u: VMX unavailable; no guest will run here\n", c->id);
+	if (vendor_cpu_init())
+		pr_err("cpu%u: cannot run guests; none will run here\n", c->id);
 	__atomic_fetch_add(&aps_ready, 1, __ATOMIC_ACQ_REL);
 	run_guests(c);
 	halt_forever();
@@ -237,32 +234,23 @@ void hv_main(struct boot_info *bi)
 
 	load_config(bi, n);
 
-	if (!vmx_supported()) {
-		pr_err("hvisor: this CPU has no VMX (CPUID.1:ECX[5]=0); cannot start guests\n");
+	if (vendor_probe())
 		power_off(HV_EXIT_NO_VMX);
-	}
 	fpu_probe();
 	if (n > 1 && !tramp)
 		panic("no free page below 1 MiB for the AP trampoline");
 	if (n > 1)
 		smp_start(tramp, apic_ids, n, ap_main);
 	pr_info("hvisor: %u CPU(s) online\n", nr_cpus);
-	if (vmx_cpu_init())
-		panic("VMX could not be enabled on the boot CPU");
+	if (vendor_cpu_init())
+		panic("the boot CPU cannot run guests");
 	fpu_cpu_init();
 	while (__atomic_load_n(&aps_ready, __ATOMIC_ACQUIRE) < (int)nr_cpus - 1)
 		cpu_relax();
 
 	start_scheduler();
-	if (intr_select(config.hyp.delivery))
+	if (vendor_setup(&config.hyp))
 		power_off(HV_EXIT_CONFIG);
-	/* Only virtual-interrupt delivery needs the guard (vmx/intr.c). */
-	vid_guard = config.hyp.vid_guard == CFG_GUARD_ON ||
-		    (config.hyp.vid_guard == CFG_GUARD_AUTO &&
-		     intr_uses_guard() && vmx_probe_vid_quirk());
-	pr_info("hvisor: interrupt delivery: %s%s\n", intr_method->name,
-		intr_vid_guarded() ? " (guarded: never with IF=0)" :
-		intr_method->apic_access_page ? " (unguarded)" : "");
 	if (guests_create(&config, bi)) {
 		pr_err("hvisor: guests could not be built; none was started\n");
 		power_off(HV_EXIT_CONFIG);

@@ -6,6 +6,7 @@
 #include "src/arch/x86.h"
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
+#include "src/core/vendor.h"
 #include "vmx/vmx.h"
 
 #define MSR_VMX_BASIC		0x480
@@ -97,7 +98,7 @@ static void print_caps(const struct percpu *cpu, const struct vmx_caps *c)
 		yn(c->vid), yn(c->posted_intr));
 }
 
-int vmx_cpu_init(void)
+int vendor_cpu_init(void)
 {
 	struct percpu *cpu = this_cpu();
 	struct vmx_caps c;

@@ -39,8 +39,6 @@ extern struct vmx_cpu vmx_cpus[MAX_CPUS];
 bool vmx_supported(void);
 /* Read the capabilities of this CPU into @c. */
 void vmx_probe(struct vmx_caps *c);
-/* Print one line for this CPU and enter VMX root operation. */
-int vmx_cpu_init(void);
 /* Fit @want into what an allowed-0/1 MSR value permits. */
 uint32_t vmx_adjust(uint64_t msr_val, uint32_t want);
 

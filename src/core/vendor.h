@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct hyp_config;
 struct vcpu;
 struct vm;
 struct exit_rec;
@@ -36,8 +37,19 @@ enum vcpu_reg {
 	VCPU_NR_REGS
 };
 
+/* At boot: can this CPU run guests at all? 0, or -ENODEV (said why). */
+int vendor_probe(void);
 /* Once per pCPU at boot: enter root operation. 0 or -errno. */
 int vendor_cpu_init(void);
+/*
+ * On the boot CPU, every pCPU up: choose interrupt delivery as @hyp asks
+ * (and probe the CPU where it must). 0, or -ENOTSUP (said why).
+ */
+int vendor_setup(const struct hyp_config *hyp);
+/* Other pCPUs, while they wait for guests: help the boot CPU's probes. */
+void vendor_cpu_wait(void);
+/* How slices end: "VMX-preemption-timer" or the like, for the log. */
+const char *vendor_preemption(void);
 /* This pCPU, between entries: what other pCPUs asked of it. */
 void vendor_cpu_serve(void);
 /* Once per VM, before its vCPUs are created. 0 or -ENOMEM. */
