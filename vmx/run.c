@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include "src/arch/cpu.h"
+#include "src/arch/fpu.h"
 #include "src/arch/lapic.h"
 #include "src/arch/percpu.h"
 #include "src/arch/tsc.h"
@@ -15,6 +16,7 @@
 #include "vmx/cr.h"
 #include "vmx/exit.h"
 #include "vmx/intr.h"
+#include "vmx/msr.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
@@ -149,6 +151,130 @@ void vendor_handle_exit(struct vcpu *v)
 		vmx_handle_eoi_induced(v);
 		break;
 	}
+}
+
+/*
+ * The pCPU's registers hold the state of vmx_cpus[]'s current. Save it before
+ * another vCPU's takes its place, or before that vCPU leaves this pCPU.
+ */
+static void state_save(struct vcpu *v)
+{
+	fpu_save(v->fpu);
+	msr_state_save(&vmx(v)->msrs);
+}
+
+static void state_load(struct vcpu *v)
+{
+	fpu_restore(v->fpu, v->xcr0);
+	msr_state_load(&vmx(v)->msrs);
+}
+
+static int vmptrld(uint64_t pa)
+{
+	uint8_t fail;
+
+	asm volatile("vmptrld %1; setna %0" : "=q"(fail) : "m"(pa) : "cc", "memory");
+	return fail ? -EIO : 0;
+}
+
+static void vmclear(uint64_t pa)
+{
+	asm volatile("vmclear %0" : : "m"(pa) : "cc", "memory");
+}
+
+/* ---- VMCS ownership across pCPUs ---------------------------------------- */
+
+/* Clear every VMCS other CPUs asked for; runs only on this CPU. */
+static void mbox_process(struct percpu *cpu)
+{
+	struct vmx_cpu *m = &vmx_cpus[cpu->id];
+
+	spin_lock(&m->mbox_lock);
+	for (unsigned int i = 0; i < m->n_clear; i++) {
+		struct vcpu *v = m->clear_req[i];
+		struct vcpu_vendor *x = vmx(v);
+
+		vmclear(x->vmcs_pa);
+		if (m->current == v) {
+			state_save(v);
+			m->current = NULL;
+		}
+		x->launched = false;
+		__atomic_store_n(&x->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
+	}
+	m->n_clear = 0;
+	spin_unlock(&m->mbox_lock);
+}
+
+void vendor_cpu_serve(void)
+{
+	mbox_process(this_cpu());
+}
+
+/*
+ * VMCLEAR must run on the CPU where a VMCS is active: ask that CPU
+ * through its mailbox and an IPI, and serve our own mailbox while
+ * waiting so two CPUs asking each other cannot deadlock.
+ */
+static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
+{
+	struct vmx_cpu *o = &vmx_cpus[owner];
+
+	spin_lock(&o->mbox_lock);
+	o->clear_req[o->n_clear++] = v;
+	spin_unlock(&o->mbox_lock);
+	lapic_send_ipi(cpus[owner].apic_id, VEC_RESCHED);
+	while (__atomic_load_n(&vmx(v)->vmcs_cpu, __ATOMIC_ACQUIRE) !=
+	       VMCS_NOWHERE) {
+		mbox_process(cpu);
+		cpu_relax();
+	}
+}
+
+/* Make @v's VMCS the current one on this CPU. */
+int vmx_vcpu_load(struct percpu *cpu, struct vcpu *v)
+{
+	struct vcpu_vendor *x = vmx(v);
+	struct vmx_cpu *m = &vmx_cpus[cpu->id];
+	int owner = __atomic_load_n(&x->vmcs_cpu, __ATOMIC_ACQUIRE);
+
+	if (owner != VMCS_NOWHERE && owner != (int)cpu->id)
+		vmcs_pull(cpu, v, owner);
+	if (m->current == v)
+		return 0;
+	if (vmptrld(x->vmcs_pa))
+		return -EIO;
+	if (m->current)
+		state_save(m->current);
+	state_load(v);
+	m->current = v;
+	if (x->vmcs_cpu == (int)cpu->id)
+		return 0;
+	/*
+	 * First time on this CPU since it left: host state is per CPU. The
+	 * VPID stays, so this pCPU may still cache translations from the
+	 * vCPU's last stay here, made stale by what the guest changed since
+	 * elsewhere (SDM 28.3.3.3): flush them.
+	 */
+	x->vmcs_cpu = cpu->id;
+	x->launched = false;
+	vcpu_flush_tlb(v);
+	if (!x->configured) {
+		vmx_vcpu_configure(v);
+		x->configured = true;
+	}
+	vmx_vcpu_host();
+	return 0;
+}
+
+void vmx_vcpu_put(struct percpu *cpu, struct vcpu *v)
+{
+	struct vcpu_vendor *x = vmx(v);
+
+	vmclear(x->vmcs_pa);
+	vmx_cpus[cpu->id].current = NULL;
+	x->vmcs_cpu = VMCS_NOWHERE;
+	x->launched = false;
 }
 
 /* ---- the run step -------------------------------------------------------- */

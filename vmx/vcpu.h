@@ -45,6 +45,10 @@ static inline struct vcpu_vendor *vmx(struct vcpu *v)
 }
 
 struct percpu;
+/* Write @v's controls and start-up guest state (its first run). */
+void vmx_vcpu_configure(struct vcpu *v);
+/* Write this pCPU's host state into the current VMCS. */
+void vmx_vcpu_host(void);
 /*
  * Make @v's VMCS the current one on @cpu (this pCPU): pull it from the
  * pCPU where it is active, set it up on its first run, write the host
