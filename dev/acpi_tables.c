@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "dev/acpi_tables.h"
+#include "dev/vrtc.h"	/* RTC_CENTURY: the CMOS century byte it keeps */
 
 #define HDR_LEN		36	/* the common System Description Table header */
 #define RSDP_LEN	36	/* ACPI 2.0+ RSDP; the v1 part is the first 20 */
@@ -94,7 +95,6 @@
 #define GAS_WORD	2
 #define GAS_DWORD	3
 
-#define RTC_CENTURY	0x32	/* the CMOS century byte the vRTC keeps */
 #define PM_TMR_LEN	4
 
 #define BELOW_4G(a)	((a) <= 0xffffffffull)

@@ -10,12 +10,6 @@
 
 #include "mm/gpt.h"
 
-#define PTE_P		(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_US		(1ULL << 2)
-#define PTE_PS		(1ULL << 7)
-#define PTE_XD		(1ULL << 63)
-
 #define PG_SIZE		4096u
 
 /* Combined rights of every level walked so far. */

@@ -27,6 +27,13 @@
 
 #include <stdint.h>
 
+/* x86 page-table entry bits (SDM Vol. 3A, 4.5), shared with host paging. */
+#define PTE_P		(1ULL << 0)
+#define PTE_RW		(1ULL << 1)
+#define PTE_US		(1ULL << 2)
+#define PTE_PS		(1ULL << 7)
+#define PTE_XD		(1ULL << 63)
+
 /* The access being translated (gpt_translate's access argument). */
 #define GPT_WRITE	0x1u	/* a data write */
 #define GPT_USER	0x2u	/* at CPL 3 */

@@ -28,7 +28,6 @@
 #include "src/core/vcpu.h"
 
 #define HV_VERSION	"0.1"
-#define INI_NAME	"hvisor.ini"
 /* Kept back from guests for VMCS, EPT tables, stacks. */
 #define HV_RESERVE	(16ULL << 20)
 
@@ -53,7 +52,7 @@ static int image_size(void *ctx, const char *name, uint64_t *size)
 
 static void load_config(struct boot_info *bi, uint32_t n_cpus)
 {
-	const struct boot_module *ini = boot_find_module(bi, INI_NAME);
+	const struct boot_module *ini = boot_find_module(bi, BOOT_INI_NAME);
 	struct cfg_machine m = {
 		.n_cpus = n_cpus,
 		.image_size = image_size,
@@ -65,19 +64,19 @@ static void load_config(struct boot_info *bi, uint32_t n_cpus)
 
 	if (!ini) {
 		pr_err("hvisor: no %s was loaded (a module named '%s' is required)\n",
-		       INI_NAME, INI_NAME);
+		       BOOT_INI_NAME, BOOT_INI_NAME);
 		power_off(HV_EXIT_CONFIG);
 	}
 	if (ini->size >= sizeof(text)) {
-		pr_err("hvisor: %s is %lu bytes; the limit is %zu\n", INI_NAME,
+		pr_err("hvisor: %s is %lu bytes; the limit is %zu\n", BOOT_INI_NAME,
 		       ini->size, sizeof(text) - 1);
 		power_off(HV_EXIT_CONFIG);
 	}
 	memcpy(text, (const void *)ini->base, ini->size);
 	text[ini->size] = '\0';
 	m.free_mem = free > HV_RESERVE ? free - HV_RESERVE : 1;
-	if (config_parse(INI_NAME, text, &m, &config)) {
-		pr_err("hvisor: %s is invalid; no guest was started\n", INI_NAME);
+	if (config_parse(BOOT_INI_NAME, text, &m, &config)) {
+		pr_err("hvisor: %s is invalid; no guest was started\n", BOOT_INI_NAME);
 		power_off(HV_EXIT_CONFIG);
 	}
 	log_level = config.hyp.log_level;
@@ -87,7 +86,7 @@ static void load_config(struct boot_info *bi, uint32_t n_cpus)
 		       "keeping the boot console\n",
 		       config.hyp.console == CFG_CONSOLE_E9 ? "e9" : "serial");
 	pr_info("hvisor: %s: %u guest(s), scheduler %s, slice %u us\n",
-		INI_NAME, config.n_guests, cfg_sched_name(config.hyp.scheduler),
+		BOOT_INI_NAME, config.n_guests, cfg_sched_name(config.hyp.scheduler),
 		config.hyp.slice_us);
 }
 

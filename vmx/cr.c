@@ -14,7 +14,6 @@
 #define X86_CR4_SMXE	(1UL << 14)
 #define X86_CR4_PCIDE	(1UL << 17)
 #define X86_CR4_SMEP	(1UL << 20)
-#define ENTRY_IA32E (1u << 9)
 
 /* Bits whose change invalidates cached translations (SDM 4.10.4.1). */
 #define CR0_TLB_BITS	(X86_CR0_PG | X86_CR0_WP | X86_CR0_PE)

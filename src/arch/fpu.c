@@ -3,7 +3,6 @@
 #include "src/arch/fpu.h"
 #include "src/arch/x86.h"
 
-#define X86_CR4_OSXSAVE	(1UL << 18)
 #define FXSAVE_MXCSR	24
 #define FXSAVE_FCW	0
 

@@ -7,12 +7,10 @@
 #include <errno.h>
 #include <string.h>
 #include "mm/frame.h"
+#include "mm/gpt.h"
 #include "src/arch/cpu.h"
 #include "src/arch/x86.h"
 
-#define PTE_P		(1ULL << 0)
-#define PTE_W		(1ULL << 1)
-#define PTE_PS		(1ULL << 7)
 #define GIB		(1ULL << 30)
 
 static uint64_t root;
@@ -42,19 +40,19 @@ int paging_init(uint64_t top)
 			pdpt = table();
 			if (!pdpt)
 				return -ENOMEM;
-			pml4[i4] = (uint64_t)pdpt | PTE_P | PTE_W;
+			pml4[i4] = (uint64_t)pdpt | PTE_P | PTE_RW;
 		}
 		pdpt = (uint64_t *)(pml4[i4] & ~0xfffULL);
 		if (gb) {
-			pdpt[i3] = a | PTE_P | PTE_W | PTE_PS;
+			pdpt[i3] = a | PTE_P | PTE_RW | PTE_PS;
 			continue;
 		}
 		pd = table();
 		if (!pd)
 			return -ENOMEM;
 		for (int i = 0; i < 512; i++)
-			pd[i] = (a + ((uint64_t)i << 21)) | PTE_P | PTE_W | PTE_PS;
-		pdpt[i3] = (uint64_t)pd | PTE_P | PTE_W;
+			pd[i] = (a + ((uint64_t)i << 21)) | PTE_P | PTE_RW | PTE_PS;
+		pdpt[i3] = (uint64_t)pd | PTE_P | PTE_RW;
 	}
 	root = (uint64_t)pml4;
 	write_cr3(root);

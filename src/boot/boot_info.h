@@ -12,6 +12,8 @@
 #define BOOT_MOD_MAX	16
 #define BOOT_NAME_MAX	64
 #define BOOT_CMDLINE_MAX 256
+/* The module both entries bring hv_main: the configuration. */
+#define BOOT_INI_NAME	"hvisor.ini"
 
 enum boot_mem_type {
 	BOOT_MEM_RAM = 1,	/* free for the hypervisor */

@@ -17,7 +17,6 @@
 #include "src/boot/boot_info.h"
 #include "src/boot/efi_info.h"
 
-#define INI_NAME	"hvisor.ini"
 #define ESP_PATH_MAX	256
 /* Below the EBDA, which OVMF and real firmware keep at 0x9F000 and up. */
 #define TRAMPOLINE_MAX	0x9F000
@@ -216,23 +215,23 @@ static void load_config(struct efi_loader *ld)
 	EFI_STATUS st;
 	int i;
 
-	st = read_file(ld->root, "\\" INI_NAME, &base, &size);
+	st = read_file(ld->root, "\\" BOOT_INI_NAME, &base, &size);
 	if (st == EFI_NOT_FOUND) {
-		Print(L"hvisor.efi: " INI_NAME " not found on the ESP\n");
+		Print(L"hvisor.efi: " BOOT_INI_NAME " not found on the ESP\n");
 		return;
 	}
 	if (EFI_ERROR(st)) {
-		Print(L"hvisor.efi: cannot read " INI_NAME ": %r\n", st);
+		Print(L"hvisor.efi: cannot read " BOOT_INI_NAME ": %r\n", st);
 		return;
 	}
 
 	mod = &bi->mods[bi->n_mods++];
-	for (i = 0; INI_NAME[i]; i++)
-		mod->name[i] = INI_NAME[i];
+	for (i = 0; BOOT_INI_NAME[i]; i++)
+		mod->name[i] = BOOT_INI_NAME[i];
 	mod->name[i] = '\0';
 	mod->base = base;
 	mod->size = size;
-	Print(L"hvisor.efi: loaded " INI_NAME " (%ld bytes)\n", size);
+	Print(L"hvisor.efi: loaded " BOOT_INI_NAME " (%ld bytes)\n", size);
 
 	efi_ini_images((const char *)(UINTN)base, size, load_image, ld);
 }
