@@ -15,6 +15,8 @@ static uint16_t intr_status(struct vcpu *v)
 
 void vendor_trace_exit(struct vcpu *v, struct exit_rec *r)
 {
+	r->rsp = vmcs_read(GUEST_RSP);
+	r->rflags = vmcs_read(GUEST_RFLAGS);
 	r->intr_state = vmcs_read(GUEST_INTERRUPTIBILITY);
 	r->idt_info = vmx(v)->idt_info;
 	r->intr_status = intr_status(v);

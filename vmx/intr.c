@@ -208,13 +208,11 @@ static void vid_setup(struct vcpu *v)
 static void vid_deliver_guarded(struct vcpu *v, bool guard)
 {
 	struct intr_plan p;
-	bool x2 = vcpu_apic_x2(v);
-	bool open;
+	bool x2;
 
 	nmi_deliver(v);
-	/* Only a guarded vector asks whether the guest can take it. */
-	open = guard && vcpu_intr_waiting(v) && guest_open();
-	vcpu_intr_plan(v, open, guard, &p);
+	vcpu_intr_plan(v, guard, guest_open, &p);
+	x2 = p.x2;
 	if (x2 != vmx(v)->intr_x2 || p.tpr_watch != vmx(v)->intr_tpr_watch)
 		vid_mode(v, x2, p.tpr_watch);
 	for (int i = 0; i < 4; i++)

@@ -27,9 +27,7 @@ void vcpu_trace_exit(struct vcpu *v)
 	r->tsc = v->exit.tsc;
 	r->reason = v->exit.reason;
 	r->rip = v->exit.rip;
-	r->rsp = vcpu_get_reg(v, VCPU_RSP);
-	r->rflags = vcpu_get_reg(v, VCPU_RFLAGS);
-	vendor_trace_exit(v, r);
+	vendor_trace_exit(v, r);	/* RSP, RFLAGS and interrupt state */
 	/* Taken since the entry (no longer in IRR): the wait starts over. */
 	if (v->pending_vec >= 0 && v->lapic &&
 	    !(vlapic_reg_peek(v->lapic, VAPIC_IRR + (v->pending_vec >> 5) * 0x10) &

@@ -17,9 +17,10 @@ struct vcpu;
 #define EXIT_RING	16
 
 struct exit_rec {
-	uint64_t tsc, rip, rsp, rflags;
+	uint64_t tsc, rip;
 	uint32_t reason;
 	/* The vendor's (vendor_trace_exit): */
+	uint64_t rsp, rflags;
 	uint32_t intr_state;	/* guest interruptibility */
 	uint32_t idt_info;	/* IDT-vectoring information */
 	uint16_t intr_status;	/* RVI | SVI << 8 */

@@ -35,7 +35,7 @@ static bool irr_below(const struct vlapic *vl, int first)
 	return w != 0;
 }
 
-void vcpu_intr_plan(struct vcpu *v, bool open, bool guard,
+void vcpu_intr_plan(struct vcpu *v, bool guard, bool (*open)(void),
 		    struct intr_plan *p)
 {
 	const struct vlapic *vl = v->lapic;
@@ -44,6 +44,7 @@ void vcpu_intr_plan(struct vcpu *v, bool open, bool guard,
 	int isr = vlapic_highest_isr(vl);
 	uint32_t cls;
 
+	p->x2 = vlapic_x2apic(vl);
 	vlapic_eoi_exit_bitmap(vl, p->eoi);
 	p->svi = isr < 0 ? 0 : isr;
 	p->rvi = 0;
@@ -64,7 +65,7 @@ void vcpu_intr_plan(struct vcpu *v, bool open, bool guard,
 			p->tpr_watch = true;
 		return;
 	}
-	if (!open) {
+	if (!open()) {
 		p->window = true;
 		return;
 	}
@@ -90,11 +91,6 @@ int vcpu_intr_pending(struct vcpu *v)
 void vcpu_intr_ack(struct vcpu *v, uint8_t vec)
 {
 	vlapic_ack(v->lapic, vec);
-}
-
-bool vcpu_intr_waiting(struct vcpu *v)
-{
-	return vlapic_highest_irr(v->lapic) >= 0;
 }
 
 bool vcpu_interrupt_pending(struct vcpu *v)

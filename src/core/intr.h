@@ -21,6 +21,7 @@ struct vcpu;
  * TPR to drop, @eoi the EOI-exit bitmap.
  */
 struct intr_plan {
+	bool x2;		/* the vLAPIC is in x2APIC mode */
 	int rvi;
 	int svi;
 	bool window;
@@ -29,13 +30,14 @@ struct intr_plan {
 };
 
 /*
- * @open: the guest can take an interrupt at its first instruction (IF = 1,
- * no shadow, nothing being injected). @guard: stage a vector only when it
- * is delivered at once, and exit whenever another could become deliverable
- * (docs/DESIGN.md, "The VID guard"); without it, stage the highest one and
- * let the CPU wait for IF.
+ * @guard: stage a vector only when it is delivered at once, and exit
+ * whenever another could become deliverable (docs/DESIGN.md, "The VID
+ * guard"); without it, stage the highest one and let the CPU wait for IF.
+ * @open says whether the guest can take an interrupt at its first
+ * instruction (IF = 1, no shadow, nothing being injected); it is asked
+ * only when a guarded vector could be delivered.
  */
-void vcpu_intr_plan(struct vcpu *v, bool open, bool guard,
+void vcpu_intr_plan(struct vcpu *v, bool guard, bool (*open)(void),
 		    struct intr_plan *p);
 
 /* Before an entry: due timers and INITs, posted vectors into IRR. */
@@ -44,8 +46,6 @@ void vcpu_intr_sync(struct vcpu *v);
 int vcpu_intr_pending(struct vcpu *v);
 /* It was injected: IRR -> ISR. */
 void vcpu_intr_ack(struct vcpu *v, uint8_t vec);
-/* Any vector in IRR at all. */
-bool vcpu_intr_waiting(struct vcpu *v);
 /* Can the vCPU take an interrupt now, so that HLT must not block? */
 bool vcpu_interrupt_pending(struct vcpu *v);
 bool vcpu_nmi_pending(struct vcpu *v);

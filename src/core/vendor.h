@@ -79,7 +79,7 @@ void vendor_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 uint8_t vendor_notify_vector(void);
 /* The vendor's name for its exit code @reason (messages, counters). */
 const char *vendor_exit_name(uint32_t reason);
-/* Right after an exit: the vendor's part of the exit record. */
+/* Right after an exit: RSP, RFLAGS and the interrupt state for @r. */
 void vendor_trace_exit(struct vcpu *v, struct exit_rec *r);
 /* The vendor's lines of a vCPU dump; @live: @v is loaded here. */
 void vendor_dump(struct vcpu *v, bool live);
