@@ -62,7 +62,7 @@ enum hyp_key {
 
 enum guest_key {
 	GK_KIND, GK_KERNEL, GK_INITRD, GK_MODULES, GK_CMDLINE, GK_MEMORY,
-	GK_VCPUS, GK_CPUS, GK_WEIGHT, GK_ROOT, GK_WATCHDOG, GK_N
+	GK_VCPUS, GK_CPUS, GK_WEIGHT, GK_ROOT, GK_WATCHDOG, GK_PV, GK_N
 };
 
 struct guest_meta {
@@ -662,6 +662,64 @@ static void parse_watchdog(struct parse_ctx *c, const char *key,
 		c->g->watchdog_s = v;
 }
 
+/* Copy at most @size - 1 of the @len characters at @src, terminated. */
+static void copy_cut(char *dst, size_t size, const char *src, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+/* Names the KVM interface has that hvisor does not offer yet. */
+static const char *const pv_later[] = { "kick", "yield", "tlb", "ipi" };
+
+static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
+{
+	const char *s = val, *e, *end;
+	uint32_t pv = 0;
+	char name[8];
+	size_t len;
+
+	for (;;) {
+		s = skip_space(s);
+		for (e = s; *e && *e != ','; e++)
+			;
+		for (end = e; end > s && isspace((unsigned char)end[-1]); end--)
+			;
+		len = end - s;
+		if (!len) {
+			key_err(c, key, "empty name in the list (write steal, or none)");
+			return;
+		}
+		copy_cut(name, sizeof(name), s, len);
+		if (len < sizeof(name) && !strcasecmp(name, "steal")) {
+			pv |= CFG_PV_STEAL;
+		} else if (len < sizeof(name) && !strcasecmp(name, "none")) {
+			if (pv || *e || s != skip_space(val)) {
+				key_err(c, key, "'none' stands alone");
+				return;
+			}
+			break;
+		} else {
+			for (size_t i = 0; i < sizeof(pv_later) / sizeof(pv_later[0]); i++)
+				if (len < sizeof(name) &&
+				    !strcasecmp(name, pv_later[i])) {
+					key_err(c, key, "'%s' is not offered yet (known: steal; or none)",
+						pv_later[i]);
+					return;
+				}
+			key_err(c, key, "unknown feature '%.*s' (known: steal; or none)",
+				(int)(len > 32 ? 32 : len), s);
+			return;
+		}
+		if (!*e)
+			break;
+		s = e + 1;
+	}
+	c->g->pv = pv;
+}
+
 static void parse_root(struct parse_ctx *c, const char *key, const char *val)
 {
 	int idx = c->g - c->cfg->guests;
@@ -692,6 +750,7 @@ static const struct key_desc guest_keys[GK_N] = {
 	[GK_WEIGHT]	= { "weight", parse_weight, false },
 	[GK_ROOT]	= { "root", parse_root, false },
 	[GK_WATCHDOG]	= { "watchdog_s", parse_watchdog, false },
+	[GK_PV]		= { "pv", parse_pv, false },
 };
 
 /* ---- sections ---------------------------------------------------------- */
@@ -802,18 +861,11 @@ static void start_guest(struct parse_ctx *c, const char *name)
 	g->line = c->line;
 	g->vcpus = 1;
 	g->weight = 256;
+	g->pv = CFG_PV_ALL;
 	g->cpus = all_cpus(c->m ? c->m->n_cpus : 0);
 	c->g = g;
 }
 
-/* Copy at most @size - 1 of the @len characters at @src, terminated. */
-static void copy_cut(char *dst, size_t size, const char *src, size_t len)
-{
-	if (len >= size)
-		len = size - 1;
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
 
 /*
  * A section header: @s points after '[' and @len runs up to the ']'.

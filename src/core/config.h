@@ -74,7 +74,12 @@ struct guest_config {
 	uint32_t weight;
 	bool root;
 	uint32_t watchdog_s;		/* silent this long (guest time): stop; 0 off */
+	uint32_t pv;			/* CFG_PV_* the guest is offered */
 };
+
+/* KVM paravirtual features (src/core/pv.h), "pv = steal" in hvisor.ini. */
+#define CFG_PV_STEAL	(1u << 0)
+#define CFG_PV_ALL	CFG_PV_STEAL	/* the default: all there are */
 
 struct hv_config {
 	struct hyp_config hyp;

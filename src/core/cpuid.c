@@ -11,6 +11,7 @@
 #include "src/arch/tsc.h"
 #include "src/arch/x86.h"
 #include "src/core/exit.h"
+#include "src/core/pv.h"
 #include "src/core/vcpu.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
@@ -218,12 +219,17 @@ void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4])
 		/*
 		 * The KVM signature: Linux then keeps x2APIC and TSC-deadline,
 		 * Asterinas uses port 0xF4 to exit. Leaf 0x40000001 lists
-		 * the paravirtual features: none yet.
+		 * the paravirtual features the guest is offered (src/core/pv.h).
 		 */
 		r.eax = 0x40000001;
 		r.ebx = 0x4b4d564b;	/* "KVMK" */
 		r.ecx = 0x564b4d56;	/* "VMKV" */
 		r.edx = 0x0000004d;	/* "M\0\0\0" */
+		break;
+	case 0x40000001:
+		r.eax = v->vm->cfg->pv & CFG_PV_STEAL ?
+			BIT(KVM_FEATURE_STEAL_TIME) : 0;
+		r.ebx = r.ecx = r.edx = 0;
 		break;
 	case 0x80000001:
 		r.ecx &= ~BIT(2);	/* SVM */

@@ -9,6 +9,7 @@
 #include "src/arch/x86.h"
 #include "src/arch/printk.h"
 #include "src/core/msr.h"
+#include "src/core/pv.h"
 #include "src/core/vcpu.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
@@ -95,6 +96,23 @@ static void write_tsc_adjust(struct vcpu *v, uint64_t val)
 	vcpu_set_reg(v, VCPU_TSC_OFFSET, v->tsc_offset);
 }
 
+static void *guest_range(void *ctx, uint64_t gpa, uint64_t len)
+{
+	return vm_gpa_to_hva(ctx, gpa, len);
+}
+
+/* MSR_KVM_STEAL_TIME: where the guest wants its steal-time record. */
+static int write_steal_time(struct vcpu *v, uint64_t val)
+{
+	bool was = v->steal.rec;
+	int r = pv_steal_write(&v->steal, val, guest_range, v->vm);
+
+	if (!r && !was && v->steal.rec)
+		pr_info("hvisor: guest '%s' vCPU %u: steal time at GPA %#lx\n",
+			v->vm->name, v->id, val & ~63UL);
+	return r;
+}
+
 void vcpu_handle_rdmsr(struct vcpu *v)
 {
 	uint32_t msr = v->regs.rcx;
@@ -106,6 +124,9 @@ void vcpu_handle_rdmsr(struct vcpu *v)
 		r = 0;
 	} else if (msr == MSR_TSC_ADJUST) {
 		val = v->tsc_adjust;
+		r = 0;
+	} else if (msr == MSR_KVM_STEAL_TIME && (v->vm->cfg->pv & CFG_PV_STEAL)) {
+		val = v->steal.msr;
 		r = 0;
 	}
 	if (r == -ENOENT && v->lapic)
@@ -149,6 +170,14 @@ void vcpu_handle_wrmsr(struct vcpu *v)
 	case MSR_TSC_ADJUST:
 		write_tsc_adjust(v, val);
 		vcpu_skip_instruction(v);
+		return;
+	case MSR_KVM_STEAL_TIME:
+		if (!(v->vm->cfg->pv & CFG_PV_STEAL))
+			break;		/* not offered: unknown, #GP */
+		if (write_steal_time(v, val))
+			vendor_inject_exception(v, X86_EXC_GP, true, 0);
+		else
+			vcpu_skip_instruction(v);
 		return;
 	case MSR_UCODE_REV:
 		/* Writing 0 before CPUID is how the revision is read. */

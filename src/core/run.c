@@ -17,6 +17,7 @@
 #include "src/core/intr.h"
 #include "src/core/mmio.h"
 #include "src/core/msr.h"
+#include "src/core/pv.h"
 #include "src/core/vcpu.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
@@ -234,6 +235,12 @@ static void idle(struct percpu *cpu)
 	cpu->idle_wake_tsc = rdtsc();
 }
 
+/* TSC ticks to nanoseconds, without overflow for any uint64_t. */
+static uint64_t ticks_to_ns(uint64_t t)
+{
+	return t / tsc_khz * 1000000 + t % tsc_khz * 1000000 / tsc_khz;
+}
+
 static void run_one(struct percpu *cpu, struct vcpu *v)
 {
 	uint32_t code;
@@ -251,6 +258,8 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 		path_add(&path_preempt, now - cpu->preempt_exit_tsc);
 	cpu->idle_wake_tsc = 0;
 	cpu->preempt_exit_tsc = 0;
+	if (v->steal.rec)
+		pv_steal_enter(&v->steal, ticks_to_ns(v->se.st.wait));
 	if (vendor_vcpu_run(v, now, run_deadline(v, cpu->id, now)))
 		return;
 	v->nr_exits++;
@@ -276,8 +285,13 @@ void vcpu_loop(void)
 		now = rdtsc();
 		timer_run(cpu->id, now);
 		se = sched_current(cpu->id);
-		if (!se || se->state != VCPU_RUNNING || sched_need_resched(cpu->id))
+		if (!se || se->state != VCPU_RUNNING ||
+		    sched_need_resched(cpu->id)) {
+			/* Still ours to mark, before another pCPU can take it. */
+			if (se && se->state == VCPU_RUNNING)
+				pv_steal_preempted(&se_to_vcpu(se)->steal);
 			se = sched_pick(cpu->id, now);
+		}
 		if (!se) {
 			idle(cpu);
 			continue;

@@ -13,6 +13,7 @@
 #include "sched/timer.h"
 #include "src/core/dump.h"
 #include "src/core/exit.h"
+#include "src/core/pv.h"
 #include "src/core/vcpu_life.h"
 
 struct vm;
@@ -66,6 +67,7 @@ struct vcpu {
 	int64_t tsc_offset;
 	int64_t tsc_adjust;
 	struct sched_entity se;
+	struct pv_steal steal;		/* KVM steal time, when the guest asked */
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
 	/* Interrupts (src/core/vmirq.c; delivery is the vendor's). */
 	struct vlapic *lapic;

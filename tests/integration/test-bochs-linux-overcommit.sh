@@ -6,7 +6,8 @@
 # runs two CPU hogs and two 1 ms sleepers for 3 s of guest time and passes
 # when the sleepers' p99 lateness is under 1 ms and they missed under 1 %
 # of their periods; its kernel check fails the boot on any soft lockup,
-# RCU stall, hung task, BUG: or WARNING: line. The figures are printed.
+# RCU stall, hung task, BUG: or WARNING: line. Every vCPU must register
+# KVM steal time and /proc/stat must show steal. The figures are printed.
 # scripts/soak.sh boots the same configuration again and again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +25,12 @@ expect_exit 0
 expect_line "[linux] HVTEST INIT" "Linux never reached /init"
 expect_line "[linux] HVTEST CHECK cpus: ok 4 online" "Linux did not bring up 4 CPUs"
 expect_line "[linux] HVTEST CHECK overcommit: ok" "the sleepers' figures are out of bounds (or missing)"
+expect_line "[linux] HVTEST CHECK steal: ok" "the guest's /proc/stat shows no steal time"
 expect_line "[linux] HVTEST CHECK kernel: ok" "the kernel log has a lockup, stall, BUG or WARNING"
+for i in 0 1 2 3; do
+	expect_line "hvisor: guest 'linux' vCPU $i: steal time at GPA" \
+		"vCPU $i never registered its steal-time record"
+done
 expect_line "[linux] HVTEST PASS" "/init's checks did not all pass"
 expect_line "hvisor: guest 'linux' finished: powered off (ACPI S5)"
 grep -aE '\[linux\] HVTEST (CHECK|BAD|PASS|FAIL)|\[linux\] HVTEST INFO wakelat: (wakes|hogs)|hvisor: +linux +(PASS|FAIL|CRASHED|RESET)|interrupt delivery' \

@@ -967,6 +967,25 @@ static void test_names(void **state)
 	assert_string_equal(cfg_kind_name((enum cfg_guest_kind)42), "?");
 }
 
+/* pv: every feature by default, "none" alone, the rest named or refused. */
+static void test_pv(void **state)
+{
+	expect_ok(parse(GUEST_A));
+	assert_int_equal(cfg.guests[0].pv, CFG_PV_ALL);
+	expect_ok(parse(GUEST_A "pv = none\n"));
+	assert_int_equal(cfg.guests[0].pv, 0);
+	expect_ok(parse(GUEST_A "pv = Steal\n"));
+	assert_int_equal(cfg.guests[0].pv, CFG_PV_STEAL);
+	expect_one(parse(GUEST_A "pv = steal, kick\n"),
+		   "t.ini:5: [guest a] pv: ", "'kick' is not offered yet");
+	expect_one(parse(GUEST_A "pv = steal, none\n"),
+		   "t.ini:5: [guest a] pv: ", "'none' stands alone");
+	expect_one(parse(GUEST_A "pv = stealth\n"),
+		   "t.ini:5: [guest a] pv: ", "unknown feature 'stealth'");
+	expect_one(parse(GUEST_A "pv = steal,,\n"),
+		   "t.ini:5: [guest a] pv: ", "empty name");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1008,6 +1027,7 @@ int main(void)
 		cmocka_unit_test(test_modules_linux),
 		cmocka_unit_test(test_reports_everything),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_pv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

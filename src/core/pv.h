@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The KVM paravirtual interface, as far as hvisor offers it (Linux's
+ * Documentation/virt/kvm/x86/{cpuid,msr}.rst): CPUID 0x40000001 lists the
+ * features, each switched on per guest (hvisor.ini "pv = ...").
+ *
+ * Steal time: the guest gives each vCPU a 64-byte record by writing its
+ * guest-physical address | 1 to MSR_KVM_STEAL_TIME. Before every entry
+ * the hypervisor stores there the nanoseconds the vCPU spent runnable but
+ * not running, under a version that is odd while it writes, and a
+ * "preempted" flag that tells the guest's spinlocks not to wait for a
+ * vCPU the scheduler took off its pCPU.
+ */
+#ifndef HV_CORE_PV_H
+#define HV_CORE_PV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MSR_KVM_STEAL_TIME	0x4b564d03
+#define KVM_MSR_ENABLED		1ULL
+#define KVM_FEATURE_STEAL_TIME	5	/* CPUID 0x40000001 EAX bit */
+#define KVM_VCPU_PREEMPTED	(1u << 0)
+
+/* The guest's record (64 bytes, 64-byte aligned). */
+struct kvm_steal_time {
+	uint64_t steal;		/* ns runnable but not running */
+	uint32_t version;	/* odd while the hypervisor writes */
+	uint32_t flags;
+	uint8_t preempted;	/* KVM_VCPU_PREEMPTED */
+	uint8_t u8_pad[3];
+	uint32_t pad[11];
+};
+
+/* A vCPU's steal-time state; all zero: off. */
+struct pv_steal {
+	uint64_t msr;			/* as the guest last wrote it */
+	struct kvm_steal_time *rec;	/* host address, NULL when off */
+	uint64_t written;		/* the steal value last stored */
+};
+
+/* Guest-physical to host address of a whole range, or NULL. */
+typedef void *(*pv_gpa_fn)(void *ctx, uint64_t gpa, uint64_t len);
+
+/*
+ * WRMSR MSR_KVM_STEAL_TIME: 0, or -EINVAL (#GP) for reserved bits, a
+ * misaligned record or one outside guest RAM.
+ */
+int pv_steal_write(struct pv_steal *s, uint64_t val, pv_gpa_fn gpa, void *ctx);
+/* Owner, before an entry: publish @steal_ns and clear "preempted". */
+void pv_steal_enter(struct pv_steal *s, uint64_t steal_ns);
+/* The vCPU is being taken off its pCPU while it could still run. */
+void pv_steal_preempted(struct pv_steal *s);
+
+#endif
