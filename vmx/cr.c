@@ -53,6 +53,11 @@ void vcpu_flush_tlb(struct vcpu *v)
 	asm volatile("invvpid %0, %1" : : "m"(desc), "r"(1UL) : "cc", "memory");
 }
 
+void vendor_flush_guest_tlb(struct vcpu *v)
+{
+	vcpu_flush_tlb(v);
+}
+
 static int guest_write_cr0(struct vcpu *v, uint64_t val)
 {
 	const struct vmx_caps *c = &vmx_caps;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The KVM paravirtual interface: steal time (pv.h). Plain C, host-tested. */
+/* The KVM paravirtual interface: steal time, PV TLB flush (pv.h). Plain C. */
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -28,30 +28,38 @@ int pv_steal_write(struct pv_steal *s, uint64_t val, pv_gpa_fn gpa, void *ctx)
 	return 0;
 }
 
-/* Writes in an order the guest can trust: version odd, data, version even. */
-static void publish(struct kvm_steal_time *rec, uint64_t steal)
+/*
+ * Writes in an order the guest can trust: version odd, data, version
+ * even. "preempted" is taken with an exchange: another vCPU may be setting
+ * KVM_VCPU_FLUSH_TLB in it right now, and that request must not be lost.
+ */
+static uint8_t publish(struct kvm_steal_time *rec, uint64_t steal)
 {
 	uint32_t v = rec->version;
+	uint8_t was;
 
 	__atomic_store_n(&rec->version, v | 1, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	rec->steal = steal;
-	__atomic_store_n(&rec->preempted, 0, __ATOMIC_RELAXED);
+	was = __atomic_exchange_n(&rec->preempted, 0, __ATOMIC_ACQ_REL);
 	__atomic_store_n(&rec->version, (v | 1) + 1, __ATOMIC_RELEASE);
+	return was;
 }
 
-void pv_steal_enter(struct pv_steal *s, uint64_t steal_ns)
+bool pv_steal_enter(struct pv_steal *s, uint64_t steal_ns)
 {
 	struct kvm_steal_time *rec = s->rec;
+	uint8_t was;
 
 	if (!rec)
-		return;
+		return false;
 	/* Under an emulator every instruction is guest time: skip no-ops. */
 	if (steal_ns == s->written &&
-	    !__atomic_load_n(&rec->preempted, __ATOMIC_RELAXED))
-		return;
-	publish(rec, steal_ns);
+	    !__atomic_load_n(&rec->preempted, __ATOMIC_ACQUIRE))
+		return false;
+	was = publish(rec, steal_ns);
 	s->written = steal_ns;
+	return was & KVM_VCPU_FLUSH_TLB;
 }
 
 void pv_steal_preempted(struct pv_steal *s)

@@ -19,8 +19,11 @@
 
 #define MSR_KVM_STEAL_TIME	0x4b564d03
 #define KVM_MSR_ENABLED		1ULL
-#define KVM_FEATURE_STEAL_TIME	5	/* CPUID 0x40000001 EAX bit */
+#define KVM_FEATURE_STEAL_TIME	5	/* CPUID 0x40000001 EAX bits */
+#define KVM_FEATURE_PV_TLB_FLUSH 9
 #define KVM_VCPU_PREEMPTED	(1u << 0)
+/* Set by another vCPU instead of a flush IPI while this one is off. */
+#define KVM_VCPU_FLUSH_TLB	(1u << 1)
 
 /* The guest's record (64 bytes, 64-byte aligned). */
 struct kvm_steal_time {
@@ -47,8 +50,11 @@ typedef void *(*pv_gpa_fn)(void *ctx, uint64_t gpa, uint64_t len);
  * misaligned record or one outside guest RAM.
  */
 int pv_steal_write(struct pv_steal *s, uint64_t val, pv_gpa_fn gpa, void *ctx);
-/* Owner, before an entry: publish @steal_ns and clear "preempted". */
-void pv_steal_enter(struct pv_steal *s, uint64_t steal_ns);
+/*
+ * Owner, before an entry: publish @steal_ns and clear "preempted". True
+ * when the guest asked for a TLB flush meanwhile (KVM_VCPU_FLUSH_TLB).
+ */
+bool pv_steal_enter(struct pv_steal *s, uint64_t steal_ns);
 /* The vCPU is being taken off its pCPU while it could still run. */
 void pv_steal_preempted(struct pv_steal *s);
 

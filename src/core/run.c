@@ -258,8 +258,11 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 		path_add(&path_preempt, now - cpu->preempt_exit_tsc);
 	cpu->idle_wake_tsc = 0;
 	cpu->preempt_exit_tsc = 0;
-	if (v->steal.rec)
-		pv_steal_enter(&v->steal, ticks_to_ns(v->se.st.wait));
+	/* Steal time; a flush another vCPU asked for while this one was off. */
+	if (v->steal.rec && pv_steal_enter(&v->steal, ticks_to_ns(v->se.st.wait))) {
+		vendor_flush_guest_tlb(v);
+		v->pv_flushes++;
+	}
 	if (vendor_vcpu_run(v, now, run_deadline(v, cpu->id, now)))
 		return;
 	v->nr_exits++;

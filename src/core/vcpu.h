@@ -68,6 +68,7 @@ struct vcpu {
 	int64_t tsc_adjust;
 	struct sched_entity se;
 	struct pv_steal steal;		/* KVM steal time, when the guest asked */
+	uint64_t pv_flushes;		/* PV TLB flushes done at entry */
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
 	/* Interrupts (src/core/vmirq.c; delivery is the vendor's). */
 	struct vlapic *lapic;

@@ -72,6 +72,8 @@ uint64_t vcpu_get_reg(struct vcpu *v, enum vcpu_reg r);
 void vcpu_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t val);
 /* An STI / MOV-SS shadow ends with the instruction we completed. */
 void vendor_end_shadow(struct vcpu *v);
+/* Drop this pCPU's cached guest-linear translations of @v (PV TLB flush). */
+void vendor_flush_guest_tlb(struct vcpu *v);
 /* Exception @vector at the next entry; the instruction is not skipped. */
 void vendor_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 			     uint32_t error);

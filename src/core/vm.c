@@ -202,7 +202,7 @@ static void print_exit_reasons(const struct vm *vm)
 	char line[512];
 	int len = 0;
 
-	for (uint32_t r = 0; r < 72; r++) {
+	for (uint32_t r = 0; r < VCPU_EXIT_CODES; r++) {
 		uint64_t n = 0;
 
 		for (uint32_t j = 0; j < vm->n_vcpus; j++)
@@ -219,6 +219,21 @@ static void print_exit_reasons(const struct vm *vm)
 		}
 	}
 	pr_info("hvisor:   %-12s exits:%s\n", vm->name, len ? line : " none");
+}
+
+/* What the paravirtual interface did for @vm, when it was used at all. */
+static void print_pv(const struct vm *vm)
+{
+	uint64_t flushes = 0;
+	uint32_t steal = 0;
+
+	for (uint32_t j = 0; j < vm->n_vcpus; j++) {
+		flushes += vm->vcpus[j].pv_flushes;
+		steal += !!vm->vcpus[j].steal.rec;
+	}
+	if (steal)
+		pr_info("hvisor:   %-12s pv: steal time on %u vCPU(s), %lu TLB flush(es) done at entry for a preempted vCPU\n",
+			vm->name, steal, flushes);
 }
 
 int vms_summary(void)
@@ -247,6 +262,7 @@ int vms_summary(void)
 		if (vm->exit_code > worst)
 			worst = vm->exit_code;
 		print_exit_reasons(vm);
+		print_pv(vm);
 		if (vm->exit_code)
 			print_tail(vm);
 	}

@@ -7,7 +7,8 @@
 # when the sleepers' p99 lateness is under 1 ms and they missed under 1 %
 # of their periods; its kernel check fails the boot on any soft lockup,
 # RCU stall, hung task, BUG: or WARNING: line. Every vCPU must register
-# KVM steal time and /proc/stat must show steal. The figures are printed.
+# KVM steal time, /proc/stat must show steal, and the kernel must use the
+# PV TLB flush. The figures are printed.
 # scripts/soak.sh boots the same configuration again and again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,6 +27,7 @@ expect_line "[linux] HVTEST INIT" "Linux never reached /init"
 expect_line "[linux] HVTEST CHECK cpus: ok 4 online" "Linux did not bring up 4 CPUs"
 expect_line "[linux] HVTEST CHECK overcommit: ok" "the sleepers' figures are out of bounds (or missing)"
 expect_line "[linux] HVTEST CHECK steal: ok" "the guest's /proc/stat shows no steal time"
+expect_line "[linux] HVTEST CHECK pvtlb: ok" "the guest did not take the PV TLB flush"
 expect_line "[linux] HVTEST CHECK kernel: ok" "the kernel log has a lockup, stall, BUG or WARNING"
 for i in 0 1 2 3; do
 	expect_line "hvisor: guest 'linux' vCPU $i: steal time at GPA" \

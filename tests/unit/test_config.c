@@ -976,6 +976,10 @@ static void test_pv(void **state)
 	assert_int_equal(cfg.guests[0].pv, 0);
 	expect_ok(parse(GUEST_A "pv = Steal\n"));
 	assert_int_equal(cfg.guests[0].pv, CFG_PV_STEAL);
+	expect_ok(parse(GUEST_A "pv = steal, tlb\n"));
+	assert_int_equal(cfg.guests[0].pv, CFG_PV_STEAL | CFG_PV_TLB);
+	expect_one(parse(GUEST_A "pv = tlb\n"),
+		   "t.ini:5: [guest a] pv: ", "tlb needs steal");
 	expect_one(parse(GUEST_A "pv = steal, kick\n"),
 		   "t.ini:5: [guest a] pv: ", "'kick' is not offered yet");
 	expect_one(parse(GUEST_A "pv = steal, none\n"),

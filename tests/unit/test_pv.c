@@ -93,12 +93,32 @@ static void test_preempted(void **state)
 	assert_int_equal(r->steal, 10);
 }
 
+/* A flush request set while the vCPU was off is seen once, at entry. */
+static void test_flush_request(void **state)
+{
+	struct pv_steal s = { 0 };
+	struct kvm_steal_time *r = rec_at(RAM_GPA);
+
+	memset(ram, 0, sizeof(ram));
+	assert_int_equal(pv_steal_write(&s, RAM_GPA | 1, gpa, NULL), 0);
+	assert_false(pv_steal_enter(&s, 0));
+	pv_steal_preempted(&s);
+	/* What Linux does instead of the IPI: PREEMPTED | FLUSH_TLB. */
+	r->preempted |= KVM_VCPU_FLUSH_TLB;
+	assert_true(pv_steal_enter(&s, 0));
+	assert_int_equal(r->preempted, 0);
+	assert_false(pv_steal_enter(&s, 0));
+	/* Steal moving on its own is no flush request. */
+	assert_false(pv_steal_enter(&s, 40));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_msr_write),
 		cmocka_unit_test(test_enter_publishes),
 		cmocka_unit_test(test_preempted),
+		cmocka_unit_test(test_flush_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
