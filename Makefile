@@ -8,7 +8,8 @@
 #   make deps     install the Debian packages the build needs
 #   make linux    fetch Debian's kernel, build the test initramfs (build/linux)
 #
-# BUILD=dir puts every output in another folder. DEBUG=1 builds the
+# BUILD=dir puts every output in another folder; V=1 prints the full
+# commands instead of one short line per step. DEBUG=1 builds the
 # hypervisor with the lock-order checker (src/lib/spinlock.h); use it with its
 # own BUILD folder.
 
@@ -22,6 +23,16 @@ GCCINC	:= $(shell $(CC) -print-file-name=include)
 INIH_A	:= $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libinih.a /usr/lib/libinih.a))
 EFI_LIB	:= /usr/lib
 EFI_INC	:= /usr/include/efi
+
+# One short line per step (CC src/core/vm.c); V=1 shows the commands.
+V	?= 0
+ifeq ($(V),1)
+Q	:=
+say	:= @:
+else
+Q	:= @
+say	:= @printf '  %-8s %s\n'
+endif
 
 WARN	:= -Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes
 # Flags shared by both freestanding builds of the hypervisor.
@@ -70,64 +81,77 @@ guests: $(GUEST_BIN)
 # ---- Multiboot2 image --------------------------------------------------
 $(BUILD)/mb/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
 $(BUILD)/mb/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+	$(say) AS $<
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/hvisor.elf: $(MB_OBJ) src/arch/hvisor.ld $(INIH_A)
-	$(LD) -nostdlib -static -z max-page-size=0x1000 -T src/arch/hvisor.ld \
+	$(say) LD $@
+	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 -T src/arch/hvisor.ld \
 		-o $@ $(MB_OBJ) $(INIH_A)
 
 # ---- UEFI application ---------------------------------------------------
 $(BUILD)/efi/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
 $(BUILD)/efi/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	$(say) AS $<
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
 
 # libefi.a's init.o (InitializeLib) also defines memcpy and memset, which
 # clash with src/lib/libc: link a copy where those two are weak.
 $(BUILD)/efi/libefi.a: $(EFI_LIB)/libefi.a
 	@mkdir -p $(dir $@)
-	$(OBJCOPY) --weaken-symbol=memcpy --weaken-symbol=memset $< $@
+	$(say) OBJCOPY $@
+	$(Q)$(OBJCOPY) --weaken-symbol=memcpy --weaken-symbol=memset $< $@
 
 # --no-undefined: a shared object may otherwise keep undefined symbols,
 # which nothing resolves at run time (gnu-efi only applies relocations).
 $(BUILD)/hvisor.so: $(EFI_OBJ) $(INIH_A) $(BUILD)/efi/libefi.a
-	$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+	$(say) LD $@
+	$(Q)$(LD) -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
 		-T $(EFI_LIB)/elf_x86_64_efi.lds \
 		$(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJ) $(INIH_A) \
 		$(BUILD)/efi/libefi.a $(EFI_LIB)/libgnuefi.a -o $@
 
 $(BUILD)/hvisor.efi: $(BUILD)/hvisor.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
+	$(say) OBJCOPY $@
+	$(Q)$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym \
 		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
 		--target efi-app-x86_64 --subsystem=10 $< $@
 
 # ---- host tool and unit tests -------------------------------------------
 $(BUILD)/host/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -MMD -c $< -o $@
+	$(say) HOSTCC $<
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/libhvhost.a: $(HOST_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/hvctl: src/hvctl.c $(BUILD)/libhvhost.a
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -linih
+	$(say) HOSTLD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -linih
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih
+	$(say) HOSTLD $@
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih
 
 # test_decode also checks the decoder against Zydis where libzydis-dev is
 # installed; without the header it still builds and skips those tests.
 ZYDIS_H	:= $(wildcard /usr/include/Zydis/Zydis.h)
 $(BUILD)/tests/test_decode: tests/unit/test_decode.c $(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS) -o $@ $< \
+	$(say) HOSTLD $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS) -o $@ $< \
 		$(BUILD)/libhvhost.a -lcmocka -linih $(if $(ZYDIS_H),-lZydis)
 
 # ---- test guests ----------------------------------------------------------
@@ -139,7 +163,8 @@ GUEST_LDFLAGS := -static -no-pie -Wl,-T,tests/guests/guest.ld \
 $(BUILD)/guests/%.elf: tests/guests/%.c tests/guests/libguest.c \
 		tests/guests/guest.ld tests/guests/libguest.h src/core/hypercall.h
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) \
+	$(say) CC32 $@
+	$(Q)$(CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) \
 		-o $@ tests/guests/libguest.c $<
 
 # mb2check: the Asterinas boot-contract kernel, an ELF64 with its own entry
@@ -151,7 +176,8 @@ GUEST_BIN += $(BUILD)/guests/mb2check.elf $(BUILD)/guests/mb2check-module.bin
 guests: $(BUILD)/guests/mb2check.elf $(BUILD)/guests/mb2check-module.bin
 $(BUILD)/guests/mb2check.elf: $(MB2CHECK_SRC) tests/guests/mb2check/mb2check.ld
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O2 -g -m64 -ffreestanding -nostdlib -fno-pic -fno-pie \
+	$(say) CC $@
+	$(Q)$(CC) -std=gnu11 -O2 -g -m64 -ffreestanding -nostdlib -fno-pic -fno-pie \
 		-mcmodel=small -mno-red-zone -mgeneral-regs-only \
 		-fno-stack-protector -fno-asynchronous-unwind-tables $(WARN) \
 		-static -no-pie -Wl,-T,tests/guests/mb2check/mb2check.ld \
@@ -159,7 +185,8 @@ $(BUILD)/guests/mb2check.elf: $(MB2CHECK_SRC) tests/guests/mb2check/mb2check.ld
 		-Wl,-z,noexecstack -o $@ $(MB2CHECK_SRC)
 $(BUILD)/guests/mb2check-module.bin:
 	@mkdir -p $(dir $@)
-	LC_ALL=C seq 1 5000 | head -c 12345 >$@
+	$(say) GEN $@
+	$(Q)LC_ALL=C seq 1 5000 | head -c 12345 >$@
 
 # ---- images ---------------------------------------------------------------
 # The scripts find hvctl and put their logs under $BUILD.
@@ -189,7 +216,7 @@ run:
 	scripts/run-bochs.sh -c 2 $(BUILD)/hvisor.iso
 
 unit: $(UNIT_BIN)
-	tests/run-unit.sh $(UNIT_BIN)
+	$(Q)tests/run-unit.sh $(UNIT_BIN)
 
 test:
 	@scripts/deps.sh --check || scripts/deps.sh
