@@ -672,7 +672,7 @@ static void copy_cut(char *dst, size_t size, const char *src, size_t len)
 }
 
 /* Names the KVM interface has that hvisor does not offer yet. */
-static const char *const pv_later[] = { "kick", "yield", "ipi" };
+static const char *const pv_later[] = { "kick", "ipi" };
 
 static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 {
@@ -689,7 +689,7 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 			;
 		len = end - s;
 		if (!len) {
-			key_err(c, key, "empty name in the list (write steal, tlb, or none)");
+			key_err(c, key, "empty name in the list (write steal, tlb, yield, or none)");
 			return;
 		}
 		copy_cut(name, sizeof(name), s, len);
@@ -697,6 +697,8 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 			pv |= CFG_PV_STEAL;
 		} else if (len < sizeof(name) && !strcasecmp(name, "tlb")) {
 			pv |= CFG_PV_TLB;
+		} else if (len < sizeof(name) && !strcasecmp(name, "yield")) {
+			pv |= CFG_PV_YIELD;
 		} else if (len < sizeof(name) && !strcasecmp(name, "none")) {
 			if (pv || *e || s != skip_space(val)) {
 				key_err(c, key, "'none' stands alone");
@@ -707,11 +709,11 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 			for (size_t i = 0; i < sizeof(pv_later) / sizeof(pv_later[0]); i++)
 				if (len < sizeof(name) &&
 				    !strcasecmp(name, pv_later[i])) {
-					key_err(c, key, "'%s' is not offered yet (known: steal, tlb; or none)",
+					key_err(c, key, "'%s' is not offered yet (known: steal, tlb, yield; or none)",
 						pv_later[i]);
 					return;
 				}
-			key_err(c, key, "unknown feature '%.*s' (known: steal, tlb; or none)",
+			key_err(c, key, "unknown feature '%.*s' (known: steal, tlb, yield; or none)",
 				(int)(len > 32 ? 32 : len), s);
 			return;
 		}

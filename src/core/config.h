@@ -80,7 +80,8 @@ struct guest_config {
 /* KVM paravirtual features (src/core/pv.h), "pv = steal" in hvisor.ini. */
 #define CFG_PV_STEAL	(1u << 0)
 #define CFG_PV_TLB	(1u << 1)	/* needs steal */
-#define CFG_PV_ALL	(CFG_PV_STEAL | CFG_PV_TLB)	/* the default */
+#define CFG_PV_YIELD	(1u << 2)
+#define CFG_PV_ALL	(CFG_PV_STEAL | CFG_PV_TLB | CFG_PV_YIELD) /* default */
 
 struct hv_config {
 	struct hyp_config hyp;

@@ -230,7 +230,9 @@ void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4])
 		r.eax = (v->vm->cfg->pv & CFG_PV_STEAL ?
 			 BIT(KVM_FEATURE_STEAL_TIME) : 0) |
 			(v->vm->cfg->pv & CFG_PV_TLB ?
-			 BIT(KVM_FEATURE_PV_TLB_FLUSH) : 0);
+			 BIT(KVM_FEATURE_PV_TLB_FLUSH) : 0) |
+			(v->vm->cfg->pv & CFG_PV_YIELD ?
+			 BIT(KVM_FEATURE_PV_SCHED_YIELD) : 0);
 		r.ebx = r.ecx = r.edx = 0;
 		break;
 	case 0x80000001:

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include "src/arch/x86.h"
 #include "src/arch/percpu.h"
+#include "src/core/pv.h"
 #include "src/core/vm.h"
 
 static void sleep_done(struct sw_timer *t, uint64_t now)
@@ -39,6 +40,22 @@ static uint64_t hc_vcpu_start(struct vcpu *v, uint32_t idx, uint32_t eip,
 	return 0;
 }
 
+/*
+ * KVM_HC_SCHED_YIELD: the guest sent an IPI to a vCPU that is not
+ * running. When that vCPU waits for a pCPU, give this one up: the yield
+ * lets whoever waits here run first, the target among them when it is
+ * queued on this pCPU. The result is not looked at by Linux: 0.
+ */
+static uint64_t hc_sched_yield(struct vcpu *v, uint64_t apicid)
+{
+	int t = pv_yield_target(apicid, v->vm->n_vcpus, v->id);
+
+	v->pv_yields++;
+	if (t >= 0 && v->vm->vcpus[t].se.state == VCPU_RUNNABLE)
+		sched_yield(&v->se, v->exit.tsc);
+	return 0;
+}
+
 uint64_t hypercall(struct vcpu *v, uint64_t nr, uint64_t *rbx)
 {
 	struct guest_regs *r = &v->regs;
@@ -51,7 +68,12 @@ uint64_t hypercall(struct vcpu *v, uint64_t nr, uint64_t *rbx)
 		return hc_sleep_until(v, (r->rdx << 32) | (uint32_t)r->rbx);
 	case HC_VCPU_START:
 		return hc_vcpu_start(v, r->rbx, r->rcx, r->rdx);
+	case KVM_HC_SCHED_YIELD:
+		if (!(v->vm->cfg->pv & CFG_PV_YIELD))
+			break;
+		return hc_sched_yield(v, r->rbx);
 	default:
-		return (uint32_t)HC_ENOSYS;
+		break;
 	}
+	return (uint32_t)HC_ENOSYS;
 }

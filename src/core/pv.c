@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The KVM paravirtual interface: steal time, PV TLB flush (pv.h). Plain C. */
+/* The KVM paravirtual interface: steal time, TLB flush, yield (pv.h). Plain C. */
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -67,4 +67,11 @@ void pv_steal_preempted(struct pv_steal *s)
 	if (s->rec)
 		__atomic_store_n(&s->rec->preempted, KVM_VCPU_PREEMPTED,
 				 __ATOMIC_RELEASE);
+}
+
+int pv_yield_target(uint64_t apicid, uint32_t n_vcpus, uint32_t self)
+{
+	if (apicid >= n_vcpus || apicid == self)
+		return -1;
+	return (int)apicid;
 }

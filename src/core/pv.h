@@ -21,6 +21,8 @@
 #define KVM_MSR_ENABLED		1ULL
 #define KVM_FEATURE_STEAL_TIME	5	/* CPUID 0x40000001 EAX bits */
 #define KVM_FEATURE_PV_TLB_FLUSH 9
+#define KVM_FEATURE_PV_SCHED_YIELD 13
+#define KVM_HC_SCHED_YIELD	11	/* VMCALL RAX; RBX = the target's APIC ID */
 #define KVM_VCPU_PREEMPTED	(1u << 0)
 /* Set by another vCPU instead of a flush IPI while this one is off. */
 #define KVM_VCPU_FLUSH_TLB	(1u << 1)
@@ -57,5 +59,12 @@ int pv_steal_write(struct pv_steal *s, uint64_t val, pv_gpa_fn gpa, void *ctx);
 bool pv_steal_enter(struct pv_steal *s, uint64_t steal_ns);
 /* The vCPU is being taken off its pCPU while it could still run. */
 void pv_steal_preempted(struct pv_steal *s);
+
+/*
+ * KVM_HC_SCHED_YIELD from vCPU @self of @n_vcpus, for APIC ID @apicid
+ * (hvisor's vLAPIC IDs are the vCPU indexes): the target vCPU's index,
+ * or -1 when there is nobody else to yield to.
+ */
+int pv_yield_target(uint64_t apicid, uint32_t n_vcpus, uint32_t self);
 
 #endif

@@ -69,6 +69,7 @@ struct vcpu {
 	struct sched_entity se;
 	struct pv_steal steal;		/* KVM steal time, when the guest asked */
 	uint64_t pv_flushes;		/* PV TLB flushes done at entry */
+	uint64_t pv_yields;		/* KVM_HC_SCHED_YIELD calls */
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
 	/* Interrupts (src/core/vmirq.c; delivery is the vendor's). */
 	struct vlapic *lapic;

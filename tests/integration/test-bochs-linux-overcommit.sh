@@ -8,7 +8,7 @@
 # of their periods; its kernel check fails the boot on any soft lockup,
 # RCU stall, hung task, BUG: or WARNING: line. Every vCPU must register
 # KVM steal time, /proc/stat must show steal, and the kernel must use the
-# PV TLB flush. The figures are printed.
+# PV TLB flush and PV sched yield. The figures are printed.
 # scripts/soak.sh boots the same configuration again and again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,6 +28,7 @@ expect_line "[linux] HVTEST CHECK cpus: ok 4 online" "Linux did not bring up 4 C
 expect_line "[linux] HVTEST CHECK overcommit: ok" "the sleepers' figures are out of bounds (or missing)"
 expect_line "[linux] HVTEST CHECK steal: ok" "the guest's /proc/stat shows no steal time"
 expect_line "[linux] HVTEST CHECK pvtlb: ok" "the guest did not take the PV TLB flush"
+expect_line "[linux] HVTEST CHECK pvyield: ok" "the guest did not take the PV sched yield"
 expect_line "[linux] HVTEST CHECK kernel: ok" "the kernel log has a lockup, stall, BUG or WARNING"
 for i in 0 1 2 3; do
 	expect_line "hvisor: guest 'linux' vCPU $i: steal time at GPA" \
@@ -35,6 +36,6 @@ for i in 0 1 2 3; do
 done
 expect_line "[linux] HVTEST PASS" "/init's checks did not all pass"
 expect_line "hvisor: guest 'linux' finished: powered off (ACPI S5)"
-grep -aE '\[linux\] HVTEST (CHECK|BAD|PASS|FAIL)|\[linux\] HVTEST INFO wakelat: (wakes|hogs)|hvisor: +linux +(PASS|FAIL|CRASHED|RESET)|interrupt delivery' \
+grep -aE 'pv: steal|\[linux\] HVTEST (CHECK|BAD|PASS|FAIL)|\[linux\] HVTEST INFO wakelat: (wakes|hogs)|hvisor: +linux +(PASS|FAIL|CRASHED|RESET)|interrupt delivery' \
 	"$console" | sed "s/^/$tag: /" || true
 report

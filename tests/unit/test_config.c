@@ -980,6 +980,8 @@ static void test_pv(void **state)
 	assert_int_equal(cfg.guests[0].pv, CFG_PV_STEAL | CFG_PV_TLB);
 	expect_one(parse(GUEST_A "pv = tlb\n"),
 		   "t.ini:5: [guest a] pv: ", "tlb needs steal");
+	expect_ok(parse(GUEST_A "pv = yield\n"));
+	assert_int_equal(cfg.guests[0].pv, CFG_PV_YIELD);
 	expect_one(parse(GUEST_A "pv = steal, kick\n"),
 		   "t.ini:5: [guest a] pv: ", "'kick' is not offered yet");
 	expect_one(parse(GUEST_A "pv = steal, none\n"),

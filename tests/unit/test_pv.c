@@ -112,6 +112,16 @@ static void test_flush_request(void **state)
 	assert_false(pv_steal_enter(&s, 40));
 }
 
+/* KVM_HC_SCHED_YIELD names its target by APIC ID = vCPU index. */
+static void test_yield_target(void **state)
+{
+	assert_int_equal(pv_yield_target(2, 4, 0), 2);
+	assert_int_equal(pv_yield_target(0, 4, 3), 0);
+	assert_int_equal(pv_yield_target(1, 4, 1), -1);	/* itself */
+	assert_int_equal(pv_yield_target(4, 4, 0), -1);	/* no such vCPU */
+	assert_int_equal(pv_yield_target(1ULL << 32, 4, 0), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_enter_publishes),
 		cmocka_unit_test(test_preempted),
 		cmocka_unit_test(test_flush_request),
+		cmocka_unit_test(test_yield_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
