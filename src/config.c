@@ -524,6 +524,24 @@ static void parse_initrd(struct parse_ctx *c, const char *key, const char *val)
 }
 
 /*
+ * The next item of the comma-separated list at *@rest: its start, and its
+ * length without the spaces around it in *@len. *@rest moves past the
+ * comma, or becomes NULL after the last item.
+ */
+static const char *list_next(const char **rest, size_t *len)
+{
+	const char *s = skip_space(*rest), *e, *end;
+
+	for (e = s; *e && *e != ','; e++)
+		;
+	for (end = e; end > s && isspace((unsigned char)end[-1]); end--)
+		;
+	*len = end - s;
+	*rest = *e ? e + 1 : NULL;
+	return s;
+}
+
+/*
  * "NAME[, NAME...]": more Multiboot2 modules, each an image name as for
  * initrd. An empty value means none, as for initrd.
  */
@@ -531,20 +549,15 @@ static void parse_modules(struct parse_ctx *c, const char *key,
 			  const char *val)
 {
 	struct guest_config *g = c->g;
-	const char *s = val, *e, *end;
+	const char *rest = val, *s;
 	char name[CFG_PATH_MAX];
 	size_t len;
 
 	g->n_modules = 0;
 	if (!*val)
 		return;
-	for (;;) {
-		s = skip_space(s);
-		for (e = s; *e && *e != ','; e++)
-			;
-		for (end = e; end > s && isspace((unsigned char)end[-1]); end--)
-			;
-		len = end - s;
+	while (rest) {
+		s = list_next(&rest, &len);
 		if (!len) {
 			key_err(c, key, "empty name in the list (write NAME[, NAME...])");
 			return;
@@ -562,9 +575,6 @@ static void parse_modules(struct parse_ctx *c, const char *key,
 		memcpy(name, s, len);
 		name[len] = '\0';
 		parse_image(c, key, name, g->modules[g->n_modules++]);
-		if (!*e)
-			return;
-		s = e + 1;
 	}
 }
 
@@ -676,18 +686,13 @@ static const char *const pv_later[] = { "kick", "ipi" };
 
 static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 {
-	const char *s = val, *e, *end;
+	const char *rest = val, *s;
 	uint32_t pv = 0;
 	char name[8];
 	size_t len;
 
-	for (;;) {
-		s = skip_space(s);
-		for (e = s; *e && *e != ','; e++)
-			;
-		for (end = e; end > s && isspace((unsigned char)end[-1]); end--)
-			;
-		len = end - s;
+	while (rest) {
+		s = list_next(&rest, &len);
 		if (!len) {
 			key_err(c, key, "empty name in the list (write steal, tlb, yield, or none)");
 			return;
@@ -700,7 +705,7 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 		} else if (len < sizeof(name) && !strcasecmp(name, "yield")) {
 			pv |= CFG_PV_YIELD;
 		} else if (len < sizeof(name) && !strcasecmp(name, "none")) {
-			if (pv || *e || s != skip_space(val)) {
+			if (pv || rest || s != skip_space(val)) {
 				key_err(c, key, "'none' stands alone");
 				return;
 			}
@@ -717,9 +722,6 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 				(int)(len > 32 ? 32 : len), s);
 			return;
 		}
-		if (!*e)
-			break;
-		s = e + 1;
 	}
 	/* Linux flushes through the steal-time record: no record, no flush. */
 	if ((pv & CFG_PV_TLB) && !(pv & CFG_PV_STEAL)) {
