@@ -63,7 +63,6 @@ static int guest_write_cr0(struct vcpu *v, uint64_t val)
 	const struct vmx_caps *c = &vmx_caps;
 	uint64_t old = guest_cr(GUEST_CR0, CR0_READ_SHADOW, CR0_GUEST_HOST_MASK);
 	uint64_t efer = vmcs_read(GUEST_IA32_EFER);
-	uint32_t entry = vmcs_read(ENTRY_CONTROLS);
 
 	if (val >> 32 || ((val & X86_CR0_PG) && !(val & X86_CR0_PE)) ||
 	    ((val & X86_CR0_NW) && !(val & X86_CR0_CD)))
@@ -73,13 +72,11 @@ static int guest_write_cr0(struct vcpu *v, uint64_t val)
 			       CR4_GUEST_HOST_MASK) & X86_CR4_PAE))
 			return -1;
 		efer |= EFER_LMA;	/* paging on with LME: IA-32e mode */
-		entry |= ENTRY_IA32E;
 	} else if (!(val & X86_CR0_PG) && (efer & EFER_LMA)) {
 		efer &= ~EFER_LMA;
-		entry &= ~ENTRY_IA32E;
 	}
-	vmcs_write(GUEST_IA32_EFER, efer);
-	vmcs_write(ENTRY_CONTROLS, entry);
+	/* Also sets the IA-32e entry control to match (vmx/regs.c). */
+	vcpu_set_reg(v, VCPU_EFER, efer);
 	vmcs_write(CR0_READ_SHADOW, val);
 	/*
 	 * Unrestricted guest lets PE and PG follow the guest; the rest is

@@ -145,6 +145,15 @@ void vcpu_handle_rdmsr(struct vcpu *v)
 	vcpu_skip_instruction(v);
 }
 
+/* A WRMSR the handler refused (@err) raises #GP; one it took completes. */
+static void wrmsr_done(struct vcpu *v, int err)
+{
+	if (err)
+		vendor_inject_exception(v, X86_EXC_GP, true, 0);
+	else
+		vcpu_skip_instruction(v);
+}
+
 void vcpu_handle_wrmsr(struct vcpu *v)
 {
 	uint32_t msr = v->regs.rcx;
@@ -153,16 +162,10 @@ void vcpu_handle_wrmsr(struct vcpu *v)
 
 	switch (msr) {
 	case MSR_EFER:
-		if (write_efer(v, val))
-			vendor_inject_exception(v, X86_EXC_GP, true, 0);
-		else
-			vcpu_skip_instruction(v);
+		wrmsr_done(v, write_efer(v, val));
 		return;
 	case MSR_MTRR_DEF_TYPE:
-		if (write_mtrr_def_type(v, val))
-			vendor_inject_exception(v, X86_EXC_GP, true, 0);
-		else
-			vcpu_skip_instruction(v);
+		wrmsr_done(v, write_mtrr_def_type(v, val));
 		return;
 	case MSR_MTRRCAP:
 		vendor_inject_exception(v, X86_EXC_GP, true, 0);	/* read-only */
@@ -174,10 +177,7 @@ void vcpu_handle_wrmsr(struct vcpu *v)
 	case MSR_KVM_STEAL_TIME:
 		if (!(v->vm->cfg->pv & CFG_PV_STEAL))
 			break;		/* not offered: unknown, #GP */
-		if (write_steal_time(v, val))
-			vendor_inject_exception(v, X86_EXC_GP, true, 0);
-		else
-			vcpu_skip_instruction(v);
+		wrmsr_done(v, write_steal_time(v, val));
 		return;
 	case MSR_UCODE_REV:
 		/* Writing 0 before CPUID is how the revision is read. */
@@ -186,10 +186,7 @@ void vcpu_handle_wrmsr(struct vcpu *v)
 
 		fixed_msr(msr, &cur);
 		/* Only what it already holds may be written back. */
-		if (val != cur && !(msr == MSR_UCODE_REV && val == 0))
-			vendor_inject_exception(v, X86_EXC_GP, true, 0);
-		else
-			vcpu_skip_instruction(v);
+		wrmsr_done(v, val != cur && !(msr == MSR_UCODE_REV && val == 0));
 		return;
 	}
 	default:
@@ -198,8 +195,6 @@ void vcpu_handle_wrmsr(struct vcpu *v)
 	r = v->lapic ? vlapic_wrmsr(v->lapic, msr, val) : -ENOENT;
 	if (r == -ENOENT)
 		unknown_msr(v, msr, true);
-	else if (r)
-		vendor_inject_exception(v, X86_EXC_GP, true, 0);
 	else
-		vcpu_skip_instruction(v);
+		wrmsr_done(v, r);
 }
