@@ -140,10 +140,12 @@ $(BUILD)/hvctl: src/hvctl.c $(BUILD)/libhvhost.a
 	$(say) HOSTLD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -linih
 
+# -MMD: a test rebuilds when a header it includes (sched_sim.h, a struct
+# it shares with the library) changes, not only its own .c.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
 	$(say) HOSTLD $@
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih
 
 # test_decode also checks the decoder against Zydis where libzydis-dev is
 # installed; without the header it still builds and skips those tests.
@@ -151,7 +153,7 @@ ZYDIS_H	:= $(wildcard /usr/include/Zydis/Zydis.h)
 $(BUILD)/tests/test_decode: tests/unit/test_decode.c $(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
 	$(say) HOSTLD $@
-	$(Q)$(CC) $(HOST_CFLAGS) $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS) -o $@ $< \
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS) -o $@ $< \
 		$(BUILD)/libhvhost.a -lcmocka -linih $(if $(ZYDIS_H),-lZydis)
 
 # ---- test guests ----------------------------------------------------------
