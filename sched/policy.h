@@ -21,10 +21,12 @@ struct sched_rq {
 	struct sched_entity *head, *tail;	/* runnable, not running */
 	struct sched_entity *curr;	/* switched in by the last pick */
 	struct sched_entity *skip;	/* yielded: pass over it once */
+	struct sched_entity *next;	/* interrupted: runs next, briefly */
 	uint32_t nr_queued;		/* entities on head..tail */
 	uint32_t nr_assigned;		/* entities with se->cpu here, not STOPPED */
 	uint64_t min_vruntime;		/* fair: monotonic floor of the queue */
 	uint64_t slice_end;		/* TSC the current slice ends */
+	uint64_t irq_until;		/* curr takes an interrupt: no boost before */
 	uint64_t next_balance;		/* TSC of the next periodic balance */
 	bool need_resched;
 	bool yielded;			/* curr gave up its slice */
@@ -48,6 +50,15 @@ struct sched_policy {
 	 * now. Place it; true when it should preempt rq->curr.
 	 */
 	bool (*wake)(struct sched_rq *rq, struct sched_entity *se);
+	/*
+	 * @se has an interrupt to take: may it run for a short slice ahead
+	 * of @other? @se queued, @other the running rq->curr: @se preempts
+	 * it. @se running, @other the head of the queue: @se's slice does not
+	 * end before the short one. Both charged up to now. NULL: it waits
+	 * its turn.
+	 */
+	bool (*interrupt)(struct sched_rq *rq, struct sched_entity *se,
+			  struct sched_entity *other);
 	/* @se, curr of @rq, blocks. */
 	void (*block)(struct sched_rq *rq, struct sched_entity *se);
 	/* @se, curr of @rq, gives up the rest of its slice. */
@@ -89,6 +100,12 @@ bool rq_fifo_wake(struct sched_rq *rq, struct sched_entity *se);
 static inline bool vr_before(uint64_t a, uint64_t b)
 {
 	return (int64_t)(a - b) < 0;
+}
+
+/* How long an entity run early for an interrupt (rq->next) keeps the pCPU. */
+static inline uint64_t sched_boost_slice(void)
+{
+	return sched_p.latency / 4;
 }
 
 /* TSC ticks to microseconds, without overflow for any uint64_t. */

@@ -12,6 +12,16 @@
  * that leaves it more than latency / 4 behind the running entity it
  * preempts at once, so a vCPU that uses less than its share runs within
  * the latency bound of its wake-up instead of a slice later.
+ *
+ * A vCPU that is runnable but waits (it was preempted) and gets an
+ * interrupt runs at once for a short slice, and a running one that gets
+ * one keeps its pCPU for at least that long, unless it is already a slice
+ * plus `latency` ahead of the other: a busy vCPU still takes its timer
+ * or IPI, and runs what it wakes, promptly; as its run is charged like
+ * any other, fairness only moves in time. The cap keeps a vCPU that floods itself
+ * with interrupts from running more than its share; it is above a
+ * slice, since a vCPU that just ran a whole slice is that far ahead of
+ * the one that runs now.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -66,7 +76,9 @@ static struct sched_entity *fair_pick_next(struct sched_rq *rq)
 	struct sched_entity *se = rq->head;
 
 	/* A yield passes its turn once, if anyone else can use it. */
-	if (se && se == rq->skip && se->rq_next)
+	if (rq->next)
+		se = rq->next;
+	else if (se && se == rq->skip && se->rq_next)
 		se = se->rq_next;
 	if (se) {
 		rq_dequeue(rq, se);
@@ -99,6 +111,13 @@ static bool fair_wake(struct sched_rq *rq, struct sched_entity *se)
 	if (!curr || curr->state != VCPU_RUNNING)
 		return true;
 	return vr_before(se->vruntime + fair_wake_gran(), curr->vruntime);
+}
+
+static bool fair_interrupt(struct sched_rq *rq, struct sched_entity *se,
+			   struct sched_entity *other)
+{
+	return vr_before(se->vruntime,
+			 other->vruntime + sched_p.slice + fair_credit());
 }
 
 static void fair_block(struct sched_rq *rq, struct sched_entity *se)
@@ -136,6 +155,7 @@ const struct sched_policy sched_fair_policy = {
 	.pick_next	= fair_pick_next,
 	.charge		= fair_charge,
 	.wake		= fair_wake,
+	.interrupt	= fair_interrupt,
 	.block		= fair_block,
 	.yield		= fair_yield,
 	.tick		= fair_tick,

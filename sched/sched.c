@@ -111,6 +111,8 @@ void rq_dequeue(struct sched_rq *rq, struct sched_entity *se)
 	se->rq_next = NULL;
 	se->rq_prev = NULL;
 	se->on_rq = false;
+	if (rq->next == se)
+		rq->next = NULL;
 	set_count(&rq->nr_queued, rq->nr_queued - 1);
 }
 
@@ -480,7 +482,7 @@ void sched_remove(struct sched_entity *se, uint64_t now)
 
 struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 {
-	struct sched_entity *prev, *next;
+	struct sched_entity *prev, *next, *urgent;
 	struct sched_rq *rq;
 	bool put_back = false;
 
@@ -507,6 +509,7 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 		__atomic_store_n(&rq->curr, NULL, __ATOMIC_RELAXED);
 	}
 
+	urgent = rq->next;
 	next = pol->pick_next(rq);
 	if (!next && !pol->exclusive) {
 		spin_unlock(&rq->lock);
@@ -529,7 +532,10 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 		} else {
 			switch_in(rq, next, now);
 		}
-		rq->slice_end = now + sched_p.slice;
+		/* Run early for an interrupt: only long enough to take it. */
+		rq->slice_end = now + (next == urgent ? sched_boost_slice() :
+				       sched_p.slice);
+		rq->irq_until = next == urgent ? rq->slice_end : 0;
 	}
 	spin_unlock(&rq->lock);
 	return next;
@@ -612,6 +618,55 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	} else if (!pol->exclusive) {
 		/* It has to wait here: let an idle CPU come and pull it. */
 		to_kick = idle_cpu_for(se, rq->cpu);
+	}
+	spin_unlock(&rq->lock);
+	kick(to_kick);
+}
+
+void sched_interrupt(struct sched_entity *se, uint64_t now)
+{
+	struct sched_rq *rq;
+	struct sched_entity *curr;
+	uint32_t to_kick = NO_CPU;
+	uint64_t end = now + sched_boost_slice();
+	bool running;
+
+	if (!pol->interrupt)
+		return;
+	rq = lock_se_rq(se);
+	curr = rq->curr;
+	running = curr && curr->state == VCPU_RUNNING;
+	if (curr == se) {
+		/* Running: it keeps the pCPU long enough to take it. */
+		if (running && !rq->need_resched && rq->head) {
+			account(rq, se, now);
+			if (pol->interrupt(rq, se, rq->head)) {
+				if (rq->slice_end < end)
+					rq->slice_end = end;
+				rq->irq_until = end;
+				se->st.boosts++;
+			}
+		}
+	} else if (se->on_rq && !rq->next) {
+		if (running)
+			account(rq, curr, now);
+		if (pol->interrupt(rq, se, running ? curr : rq->head)) {
+			/*
+			 * It runs next: now, unless the running one is still on
+			 * an interrupt of its own, then when that is done. A pick
+			 * that is coming anyway takes it first.
+			 */
+			rq->next = se;
+			se->st.boosts++;
+			if (!running || rq->need_resched) {
+				/* The pick is on its way. */
+			} else if (now >= rq->irq_until) {
+				set_resched(rq);
+				to_kick = rq->cpu;
+			} else if (rq->slice_end > rq->irq_until) {
+				rq->slice_end = rq->irq_until;
+			}
+		}
 	}
 	spin_unlock(&rq->lock);
 	kick(to_kick);

@@ -40,6 +40,7 @@ struct sched_stats {
 	uint64_t wakeups;
 	uint64_t preemptions;	/* descheduled while still runnable */
 	uint64_t yields;
+	uint64_t boosts;	/* run early for an interrupt */
 	uint64_t wake_lat_max;	/* TSC ticks */
 	/* Bucket i counts values in [2^i, 2^(i+1)) us; bucket 0 also < 1 us. */
 	uint32_t wake_lat[SCHED_HIST_BUCKETS];
@@ -110,6 +111,13 @@ struct sched_entity *sched_current(uint32_t cpu);
 void sched_block(struct sched_entity *se, uint64_t now);
 /* Make @se runnable (from any CPU); kicks its CPU when it should run. */
 void sched_wake(struct sched_entity *se, uint64_t now);
+/*
+ * @se got an interrupt (from any CPU). When it waits on a queue while
+ * another entity runs, the policy may run it at once for a short slice
+ * (sched_boost_slice()), charged as any run, so that an interrupt is not
+ * left waiting behind a whole slice of someone else.
+ */
+void sched_interrupt(struct sched_entity *se, uint64_t now);
 /* The running entity gives up the rest of its slice (PAUSE loop). */
 void sched_yield(struct sched_entity *se, uint64_t now);
 /* The slice timer fired on @cpu. */

@@ -4,17 +4,22 @@
  * overcommit measurement of the test initramfs (scripts/mkrootfs.sh
  * builds it static; /init's "overcommit" check runs it).
  *
- *   wakelat [-s SLEEPERS] [-h HOGS] [-p PERIOD_US] [-t SECONDS] [-f PRIO]
+ *   wakelat [-s SLEEPERS] [-h HOGS] [-p PERIOD_US] [-t SECONDS] [-f PRIO] [-c]
  *
  * Each sleeper is a thread that sleeps until the next multiple of PERIOD
  * (clock_nanosleep, CLOCK_MONOTONIC, absolute) and records how late it
  * woke; a period it woke past the next one is missed (and skipped). With
  * -f the sleepers run SCHED_FIFO at PRIO, as cyclictest's threads do, so
  * the guest's own scheduler preempts a hog at once and what is left is
- * the time the sleeper's vCPU waited for a pCPU. Each hog is a process that spins and counts loops. Times are the guest's
- * CLOCK_MONOTONIC, which under Bochs with sync=none is virtual time.
+ * the time the sleeper's vCPU waited for a pCPU. Each hog is a process
+ * that spins and counts loops. Times are the guest's CLOCK_MONOTONIC, which under Bochs with sync=none is virtual time.
+ * With -c, hog i and sleeper i are pinned to CPU i mod the CPU count: a
+ * sleeper then shares its vCPU with a hog, the case where only the
+ * hypervisor can make it prompt (it must run a busy vCPU when it has an
+ * interrupt, not at its next turn).
  *
- * Prints one line per sleeper, one per hog, then
+ * Prints two lines per sleeper: its figures, and the CPUs it woke on with
+ * how many of those wakes were over half a period late; then
  *   wakelat: sleepers S hogs H period_us P seconds T
  *   wakelat: wakes N lateness_us p50 A p99 B max C missed M (X.XX%)
  *   wakelat: hogs cpu% h1 h2 ... total Y
@@ -37,16 +42,34 @@
 #define MAX_SLEEPERS	16
 #define MAX_HOGS	16
 #define MAX_WAKES	200000
+#define MAX_CPUS	64
 
 static long period_us = 1000;
 static int fifo_prio;
 static double seconds = 3;
+static int pin;
 
 struct sleeper {
 	pthread_t th;
 	uint32_t *late_us;	/* one entry per wake */
 	long n, missed;
+	long wakes[MAX_CPUS], late[MAX_CPUS];	/* per CPU woken on */
+	int idx;
 };
+
+/* -c: the calling thread onto CPU @i mod the online count. */
+static void pin_to(int i)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	if (!pin || n < 1)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(i % n, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("wakelat: sched_setaffinity");
+}
 
 static uint64_t now_ns(void)
 {
@@ -60,18 +83,27 @@ static void *sleep_loop(void *arg)
 {
 	struct sleeper *s = arg;
 	uint64_t period = (uint64_t)period_us * 1000;
-	uint64_t end = now_ns() + (uint64_t)(seconds * 1e9);
-	uint64_t next = now_ns() + period;
+	uint64_t end, next;
+
+	pin_to(s->idx);
+	end = now_ns() + (uint64_t)(seconds * 1e9);
+	next = now_ns() + period;
 
 	while (next < end && s->n < MAX_WAKES) {
 		struct timespec t = { next / 1000000000u, next % 1000000000u };
 		uint64_t woke, late;
+		int cpu;
 
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
 			;
 		woke = now_ns();
 		late = woke > next ? woke - next : 0;
 		s->late_us[s->n++] = late / 1000;
+		cpu = sched_getcpu();
+		if (cpu >= 0 && cpu < MAX_CPUS) {
+			s->wakes[cpu]++;
+			s->late[cpu] += late > period / 2;
+		}
 		next += period;
 		/* Woke past the next deadline too: those periods are lost. */
 		while (next <= woke) {
@@ -83,13 +115,16 @@ static void *sleep_loop(void *arg)
 }
 
 /* A hog reports its loop rate through a pipe when its time is up. */
-static void hog(int fd)
+static void hog(int fd, int idx)
 {
-	uint64_t end = now_ns() + (uint64_t)(seconds * 1e9), loops = 0;
+	uint64_t end, loops = 0;
 	struct rusage ru;
 	double cpu;
 	char buf[64];
 	int len;
+
+	pin_to(idx);
+	end = now_ns() + (uint64_t)(seconds * 1e9);
 
 	while (now_ns() < end)
 		for (volatile int i = 0; i < 10000; i++)
@@ -113,7 +148,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: wakelat [-s SLEEPERS] [-h HOGS] [-p PERIOD_US] [-t SECONDS] [-f PRIO]\n");
+	fprintf(stderr, "usage: wakelat [-s SLEEPERS] [-h HOGS] [-p PERIOD_US] [-t SECONDS] [-f PRIO] [-c]\n");
 	exit(1);
 }
 
@@ -126,13 +161,14 @@ int main(int argc, char **argv)
 	long total = 0, missed = 0, k = 0;
 	double hog_total = 0;
 
-	while ((opt = getopt(argc, argv, "s:h:p:t:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:h:p:t:f:c")) != -1) {
 		switch (opt) {
 		case 's': n_sleep = atoi(optarg); break;
 		case 'h': n_hog = atoi(optarg); break;
 		case 'p': period_us = atol(optarg); break;
 		case 't': seconds = atof(optarg); break;
 		case 'f': fifo_prio = atoi(optarg); break;
+		case 'c': pin = 1; break;
 		default: usage();
 		}
 	}
@@ -149,7 +185,7 @@ int main(int argc, char **argv)
 			return perror("wakelat: fork"), 1;
 		if (!pids[i]) {
 			close(fds[i][0]);
-			hog(fds[i][1]);
+			hog(fds[i][1], i);
 		}
 		close(fds[i][1]);
 	}
@@ -163,7 +199,8 @@ int main(int argc, char **argv)
 			pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
 			pthread_attr_setschedparam(&attr, &sp);
 		}
-		sl[i].n = sl[i].missed = 0;
+		memset(&sl[i], 0, sizeof(sl[i]));
+		sl[i].idx = i;
 		sl[i].late_us = calloc(MAX_WAKES, sizeof(uint32_t));
 		if (!sl[i].late_us ||
 		    pthread_create(&sl[i].th, &attr, sleep_loop, &sl[i]))
@@ -188,6 +225,12 @@ int main(int argc, char **argv)
 		       i, sl[i].n, sl[i].n ? sl[i].late_us[sl[i].n / 2] : 0,
 		       sl[i].n ? sl[i].late_us[sl[i].n * 99 / 100] : 0,
 		       sl[i].n ? sl[i].late_us[sl[i].n - 1] : 0, sl[i].missed);
+		printf("wakelat: sleeper %d cpus", i);
+		for (int c = 0; c < MAX_CPUS; c++)
+			if (sl[i].wakes[c])
+				printf(" %d:%ld(late %ld)", c, sl[i].wakes[c],
+				       sl[i].late[c]);
+		printf("\n");
 	}
 	qsort(all, total, sizeof(uint32_t), cmp_u32);
 	printf("wakelat: wakes %ld lateness_us p50 %u p99 %u max %u missed %ld (%.2f%%)\n",

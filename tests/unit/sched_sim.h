@@ -37,6 +37,7 @@ enum sim_kind {
 	SIM_HOG,	/* always runnable */
 	SIM_SLEEPER,	/* runs `burst`, blocks for sleep_min..sleep_max */
 	SIM_YIELDER,	/* runs `burst`, yields, again */
+	SIM_TICKED,	/* always runnable, and an interrupt every `period` */
 };
 
 struct sim_ent {
@@ -44,6 +45,7 @@ struct sim_ent {
 	enum sim_kind kind;
 	uint64_t burst;
 	uint64_t sleep_min, sleep_max;
+	uint64_t period;	/* SIM_TICKED */
 	int wake_cpu;		/* pCPU of its wake-up timer; -1: its own */
 	uint64_t left;		/* run time left in the current burst */
 	struct sw_timer timer;
@@ -54,7 +56,7 @@ struct sim_ent {
 	/* Measured by the simulator. */
 	uint64_t added_at;
 	uint64_t ran;
-	uint64_t woke_at;	/* pending wake-up, 0 when none */
+	uint64_t woke_at;	/* pending wake-up or interrupt, 0 when none */
 	uint32_t n_lat;
 	uint64_t lat[SIM_LAT_MAX];
 	uint64_t wait_start;	/* runnable and not running since */
@@ -160,6 +162,42 @@ static void sim_wake_fn(struct sw_timer *t, uint64_t now)
 	sched_wake(&e->se, now);
 }
 
+struct sim_cpu;
+static void sim_leave_guest(struct sim_cpu *pc);
+
+/* SIM_TICKED: an interrupt's latency, recorded once its service is done. */
+static void sim_irq_done(struct sim_ent *e)
+{
+	if (e->n_lat < SIM_LAT_MAX)
+		e->lat[e->n_lat++] = sim.now - e->woke_at - e->burst;
+	e->woke_at = 0;
+}
+
+/*
+ * SIM_TICKED: its interrupt, which needs `burst` of run time to be
+ * served (a guest's handler and the thread it wakes). One still being
+ * served absorbs the next.
+ */
+static void sim_irq_fn(struct sw_timer *t, uint64_t now)
+{
+	struct sim_ent *e = t->data;
+
+	timer_arm(&e->timer, e->wake_cpu >= 0 ? e->wake_cpu : (int)sim_this,
+		  now + e->period);
+	if (e->woke_at)
+		return;
+	/* Its pCPU's books up to now, so that the service starts here. */
+	if (e->running)
+		sim_leave_guest(&sim.cpu[e->last_cpu]);
+	e->woke_at = now;
+	e->left = e->burst;
+	if (e->running && !e->burst) {
+		sim_irq_done(e);
+		return;
+	}
+	sched_interrupt(&e->se, now);
+}
+
 static struct sim_ent *sim_ent(const char *name, enum sim_kind kind,
 			       uint32_t weight, uint64_t affinity)
 {
@@ -208,6 +246,23 @@ static struct sim_ent *sim_yielder(const char *name, uint32_t weight,
 	return e;
 }
 
+/*
+ * A hog with an interrupt every @period, the first at @first, each
+ * served by @service of run time.
+ */
+static struct sim_ent *sim_ticked(const char *name, uint32_t weight,
+				  uint64_t affinity, uint64_t period,
+				  uint64_t first, uint64_t service)
+{
+	struct sim_ent *e = sim_ent(name, SIM_TICKED, weight, affinity);
+
+	e->period = period;
+	e->burst = service;
+	e->timer.fn = sim_irq_fn;
+	timer_arm(&e->timer, 0, sim.now + first);
+	return e;
+}
+
 /* sched_add() from pCPU 0, as the boot CPU does. */
 static int sim_add(struct sim_ent *e)
 {
@@ -244,7 +299,8 @@ static uint64_t sim_cpu_next(uint32_t c)
 	uint64_t t = min64(pc->deadline, pc->kick_at);
 
 	t = min64(t, timer_next(c));
-	if (pc->cur && pc->cur->kind != SIM_HOG)
+	if (pc->cur && pc->cur->kind != SIM_HOG &&
+	    (pc->cur->kind != SIM_TICKED || pc->cur->woke_at))
 		t = min64(t, pc->start + pc->cur->left);
 	return t;
 }
@@ -260,7 +316,7 @@ static void sim_leave_guest(struct sim_cpu *pc)
 	ran = sim.now - pc->start;
 	e->ran += ran;
 	if (e->kind != SIM_HOG)
-		e->left -= ran;
+		e->left -= ran < e->left ? ran : e->left;
 	pc->start = sim.now;
 }
 
@@ -300,7 +356,10 @@ static void sim_switch(uint32_t c, struct sched_entity *next)
 	e->last_cpu = c;
 	if (sim.now - e->wait_start > e->max_wait)
 		e->max_wait = sim.now - e->wait_start;
-	if (e->woke_at) {
+	if (e->kind == SIM_TICKED) {
+		if (e->woke_at && !e->left)
+			sim_irq_done(e);
+	} else if (e->woke_at) {
 		if (e->n_lat < SIM_LAT_MAX)
 			e->lat[e->n_lat++] = sim.now - e->woke_at;
 		e->woke_at = 0;
@@ -319,8 +378,10 @@ static void sim_exit(uint32_t c)
 	if (pc->kick_at <= sim.now)
 		pc->kick_at = UINT64_MAX;
 	sim_leave_guest(pc);
+	if (e && e->kind == SIM_TICKED && e->woke_at && !e->left)
+		sim_irq_done(e);
 	timer_run(c, sim.now);
-	if (e && e->kind != SIM_HOG && !e->left) {
+	if (e && e->kind != SIM_HOG && e->kind != SIM_TICKED && !e->left) {
 		e->left = e->burst;
 		if (e->kind == SIM_SLEEPER) {
 			sleep = e->sleep_min;
@@ -361,6 +422,7 @@ static void sim_run(uint64_t duration)
 		}
 		if (t > end)
 			break;
+		if (t < sim.now) print_message("t %lu now %lu best %u cur %s woke %lu left %lu start %lu\n", t, sim.now, best, sim.cpu[best].cur ? sim.cpu[best].cur->se.name : "-", sim.cpu[best].cur ? sim.cpu[best].cur->woke_at : 0, sim.cpu[best].cur ? sim.cpu[best].cur->left : 0, sim.cpu[best].start);
 		assert_true(t >= sim.now);
 		sim.now = t;
 		sim_exit(best);

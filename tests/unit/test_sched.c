@@ -291,6 +291,182 @@ static void test_fair_lag_credit_bounded(void **state)
 	assert_true(h1->ran + h2->ran - h0 >= MS(21) / 2);
 }
 
+/* ---- interrupts to waiting entities --------------------------------------------- */
+
+/*
+ * Four busy vCPUs on two pCPUs, each with an interrupt about every 1 ms (a guest timer beside a hog). Without help an interrupt for
+ * a vCPU that waits its turn waits up to a slice; fair runs it at once
+ * for a short slice, and the shares stay equal.
+ */
+static void run_ticked(enum sched_policy_id policy, uint64_t service,
+		       struct sim_ent **t)
+{
+	static const char *const names[] = { "t0", "t1", "t2", "t3" };
+	uint64_t total;
+	int i;
+
+	sim_init(policy, 2, 1000, 1000);
+	for (i = 0; i < 4; i++) {
+		/* Periods near 1 ms, not in step with the slices. */
+		t[i] = sim_ticked(names[i], 256, 0x3, US(1009 + 31 * i),
+				  US(137 + 251 * i), service);
+		assert_int_equal(sim_add(t[i]), 0);
+	}
+	sim_start();
+	sim_run(MS(2000));
+	sim_check_books();
+	total = t[0]->ran + t[1]->ran + t[2]->ran + t[3]->ran;
+	for (i = 0; i < 4; i++) {
+		assert_true(t[i]->n_lat > 1000);
+		assert_near("share", share(t[i], total), 0.25);
+	}
+}
+
+static void test_fair_interrupt_runs_waiting_vcpu(void **state)
+{
+	struct sim_ent *t[4];
+	int i;
+
+	run_ticked(SCHED_FAIR, US(150), t);
+	for (i = 0; i < 4; i++) {
+		print_message("%s: p50 %lu p99 %lu max %lu us, %lu early runs\n",
+			      t[i]->se.name, sim_lat_pct(t[i], 50) / 1000,
+			      sim_lat_pct(t[i], 99) / 1000,
+			      sim_lat_max(t[i]) / 1000, t[i]->se.st.boosts);
+		/* At worst behind another's short slice, almost always. */
+		assert_true(sim_lat_pct(t[i], 99) <= sim.p.latency / 4 + US(50));
+		assert_true(t[i]->se.st.boosts > 500);
+	}
+}
+
+/* rr has no such rule: the same load waits up to a slice, as before. */
+static void test_rr_interrupt_waits_its_turn(void **state)
+{
+	struct sim_ent *t[4];
+	int i;
+
+	run_ticked(SCHED_RR, US(150), t);
+	for (i = 0; i < 4; i++) {
+		assert_true(sim_lat_pct(t[i], 99) > US(500));
+		assert_int_equal(t[i]->se.st.boosts, 0);
+	}
+}
+
+/*
+ * A vCPU that floods itself with interrupts (every 20 us) beside a plain
+ * hog: each interrupt may run it early, but never further than the
+ * latency ahead, so its share stays near half.
+ */
+static void test_fair_interrupt_flood_bounded(void **state)
+{
+	struct sim_ent *f, *h;
+	uint64_t total;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	f = sim_ticked("flood", 256, ALL, US(20), US(20), 0);
+	h = sim_hog("hog", 256, ALL);
+	assert_int_equal(sim_add(h), 0);
+	assert_int_equal(sim_add(f), 0);
+	sim_start();
+	sim_run(MS(1000));
+	sim_check_books();
+	total = f->ran + h->ran;
+	assert_near("flood share", share(f, total), 0.5);
+	assert_true(f->se.st.boosts > 100);
+}
+
+/*
+ * By hand: who may run early, for how long, and who keeps the pCPU for
+ * its own interrupt.
+ */
+static void test_interrupt_by_hand(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	a = sim_hog("a", 256, ALL);
+	b = sim_hog("b", 256, ALL);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_true(sched_pick(0, t) == &a->se);
+
+	/* b waits, level with a: it runs now, for a quarter latency. */
+	sched_interrupt(&b->se, t + US(100));
+	assert_true(sched_need_resched(0));
+	assert_int_equal(b->se.st.boosts, 1);
+	/* A second interrupt before the pick changes nothing. */
+	sched_interrupt(&b->se, t + US(110));
+	assert_int_equal(b->se.st.boosts, 1);
+	assert_true(sched_pick(0, t + US(120)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(120)) == t + US(370));
+
+	/*
+	 * a's interrupt while b takes its own: a runs next, but only when
+	 * b's short slice is over.
+	 */
+	sched_interrupt(&a->se, t + US(200));
+	assert_false(sched_need_resched(0));
+	assert_int_equal(a->se.st.boosts, 1);
+	assert_true(sched_slice_end(0, t + US(200)) == t + US(370));
+	sched_tick(0, t + US(370));
+	assert_true(sched_need_resched(0));
+	assert_true(sched_pick(0, t + US(370)) == &a->se);
+	assert_true(sched_slice_end(0, t + US(370)) == t + US(620));
+
+	/* Running a gets another: its slice lasts until it is taken. */
+	sched_interrupt(&a->se, t + US(600));
+	assert_int_equal(a->se.st.boosts, 2);
+	assert_true(sched_slice_end(0, t + US(600)) == t + US(850));
+	/* b's interrupt now waits for that, then b runs first. */
+	sched_interrupt(&b->se, t + US(700));
+	assert_false(sched_need_resched(0));
+	assert_int_equal(b->se.st.boosts, 2);
+	sched_tick(0, t + US(850));
+	assert_true(sched_pick(0, t + US(850)) == &b->se);
+
+}
+
+/*
+ * By hand: a vCPU far ahead (weight 16: its virtual time runs 16x) gets
+ * no early run, and one that leaves the queue before the pick is not
+ * picked.
+ */
+static void test_interrupt_cap_by_hand(void **state)
+{
+	struct sim_ent *a, *c;
+	uint64_t t = SIM_T0;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	a = sim_hog("a", 256, ALL);
+	c = sim_hog("c", 16, ALL);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(c), 0);
+	assert_true(sched_pick(0, t) == &a->se);
+	sched_interrupt(&c->se, t + US(100));
+	assert_true(sched_pick(0, t + US(100)) == &c->se);
+	/* 250 us at weight 16: 4 ms of virtual time. */
+	sched_tick(0, t + US(350));
+	assert_true(sched_pick(0, t + US(350)) == &a->se);
+	assert_true(sched_slice_end(0, t + US(350)) == t + US(1350));
+
+	/* More than a slice plus the latency ahead of a (150 us): no. */
+	sched_interrupt(&c->se, t + US(400));
+	assert_false(sched_need_resched(0));
+	assert_int_equal(c->se.st.boosts, 1);
+	sched_tick(0, t + US(1350));
+	assert_true(sched_pick(0, t + US(1350)) == &a->se);
+
+	/* a at 2050 us: c is less than that ahead now... */
+	sched_interrupt(&c->se, t + US(2300));
+	assert_true(sched_need_resched(0));
+	assert_int_equal(c->se.st.boosts, 2);
+	/* ...but c leaves before the pick: a goes on, a whole slice. */
+	sched_remove(&c->se, t + US(2310));
+	assert_true(sched_pick(0, t + US(2320)) == &a->se);
+	assert_true(sched_slice_end(0, t + US(2320)) == t + US(3320));
+}
+
 /* ---- starvation -------------------------------------------------------------- */
 
 /*
@@ -1034,6 +1210,11 @@ int main(void)
 		cmocka_unit_test(test_fair_remote_wake_kicks),
 		cmocka_unit_test(test_rr_latency_is_a_slice),
 		cmocka_unit_test(test_fair_lag_credit_bounded),
+		cmocka_unit_test(test_fair_interrupt_runs_waiting_vcpu),
+		cmocka_unit_test(test_rr_interrupt_waits_its_turn),
+		cmocka_unit_test(test_fair_interrupt_flood_bounded),
+		cmocka_unit_test(test_interrupt_by_hand),
+		cmocka_unit_test(test_interrupt_cap_by_hand),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_idle_pull),
