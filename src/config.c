@@ -681,29 +681,44 @@ static void copy_cut(char *dst, size_t size, const char *src, size_t len)
 	dst[len] = '\0';
 }
 
-/* Names the KVM interface has that hvisor does not offer yet. */
-static const char *const pv_later[] = { "kick", "ipi" };
+/* The KVM paravirtual features by their hvisor.ini names. */
+static const struct {
+	const char *name;
+	uint32_t bit;
+} pv_names[] = {
+	{ "steal", CFG_PV_STEAL },
+	{ "tlb", CFG_PV_TLB },
+	{ "yield", CFG_PV_YIELD },
+	{ "kick", CFG_PV_KICK },
+	{ "ipi", CFG_PV_IPI },
+};
+#define PV_KNOWN "steal, tlb, yield, kick, ipi; or none"
+
+static uint32_t pv_bit(const char *name)
+{
+	for (size_t i = 0; i < sizeof(pv_names) / sizeof(pv_names[0]); i++)
+		if (!strcasecmp(name, pv_names[i].name))
+			return pv_names[i].bit;
+	return 0;
+}
 
 static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 {
 	const char *rest = val, *s;
-	uint32_t pv = 0;
+	uint32_t pv = 0, bit;
 	char name[8];
 	size_t len;
 
 	while (rest) {
 		s = list_next(&rest, &len);
 		if (!len) {
-			key_err(c, key, "empty name in the list (write steal, tlb, yield, or none)");
+			key_err(c, key, "empty name in the list (write " PV_KNOWN ")");
 			return;
 		}
 		copy_cut(name, sizeof(name), s, len);
-		if (len < sizeof(name) && !strcasecmp(name, "steal")) {
-			pv |= CFG_PV_STEAL;
-		} else if (len < sizeof(name) && !strcasecmp(name, "tlb")) {
-			pv |= CFG_PV_TLB;
-		} else if (len < sizeof(name) && !strcasecmp(name, "yield")) {
-			pv |= CFG_PV_YIELD;
+		bit = len < sizeof(name) ? pv_bit(name) : 0;
+		if (bit) {
+			pv |= bit;
 		} else if (len < sizeof(name) && !strcasecmp(name, "none")) {
 			if (pv || rest || s != skip_space(val)) {
 				key_err(c, key, "'none' stands alone");
@@ -711,14 +726,7 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 			}
 			break;
 		} else {
-			for (size_t i = 0; i < sizeof(pv_later) / sizeof(pv_later[0]); i++)
-				if (len < sizeof(name) &&
-				    !strcasecmp(name, pv_later[i])) {
-					key_err(c, key, "'%s' is not offered yet (known: steal, tlb, yield; or none)",
-						pv_later[i]);
-					return;
-				}
-			key_err(c, key, "unknown feature '%.*s' (known: steal, tlb, yield; or none)",
+			key_err(c, key, "unknown feature '%.*s' (known: " PV_KNOWN ")",
 				(int)(len > 32 ? 32 : len), s);
 			return;
 		}

@@ -81,7 +81,10 @@ struct guest_config {
 #define CFG_PV_STEAL	(1u << 0)
 #define CFG_PV_TLB	(1u << 1)	/* needs steal */
 #define CFG_PV_YIELD	(1u << 2)
-#define CFG_PV_ALL	(CFG_PV_STEAL | CFG_PV_TLB | CFG_PV_YIELD) /* default */
+#define CFG_PV_KICK	(1u << 3)	/* PV unhalt: paravirtual spinlocks */
+#define CFG_PV_IPI	(1u << 4)
+#define CFG_PV_ALL	(CFG_PV_STEAL | CFG_PV_TLB | CFG_PV_YIELD | \
+			 CFG_PV_KICK | CFG_PV_IPI)	/* the default */
 
 struct hv_config {
 	struct hyp_config hyp;

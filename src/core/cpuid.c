@@ -232,7 +232,11 @@ void vcpu_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4])
 			(v->vm->cfg->pv & CFG_PV_TLB ?
 			 BIT(KVM_FEATURE_PV_TLB_FLUSH) : 0) |
 			(v->vm->cfg->pv & CFG_PV_YIELD ?
-			 BIT(KVM_FEATURE_PV_SCHED_YIELD) : 0);
+			 BIT(KVM_FEATURE_PV_SCHED_YIELD) : 0) |
+			(v->vm->cfg->pv & CFG_PV_KICK ?
+			 BIT(KVM_FEATURE_PV_UNHALT) : 0) |
+			(v->vm->cfg->pv & CFG_PV_IPI ?
+			 BIT(KVM_FEATURE_PV_SEND_IPI) : 0);
 		r.ebx = r.ecx = r.edx = 0;
 		break;
 	case 0x80000001:

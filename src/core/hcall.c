@@ -4,7 +4,9 @@
 #include "src/arch/x86.h"
 #include "src/arch/percpu.h"
 #include "src/core/pv.h"
+#include "src/core/vendor.h"
 #include "src/core/vm.h"
+#include "src/core/vmirq.h"
 
 static void sleep_done(struct sw_timer *t, uint64_t now)
 {
@@ -56,6 +58,35 @@ static uint64_t hc_sched_yield(struct vcpu *v, uint64_t apicid)
 	return 0;
 }
 
+/*
+ * KVM_HC_KICK_CPU: a paravirtual spinlock's waiter halted (perhaps with
+ * interrupts off) and the lock is its now. APIC IDs that name no started
+ * vCPU are ignored, as KVM ignores them; the result is always 0.
+ */
+static uint64_t hc_kick_cpu(struct vcpu *v, uint64_t apicid)
+{
+	struct vm *vm = v->vm;
+
+	if (apicid < vm->n_vcpus && vcpu_started(&vm->vcpus[apicid])) {
+		v->pv_kicks++;
+		vcpu_kick(&vm->vcpus[apicid], v->exit.tsc);
+	}
+	return 0;
+}
+
+/* KVM_HC_SEND_IPI: RBX, RCX the bitmap, RDX its first APIC ID, RSI the ICR. */
+static uint64_t hc_send_ipi(struct vcpu *v)
+{
+	struct guest_regs *r = &v->regs;
+	/* A 32-bit caller's bitmap halves are 32 bits wide. */
+	unsigned int width = vcpu_get_reg(v, VCPU_CS_LONG) ? 64 : 32;
+	int n;
+
+	v->pv_ipis++;
+	n = vmirq_pv_send_ipi(v, r->rbx, r->rcx, r->rdx, r->rsi, width);
+	return n < 0 ? (uint64_t)-KVM_EINVAL : (uint64_t)n;
+}
+
 uint64_t hypercall(struct vcpu *v, uint64_t nr, uint64_t *rbx)
 {
 	struct guest_regs *r = &v->regs;
@@ -72,6 +103,14 @@ uint64_t hypercall(struct vcpu *v, uint64_t nr, uint64_t *rbx)
 		if (!(v->vm->cfg->pv & CFG_PV_YIELD))
 			break;
 		return hc_sched_yield(v, r->rbx);
+	case KVM_HC_KICK_CPU:
+		if (!(v->vm->cfg->pv & CFG_PV_KICK))
+			break;
+		return hc_kick_cpu(v, r->rcx);
+	case KVM_HC_SEND_IPI:
+		if (!(v->vm->cfg->pv & CFG_PV_IPI))
+			break;
+		return hc_send_ipi(v);
 	default:
 		break;
 	}

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The KVM paravirtual interface: steal time, TLB flush, yield (pv.h). Plain C. */
+/* The KVM paravirtual interface: steal time, TLB flush, yield, IPIs (pv.h). Plain C. */
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
@@ -74,4 +74,60 @@ int pv_yield_target(uint64_t apicid, uint32_t n_vcpus, uint32_t self)
 	if (apicid >= n_vcpus || apicid == self)
 		return -1;
 	return (int)apicid;
+}
+
+/* ICR bits (the x2APIC ICR's low half, as the vLAPIC reads it). */
+#define ICR_VECTOR	0xffULL
+#define ICR_MODE_SHIFT	8
+#define ICR_DEST_LOGICAL (1ULL << 11)
+#define ICR_SHORTHAND	(3ULL << 18)
+#define ICR_MODE_FIXED	0
+#define ICR_MODE_NMI	4
+
+int pv_ipi_decode(uint64_t icr, struct pv_ipi *out)
+{
+	unsigned int mode = (icr >> ICR_MODE_SHIFT) & 7;
+
+	if (icr & (ICR_DEST_LOGICAL | ICR_SHORTHAND))
+		return -EINVAL;
+	if (mode != ICR_MODE_FIXED && mode != ICR_MODE_NMI)
+		return -EINVAL;
+	/* Vectors 0-15 are illegal for a fixed IPI, as the vLAPIC says too. */
+	if (mode == ICR_MODE_FIXED && (icr & ICR_VECTOR) < 16)
+		return -EINVAL;
+	out->vector = icr & ICR_VECTOR;
+	out->mode = mode;
+	return 0;
+}
+
+static unsigned int each_bit(uint64_t bits, uint64_t first, uint32_t n_vcpus,
+			     void (*fn)(void *ctx, uint32_t id), void *ctx)
+{
+	unsigned int count = 0;
+
+	while (bits) {
+		uint64_t id = first + (uint64_t)__builtin_ctzll(bits);
+
+		bits &= bits - 1;
+		if (id < first || id >= n_vcpus)	/* wrapped or absent */
+			continue;
+		fn(ctx, (uint32_t)id);
+		count++;
+	}
+	return count;
+}
+
+unsigned int pv_ipi_each(uint64_t lo, uint64_t hi, uint64_t min,
+			 unsigned int width, uint32_t n_vcpus,
+			 void (*fn)(void *ctx, uint32_t id), void *ctx)
+{
+	if (width < 64) {
+		lo &= (1ULL << width) - 1;
+		hi &= (1ULL << width) - 1;
+		min &= 0xffffffffULL;
+	}
+	/* A first ID so high that the second half wraps names nobody. */
+	return each_bit(lo, min, n_vcpus, fn, ctx) +
+	       (min + width < min ? 0 :
+		each_bit(hi, min + width, n_vcpus, fn, ctx));
 }

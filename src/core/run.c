@@ -59,29 +59,37 @@ static void handle_cpuid(struct vcpu *v)
 
 static void handle_hlt(struct vcpu *v)
 {
+	uint32_t parked;
+
+	vcpu_skip_instruction(v);
+	/* Kicked (PV unhalt) since its last HLT: this one returns at once. */
+	if (pv_kick_take(&v->pv_kick))
+		return;
 	/*
-	 * With interrupts off only NMI, INIT or reset would end the HLT, and
-	 * hvisor sends none to a halted vCPU: it stays off the run queues.
-	 * That is how kernels park CPUs on shutdown; only when every vCPU of
-	 * the guest is parked so is the guest dead.
+	 * With interrupts off only NMI, INIT, reset or a PV kick would end
+	 * the HLT, and hvisor sends no NMI or INIT to a halted vCPU: it stays
+	 * off the run queues. That is how kernels park CPUs on shutdown, and
+	 * how a paravirtual spinlock waits in an interrupts-off section; only
+	 * when every vCPU of the guest is parked so is the guest dead.
 	 */
 	if (!(vcpu_get_reg(v, VCPU_RFLAGS) & RFLAGS_IF)) {
-		vcpu_skip_instruction(v);
 		vcpu_life_to(v, VCPU_LIFE_STARTED, VCPU_LIFE_PARKED);
 		sched_block(&v->se, v->exit.tsc);
-		if (__atomic_add_fetch(&v->vm->n_parked, 1, __ATOMIC_ACQ_REL) ==
-		    vm_started_vcpus(v->vm))
+		parked = __atomic_add_fetch(&v->vm->n_parked, 1, __ATOMIC_ACQ_REL);
+		/* A kick that came meanwhile may have found it still running. */
+		if (pv_kick_take(&v->pv_kick))
+			vcpu_unhalt(v, rdtsc());
+		else if (parked == vm_started_vcpus(v->vm))
 			vm_stop(v->vm, HV_EXIT_GUEST_CRASH,
 				"every vCPU halted with interrupts disabled (the last at RIP %#lx)",
 				v->exit.rip);
 		return;
 	}
-	vcpu_skip_instruction(v);
 	if (vcpu_interrupt_pending(v))
 		return;
 	sched_block(&v->se, v->exit.tsc);
 	/* Something posted between the check and the block must not be lost. */
-	if (vcpu_interrupt_pending(v))
+	if (vcpu_interrupt_pending(v) || pv_kick_take(&v->pv_kick))
 		sched_wake(&v->se, rdtsc());
 }
 

@@ -7,6 +7,7 @@
 #include "src/arch/panic.h"
 #include "src/arch/percpu.h"
 #include "src/core/msr.h"
+#include "src/core/pv.h"
 #include "src/core/vcpu.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
@@ -42,6 +43,21 @@ static void life_bug(enum vcpu_life from, enum vcpu_life to)
 bool vcpu_life_to(struct vcpu *v, enum vcpu_life from, enum vcpu_life to)
 {
 	return vcpu_life_move(&v->life, from, to, life_bug);
+}
+
+/* A HLT ends: parked (IF = 0) or blocked (IF = 1), it runs again. */
+void vcpu_unhalt(struct vcpu *v, uint64_t now)
+{
+	if (vcpu_life_to(v, VCPU_LIFE_PARKED, VCPU_LIFE_STARTED))
+		__atomic_sub_fetch(&v->vm->n_parked, 1, __ATOMIC_ACQ_REL);
+	sched_wake(&v->se, now);
+}
+
+void vcpu_kick(struct vcpu *v, uint64_t now)
+{
+	/* Flag first: a HLT on its way takes the flag, one already done is ended. */
+	pv_kick_set(&v->pv_kick);
+	vcpu_unhalt(v, now);
 }
 
 int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now)

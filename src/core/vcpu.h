@@ -70,6 +70,9 @@ struct vcpu {
 	struct pv_steal steal;		/* KVM steal time, when the guest asked */
 	uint64_t pv_flushes;		/* PV TLB flushes done at entry */
 	uint64_t pv_yields;		/* KVM_HC_SCHED_YIELD calls */
+	uint32_t pv_kick;		/* KVM_HC_KICK_CPU: the next HLT returns */
+	uint64_t pv_kicks;		/* kicks this vCPU sent */
+	uint64_t pv_ipis;		/* KVM_HC_SEND_IPI calls */
 	struct sw_timer sleep_timer;	/* HC_SLEEP_UNTIL */
 	/* Interrupts (src/core/vmirq.c; delivery is the vendor's). */
 	struct vlapic *lapic;
@@ -113,6 +116,13 @@ int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id);
 int vcpu_start(struct vcpu *v, const struct vcpu_boot *boot, uint64_t now);
 /* A move of @v's life (src/core/vcpu_life.h); an illegal edge panics. */
 bool vcpu_life_to(struct vcpu *v, enum vcpu_life from, enum vcpu_life to);
+/* End the HLT @v is in, with interrupts on or off (from any pCPU). */
+void vcpu_unhalt(struct vcpu *v, uint64_t now);
+/*
+ * KVM_HC_KICK_CPU for @v (from any pCPU): the HLT it is in ends, and if it
+ * is not halted yet, its next HLT returns at once (src/core/pv.h).
+ */
+void vcpu_kick(struct vcpu *v, uint64_t now);
 static inline bool vcpu_started(const struct vcpu *v)
 {
 	return vcpu_life_started(&v->life);

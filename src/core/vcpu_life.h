@@ -4,7 +4,8 @@
  * different pCPUs, or HC_VCPU_START racing a SIPI) cannot both win:
  *
  *   CREATED --start--> STARTING --placed--> STARTED --HLT, IF=0--> PARKED
- *                         |
+ *                         |                     ^                     |
+ *                         |                     +-----PV kick---------+
  *                         +--no room on a run queue--> CREATED
  *
  * Every change is a compare-and-swap from the state the caller believes
@@ -21,7 +22,7 @@ enum vcpu_life {
 	VCPU_LIFE_CREATED,	/* never ran: waits for SIPI or HC_VCPU_START */
 	VCPU_LIFE_STARTING,	/* a starter won; it writes the boot state */
 	VCPU_LIFE_STARTED,	/* handed to the scheduler */
-	VCPU_LIFE_PARKED,	/* HLT with interrupts off: never runs again */
+	VCPU_LIFE_PARKED,	/* HLT with interrupts off: only a PV kick ends it */
 };
 
 static inline bool vcpu_life_legal(enum vcpu_life from, enum vcpu_life to)
@@ -33,6 +34,8 @@ static inline bool vcpu_life_legal(enum vcpu_life from, enum vcpu_life to)
 		return to == VCPU_LIFE_STARTED || to == VCPU_LIFE_CREATED;
 	case VCPU_LIFE_STARTED:
 		return to == VCPU_LIFE_PARKED;
+	case VCPU_LIFE_PARKED:
+		return to == VCPU_LIFE_STARTED;	/* KVM_HC_KICK_CPU */
 	default:
 		return false;
 	}

@@ -225,17 +225,19 @@ static void print_exit_reasons(const struct vm *vm)
 /* What the paravirtual interface did for @vm, when it was used at all. */
 static void print_pv(const struct vm *vm)
 {
-	uint64_t flushes = 0, yields = 0;
+	uint64_t flushes = 0, yields = 0, kicks = 0, ipis = 0;
 	uint32_t steal = 0;
 
 	for (uint32_t j = 0; j < vm->n_vcpus; j++) {
 		flushes += vm->vcpus[j].pv_flushes;
 		yields += vm->vcpus[j].pv_yields;
+		kicks += vm->vcpus[j].pv_kicks;
+		ipis += vm->vcpus[j].pv_ipis;
 		steal += !!vm->vcpus[j].steal.rec;
 	}
-	if (steal || yields)
-		pr_info("hvisor:   %-12s pv: steal time on %u vCPU(s), %lu TLB flush(es) done at entry, %lu yield(s) to a preempted vCPU\n",
-			vm->name, steal, flushes, yields);
+	if (steal || yields || kicks || ipis)
+		pr_info("hvisor:   %-12s pv: steal time on %u vCPU(s), %lu TLB flush(es) done at entry, %lu yield(s) to a preempted vCPU, %lu kick(s), %lu PV IPI call(s)\n",
+			vm->name, steal, flushes, yields, kicks, ipis);
 }
 
 int vms_summary(void)

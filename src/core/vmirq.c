@@ -16,6 +16,7 @@
 #include "src/arch/percpu.h"
 #include "src/arch/printk.h"
 #include "src/core/intr.h"
+#include "src/core/pv.h"
 #include "src/core/vm.h"
 #include "src/core/vmirq.h"
 #include "src/core/vendor.h"
@@ -99,6 +100,37 @@ static void lapic_send_ipi_msg(void *ctx, const struct apic_msg *m)
 	struct vm *vm = v->vm;
 
 	apic_bus_deliver(vm->lapics, vm->n_vcpus, v->id, m);
+}
+
+struct pv_ipi_ctx {
+	struct vcpu *from;
+	struct apic_msg m;
+};
+
+static void pv_ipi_one(void *ctx, uint32_t id)
+{
+	struct pv_ipi_ctx *c = ctx;
+	struct vm *vm = c->from->vm;
+
+	c->m.dest = id;
+	apic_bus_deliver(vm->lapics, vm->n_vcpus, c->from->id, &c->m);
+}
+
+int vmirq_pv_send_ipi(struct vcpu *v, uint64_t lo, uint64_t hi, uint64_t min,
+		      uint64_t icr, unsigned int width)
+{
+	struct pv_ipi ipi;
+	struct pv_ipi_ctx c = { .from = v };
+
+	if (pv_ipi_decode(icr, &ipi))
+		return -EINVAL;
+	/* Physical destination, one APIC ID each, as x2APIC writes it. */
+	c.m.vector = ipi.vector;
+	c.m.mode = ipi.mode;
+	c.m.shorthand = APIC_SH_NONE;
+	c.m.assert = true;
+	c.m.x2apic = true;
+	return pv_ipi_each(lo, hi, min, width, v->vm->n_vcpus, pv_ipi_one, &c);
 }
 
 static void lapic_eoi_level(void *ctx, uint8_t vector)

@@ -28,5 +28,11 @@ void vmirq_vcpu_pre_entry(struct vcpu *v);
 void vmirq_isa_irq(struct vm *vm, unsigned int irq, bool level);
 /* The vCPU has something new (from any pCPU): wake it or make it exit. */
 void vcpu_notify(struct vcpu *v);
+/*
+ * KVM_HC_SEND_IPI from @v: the ICR's vector and mode to every vCPU whose
+ * APIC ID the bitmap names (src/core/pv.h). How many, or -EINVAL.
+ */
+int vmirq_pv_send_ipi(struct vcpu *v, uint64_t lo, uint64_t hi, uint64_t min,
+		      uint64_t icr, unsigned int width);
 
 #endif

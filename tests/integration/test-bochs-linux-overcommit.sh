@@ -8,7 +8,8 @@
 # of their periods; its kernel check fails the boot on any soft lockup,
 # RCU stall, hung task, BUG: or WARNING: line. Every vCPU must register
 # KVM steal time, /proc/stat must show steal, and the kernel must use the
-# PV TLB flush and PV sched yield. The figures are printed.
+# PV TLB flush, PV sched yield, PV spinlocks (kick) and PV IPIs. The
+# figures are printed.
 # scripts/soak.sh boots the same configuration again and again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,6 +30,8 @@ expect_line "[linux] HVTEST CHECK overcommit: ok" "the sleepers' figures are out
 expect_line "[linux] HVTEST CHECK steal: ok" "the guest's /proc/stat shows no steal time"
 expect_line "[linux] HVTEST CHECK pvtlb: ok" "the guest did not take the PV TLB flush"
 expect_line "[linux] HVTEST CHECK pvyield: ok" "the guest did not take the PV sched yield"
+expect_line "[linux] HVTEST CHECK pvkick: ok" "the guest did not take the PV spinlocks (kick)"
+expect_line "[linux] HVTEST CHECK pvipi: ok" "the guest did not take the PV IPIs"
 expect_line "[linux] HVTEST CHECK kernel: ok" "the kernel log has a lockup, stall, BUG or WARNING"
 for i in 0 1 2 3; do
 	expect_line "hvisor: guest 'linux' vCPU $i: steal time at GPA" \

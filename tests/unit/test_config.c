@@ -982,8 +982,11 @@ static void test_pv(void **state)
 		   "t.ini:5: [guest a] pv: ", "tlb needs steal");
 	expect_ok(parse(GUEST_A "pv = yield\n"));
 	assert_int_equal(cfg.guests[0].pv, CFG_PV_YIELD);
-	expect_one(parse(GUEST_A "pv = steal, kick\n"),
-		   "t.ini:5: [guest a] pv: ", "'kick' is not offered yet");
+	expect_ok(parse(GUEST_A "pv = steal, KICK, ipi\n"));
+	assert_int_equal(cfg.guests[0].pv,
+			 CFG_PV_STEAL | CFG_PV_KICK | CFG_PV_IPI);
+	expect_ok(parse(GUEST_A "pv = steal, tlb, yield, kick, ipi\n"));
+	assert_int_equal(cfg.guests[0].pv, CFG_PV_ALL);
 	expect_one(parse(GUEST_A "pv = steal, none\n"),
 		   "t.ini:5: [guest a] pv: ", "'none' stands alone");
 	expect_one(parse(GUEST_A "pv = stealth\n"),

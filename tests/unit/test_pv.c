@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The KVM paravirtual interface's steal time (src/core/pv.c). */
+/*
+ * The KVM paravirtual interface (src/core/pv.c): steal time, the TLB
+ * flush request, the yield target, the kick flag and PV send-IPI.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -122,6 +125,77 @@ static void test_yield_target(void **state)
 	assert_int_equal(pv_yield_target(1ULL << 32, 4, 0), -1);
 }
 
+/* The kick flag: taken once per kick, whoever comes first. */
+static void test_kick_flag(void **state)
+{
+	uint32_t flag = 0;
+
+	assert_false(pv_kick_take(&flag));
+	pv_kick_set(&flag);
+	pv_kick_set(&flag);		/* two kicks before a HLT: one return */
+	assert_true(pv_kick_take(&flag));
+	assert_false(pv_kick_take(&flag));
+}
+
+static void test_ipi_decode(void **state)
+{
+	struct pv_ipi ipi;
+
+	/* Linux's: fixed, physical, no shorthand, vector 0xfb. */
+	assert_int_equal(pv_ipi_decode(0xfb, &ipi), 0);
+	assert_int_equal(ipi.vector, 0xfb);
+	assert_int_equal(ipi.mode, 0);
+	/* NMI (mode 4): the vector does not matter. */
+	assert_int_equal(pv_ipi_decode(4 << 8 | 2, &ipi), 0);
+	assert_int_equal(ipi.mode, 4);
+	/* Assert and level bits are ignored, as for a fixed x2APIC IPI. */
+	assert_int_equal(pv_ipi_decode(1 << 14 | 0x30, &ipi), 0);
+	/* Logical destination, any shorthand, other modes, low vectors. */
+	assert_int_equal(pv_ipi_decode(1 << 11 | 0x30, &ipi), -EINVAL);
+	assert_int_equal(pv_ipi_decode(1 << 18 | 0x30, &ipi), -EINVAL);
+	assert_int_equal(pv_ipi_decode(3 << 18 | 0x30, &ipi), -EINVAL);
+	assert_int_equal(pv_ipi_decode(5 << 8, &ipi), -EINVAL);	/* INIT */
+	assert_int_equal(pv_ipi_decode(6 << 8 | 0x10, &ipi), -EINVAL); /* SIPI */
+	assert_int_equal(pv_ipi_decode(1 << 8 | 0x30, &ipi), -EINVAL); /* lowest */
+	assert_int_equal(pv_ipi_decode(0x0f, &ipi), -EINVAL);
+}
+
+static uint32_t got[300], n_got;
+
+static void collect(void *ctx, uint32_t id)
+{
+	(void)ctx;
+	got[n_got++] = id;
+}
+
+static void test_ipi_targets(void **state)
+{
+	/* Bits 0 and 2 of the low half from 1, bit 0 of the high from 65. */
+	n_got = 0;
+	assert_int_equal(pv_ipi_each(0x5, 0x1, 1, 64, 128, collect, NULL), 3);
+	assert_int_equal(got[0], 1);
+	assert_int_equal(got[1], 3);
+	assert_int_equal(got[2], 65);
+
+	/* IDs past the vCPUs are skipped, not counted. */
+	n_got = 0;
+	assert_int_equal(pv_ipi_each(~0ULL, ~0ULL, 0, 64, 4, collect, NULL), 4);
+	assert_int_equal(got[3], 3);
+
+	/* A 32-bit caller: 32-bit halves, the high one from min + 32. */
+	n_got = 0;
+	assert_int_equal(pv_ipi_each(0x100000001ULL, 0x1, 0, 32, 64,
+				     collect, NULL), 2);
+	assert_int_equal(got[0], 0);
+	assert_int_equal(got[1], 32);
+
+	/* A first ID so high that it wraps names nobody. */
+	n_got = 0;
+	assert_int_equal(pv_ipi_each(1, 1, ~0ULL - 10, 64, 8, collect, NULL), 0);
+	assert_int_equal(pv_ipi_each(0, 0, 0, 64, 8, collect, NULL), 0);
+	assert_int_equal(n_got, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -130,6 +204,9 @@ int main(void)
 		cmocka_unit_test(test_preempted),
 		cmocka_unit_test(test_flush_request),
 		cmocka_unit_test(test_yield_target),
+		cmocka_unit_test(test_kick_flag),
+		cmocka_unit_test(test_ipi_decode),
+		cmocka_unit_test(test_ipi_targets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,6 +51,10 @@ static void test_park(void **state)
 	assert_true(vcpu_life_move(&life, VCPU_LIFE_STARTED, VCPU_LIFE_PARKED, bug));
 	assert_true(vcpu_life_started(&life));	/* still counts as started */
 	assert_false(vcpu_life_move(&life, VCPU_LIFE_STARTED, VCPU_LIFE_PARKED, bug));
+	/* A PV kick brings it back, once: two kickers race, one wins. */
+	assert_true(vcpu_life_move(&life, VCPU_LIFE_PARKED, VCPU_LIFE_STARTED, bug));
+	assert_false(vcpu_life_move(&life, VCPU_LIFE_PARKED, VCPU_LIFE_STARTED, bug));
+	assert_int_equal(life, VCPU_LIFE_STARTED);
 	assert_int_equal(bugs, 0);
 }
 
@@ -59,10 +63,10 @@ static void test_illegal_edges(void **state)
 	int life = VCPU_LIFE_CREATED;
 
 	bugs = 0;
-	/* Never run, so it cannot park; a parked vCPU never comes back. */
+	/* Never run, so it cannot park; a parked vCPU never starts again. */
 	assert_false(vcpu_life_move(&life, VCPU_LIFE_CREATED, VCPU_LIFE_PARKED, bug));
 	assert_false(vcpu_life_move(&life, VCPU_LIFE_CREATED, VCPU_LIFE_STARTED, bug));
-	assert_false(vcpu_life_move(&life, VCPU_LIFE_PARKED, VCPU_LIFE_STARTED, bug));
+	assert_false(vcpu_life_move(&life, VCPU_LIFE_PARKED, VCPU_LIFE_STARTING, bug));
 	assert_false(vcpu_life_move(&life, VCPU_LIFE_STARTED, VCPU_LIFE_CREATED, bug));
 	assert_int_equal(bugs, 4);
 	assert_int_equal(life, VCPU_LIFE_CREATED);	/* untouched */
