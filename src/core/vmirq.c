@@ -48,11 +48,13 @@ static void notify(struct vcpu *v, bool posted)
 		sched_wake(&v->se, rdtsc());
 		return;
 	}
-	/* Preempted: it may get to run now rather than at its next turn. */
-	if (v->se.state == VCPU_RUNNABLE) {
-		sched_interrupt(&v->se, rdtsc());
+	/*
+	 * Preempted, it may run now rather than at its next turn; running,
+	 * it keeps its pCPU long enough to take it (sched_interrupt()).
+	 */
+	sched_interrupt(&v->se, rdtsc());
+	if (v->se.state == VCPU_RUNNABLE)
 		return;
-	}
 	/*
 	 * Running elsewhere: with posted interrupts the notification vector
 	 * lets the CPU take the PIR without an exit; otherwise an IPI makes
