@@ -33,6 +33,7 @@ packages=(
 	ovmf qemu-system-x86
 	bochs bochsbios vgabios bochs-term
 	python3			# scripts/lib/com1-keys.py types on Bochs' COM1
+	python3-matplotlib	# scripts/bench-linux.sh's plots
 )
 
 missing() {

@@ -14,8 +14,9 @@
 #                               puts it
 #   /usr/bin/wakelat            scripts/rootfs/wakelat.c, built static here
 #                               (the overcommit check's sleepers and hogs)
-#   /usr/bin/sysbench           from sysbench, with the shared libraries
-#                               it needs (/lib/x86_64-linux-gnu) and its
+#   /usr/bin/sysbench           from sysbench, and /usr/bin/cyclictest
+#                               from rt-tests, with the shared libraries
+#                               they need (/lib/x86_64-linux-gnu) and their
 #                               dynamic loader (/lib64)
 #   /lib/modules/RELEASE/       KERNELDIR/modules (the virtio modules)
 #   /dev /proc /sys /tmp ...    empty mount points
@@ -25,7 +26,7 @@
 # and unpacked in a scratch directory: nothing is installed on the host
 # (GNU cpio, for --reproducible, is taken from Debian's cpio package the
 # same way). The shared libraries are those the unpacked dynamic loader
-# resolves for sysbench inside the unpacked packages; one found elsewhere
+# resolves for sysbench and cyclictest inside the unpacked packages; one found elsewhere
 # stops the build. apt-get update is run (as root, or through sudo) only
 # when apt does not know a package or cannot download it.
 #
@@ -74,7 +75,7 @@ release=$(cat "$kdir/version")
 [ -s "$kdir/modules/modules.dep" ] ||
 	die "$kdir/modules/modules.dep missing (run scripts/get-kernel.sh)"
 
-roots=(busybox-static sysbench cpio)
+roots=(busybox-static sysbench rt-tests cpio)
 
 # shellcheck source=scripts/lib/apt.sh
 . "$here/lib/apt.sh"
@@ -106,11 +107,11 @@ resolve() {
 		}' | LC_ALL=C sort -u
 }
 pkgs=$(resolve)
-if ! grep -qx sysbench <<<"$pkgs"; then
+if ! grep -qx sysbench <<<"$pkgs" || ! grep -qx rt-tests <<<"$pkgs"; then
 	apt_update
 	pkgs=$(resolve)
-	grep -qx sysbench <<<"$pkgs" ||
-		die "apt does not know sysbench or busybox-static"
+	grep -qx sysbench <<<"$pkgs" && grep -qx rt-tests <<<"$pkgs" ||
+		die "apt does not know sysbench, rt-tests or busybox-static"
 fi
 # shellcheck disable=SC2086  # $pkgs is a list of package names
 versions=$(apt-cache show --no-all-versions $pkgs |
@@ -167,7 +168,7 @@ ldso=$sys/lib/$multiarch/ld-linux-x86-64.so.2
 libpath=$sys/lib/$multiarch:$sys/usr/lib/$multiarch
 bb=$sys/bin/busybox
 cpio=$sys/bin/cpio
-for f in "$ldso" "$bb" "$cpio" "$sys/usr/bin/sysbench"; do
+for f in "$ldso" "$bb" "$cpio" "$sys/usr/bin/sysbench" "$sys/usr/bin/cyclictest"; do
 	[ -x "$f" ] || die "${f#"$sys"} not found in the packages"
 done
 readelf -l "$bb" | grep -q 'Requesting program interpreter' &&
@@ -201,33 +202,42 @@ gcc -static -O2 -pthread -o "$stage/usr/bin/wakelat" "$wakelat_c" ||
 	die "building wakelat failed (gcc and libc6-dev are needed)"
 say "wakelat: $(stat -c %s "$stage/usr/bin/wakelat") bytes, static"
 
-# sysbench, its libraries and the loader it names.
-install -m 0755 "$sys/usr/bin/sysbench" "$stage/usr/bin/sysbench"
-interp=$(readelf -l "$sys/usr/bin/sysbench" |
-	sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p')
-[ -n "$interp" ] || die "sysbench has no program interpreter"
-mkdir -p "$stage/$(dirname "$interp")"
-install -m 0755 "$ldso" "$stage$interp"
-while read -r soname arrow lib _; do
-	[ "$arrow" = "=>" ] || continue
-	case $lib in
-	"$sys"/*) ;;
-	*) die "sysbench's $soname resolved outside the packages: $lib" ;;
-	esac
-	case $soname in
-	/*|"$(basename "$interp")") continue ;;	# the loader itself
-	esac
-	install -m 0644 "$(readlink -f "$lib")" "$stage/lib/$multiarch/$soname"
-	say "  $soname <- ${lib#"$sys"}"
-done < <("$ldso" --inhibit-cache --library-path "$libpath" --list \
-	"$sys/usr/bin/sysbench")
-# The loader must resolve everything with what is staged.
-if "$ldso" --inhibit-cache --library-path "$stage/lib/$multiarch" --list \
-		"$sys/usr/bin/sysbench" | grep -q 'not found'; then
-	die "sysbench has unresolved libraries"
-fi
-say "sysbench $(version_of sysbench):" \
-	"$(find "$stage/lib/$multiarch" -type f | wc -l) libraries, loader $interp"
+# A dynamic program from the packages, its libraries and the loader it names.
+stage_program() {
+	local bin=$1 name interp soname arrow lib
+	name=$(basename "$bin")
+	install -m 0755 "$sys$bin" "$stage$bin"
+	interp=$(readelf -l "$sys$bin" |
+		sed -n 's/.*Requesting program interpreter: \(.*\)\]/\1/p')
+	[ -n "$interp" ] || die "$name has no program interpreter"
+	mkdir -p "$stage/$(dirname "$interp")"
+	install -m 0755 "$ldso" "$stage$interp"
+	while read -r soname arrow lib _; do
+		[ "$arrow" = "=>" ] || continue
+		case $lib in
+		"$sys"/*) ;;
+		*) die "$name's $soname resolved outside the packages: $lib" ;;
+		esac
+		case $soname in
+		/*|"$(basename "$interp")") continue ;;	# the loader itself
+		esac
+		[ -e "$stage/lib/$multiarch/$soname" ] && continue
+		install -m 0644 "$(readlink -f "$lib")" "$stage/lib/$multiarch/$soname"
+		say "  $soname <- ${lib#"$sys"}"
+	done < <("$ldso" --inhibit-cache --library-path "$libpath" --list \
+		"$sys$bin")
+	# The loader must resolve everything with what is staged.
+	if "$ldso" --inhibit-cache --library-path "$stage/lib/$multiarch" \
+			--list "$sys$bin" | grep -q 'not found'; then
+		die "$name has unresolved libraries"
+	fi
+	say "$name: $(find "$stage/lib/$multiarch" -type f | wc -l) libraries" \
+		"staged so far, loader $interp"
+}
+stage_program /usr/bin/sysbench
+say "sysbench $(version_of sysbench)"
+stage_program /usr/bin/cyclictest
+say "cyclictest from rt-tests $(version_of rt-tests)"
 
 # Kernel modules.
 mkdir -p "$stage/lib/modules/$release"
