@@ -26,6 +26,7 @@ struct sched_rq {
 	uint32_t nr_assigned;		/* entities with se->cpu here, not STOPPED */
 	uint64_t min_vruntime;		/* fair: monotonic floor of the queue */
 	uint64_t slice_end;		/* TSC the current slice ends */
+	uint64_t slice_began;		/* TSC it began (a long one: its first) */
 	uint64_t irq_until;		/* curr takes an interrupt: no boost before */
 	uint64_t next_balance;		/* TSC of the next periodic balance */
 	bool need_resched;

@@ -18,6 +18,8 @@
 #define NO_CPU	UINT32_MAX
 /* Periodic balancing runs on a pCPU once per this many slices. */
 #define BALANCE_SLICES	4
+/* A running entity's slice while nobody waits for its pCPU, in slices. */
+#define IDLE_QUEUE_SLICES	4
 
 struct sched_params sched_p;
 static const struct sched_arch *arch;
@@ -186,6 +188,28 @@ static void kick(uint32_t cpu)
 		arch->kick(cpu);
 }
 
+/*
+ * An entity was just queued on @rq, which runs another: the first one in
+ * the queue means the running one may hold a long slice (sched_tick()),
+ * cut back to one slice from now; its pCPU must come back to arm that.
+ * The CPU to kick, or NO_CPU. rq->lock held.
+ */
+static uint32_t rq_kick_queued(struct sched_rq *rq, uint64_t now)
+{
+	uint64_t end;
+
+	if (rq->nr_queued != 1 || !rq->curr ||
+	    rq->curr->state != VCPU_RUNNING)
+		return NO_CPU;
+	/* Where its slice would end, had it been renewed slice by slice. */
+	end = rq->slice_began + sched_p.slice;
+	while (end <= now)
+		end += sched_p.slice;
+	if (rq->slice_end > end)
+		rq->slice_end = end;
+	return rq->cpu;
+}
+
 /* ---- accounting ---------------------------------------------------------- */
 
 /* Charge the time since se->since to the state @se has been in. */
@@ -303,7 +327,7 @@ static uint32_t idle_cpu_for(struct sched_entity *se, uint32_t home)
 
 /* Both queues locked: move queued @se from @from to @to. */
 static void move_entity(struct sched_rq *from, struct sched_rq *to,
-			struct sched_entity *se)
+			struct sched_entity *se, uint64_t now)
 {
 	rq_dequeue(from, se);
 	set_count(&from->nr_assigned, from->nr_assigned - 1);
@@ -313,6 +337,8 @@ static void move_entity(struct sched_rq *from, struct sched_rq *to,
 	set_count(&to->nr_assigned, to->nr_assigned + 1);
 	se->st.migrations++;
 	pol->enqueue(to, se);
+	/* Its own pCPU moves it here: it re-arms its deadline before entry. */
+	rq_kick_queued(to, now);
 }
 
 /*
@@ -320,7 +346,7 @@ static void move_entity(struct sched_rq *from, struct sched_rq *to,
  * here from the busiest queue that has one. Queue lengths are read
  * without locks as a hint and checked again under both locks.
  */
-static void idle_pull(struct sched_rq *rq)
+static void idle_pull(struct sched_rq *rq, uint64_t now)
 {
 	uint64_t bit = 1ULL << rq->cpu;
 	uint32_t tried = 0, c;
@@ -352,7 +378,7 @@ static void idle_pull(struct sched_rq *rq)
 				if (se->affinity & bit)
 					break;
 			if (se) {
-				move_entity(src, rq, se);
+				move_entity(src, rq, se, now);
 				done = true;
 			}
 		}
@@ -376,7 +402,7 @@ static uint32_t rq_load(struct sched_rq *rq)
  * hogs on two pCPUs for good, since neither pCPU ever idles; a margin
  * of two keeps 2 + 1 from bouncing an entity back and forth.
  */
-static void periodic_balance(struct sched_rq *rq)
+static void periodic_balance(struct sched_rq *rq, uint64_t now)
 {
 	uint64_t bit = 1ULL << rq->cpu;
 	struct sched_rq *src = NULL;
@@ -400,7 +426,7 @@ static void periodic_balance(struct sched_rq *rq)
 			if (se->affinity & bit)
 				break;
 		if (se)
-			move_entity(src, rq, se);
+			move_entity(src, rq, se, now);
 	}
 	unlock_two(rq, src);
 }
@@ -452,6 +478,8 @@ int sched_add(struct sched_entity *se, uint64_t now)
 	if (!rq->curr) {
 		set_resched(rq);
 		to_kick = cpu;
+	} else {
+		to_kick = rq_kick_queued(rq, now);
 	}
 	spin_unlock(&rq->lock);
 	kick(to_kick);
@@ -513,7 +541,7 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 	next = pol->pick_next(rq);
 	if (!next && !pol->exclusive) {
 		spin_unlock(&rq->lock);
-		idle_pull(rq);
+		idle_pull(rq, now);
 		spin_lock(&rq->lock);
 		next = pol->pick_next(rq);
 	}
@@ -533,6 +561,7 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 			switch_in(rq, next, now);
 		}
 		/* Run early for an interrupt: only long enough to take it. */
+		rq->slice_began = now;
 		rq->slice_end = now + (next == urgent ? sched_boost_slice() :
 				       sched_p.slice);
 		rq->irq_until = next == urgent ? rq->slice_end : 0;
@@ -590,7 +619,7 @@ void sched_block(struct sched_entity *se, uint64_t now)
 void sched_wake(struct sched_entity *se, uint64_t now)
 {
 	struct sched_rq *rq = lock_se_rq(se);
-	uint32_t to_kick = NO_CPU;
+	uint32_t to_kick = NO_CPU, to_kick2 = NO_CPU;
 	bool preempt;
 
 	if (se->state != VCPU_BLOCKED) {
@@ -615,12 +644,16 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	if (!rq->curr || preempt) {
 		set_resched(rq);
 		to_kick = rq->cpu;
-	} else if (!pol->exclusive) {
+	} else {
 		/* It has to wait here: let an idle CPU come and pull it. */
-		to_kick = idle_cpu_for(se, rq->cpu);
+		if (!pol->exclusive)
+			to_kick = idle_cpu_for(se, rq->cpu);
+		to_kick2 = rq_kick_queued(rq, now);
 	}
 	spin_unlock(&rq->lock);
 	kick(to_kick);
+	if (to_kick2 != to_kick)
+		kick(to_kick2);
 }
 
 void sched_interrupt(struct sched_entity *se, uint64_t now)
@@ -708,8 +741,17 @@ void sched_tick(uint32_t cpu, uint64_t now)
 		if (pol->tick(rq, now))
 			set_resched(rq);
 		else if (now >= rq->slice_end)
-			/* Nobody waits: a fresh slice, no switch. */
-			rq->slice_end = now + sched_p.slice;
+			/*
+			 * Nobody waits: a fresh slice, no switch, and a long one
+			 * while the queue is empty (at 1:1 every slice end would
+			 * be an exit for nothing). Whoever queues an entity here
+			 * cuts it back (rq_kick_queued()).
+			 */
+		{
+			rq->slice_began = now;
+			rq->slice_end = now + sched_p.slice *
+					(rq->nr_queued ? 1 : IDLE_QUEUE_SLICES);
+		}
 	}
 	balance = !pol->exclusive && now >= rq->next_balance;
 	if (balance)
@@ -717,5 +759,5 @@ void sched_tick(uint32_t cpu, uint64_t now)
 	spin_unlock(&rq->lock);
 	/* Outside our lock: balancing takes two queue locks in order. */
 	if (balance)
-		periodic_balance(rq);
+		periodic_balance(rq, now);
 }

@@ -937,10 +937,17 @@ static void test_states_by_hand(void **state)
 	assert_int_equal(b->se.state, VCPU_STOPPED);
 	sched_remove(&b->se, t + US(2002));
 
-	/* a alone: slices renew at the tick without a switch. */
+	/*
+	 * a alone: slices renew at the tick without a switch, four at a time
+	 * while nobody waits (no exit per slice at 1:1)...
+	 */
 	sched_tick(0, t + US(3000));
 	assert_false(sched_need_resched(0));
-	assert_true(sched_slice_end(0, t + US(3000)) == t + US(4000));
+	assert_true(sched_slice_end(0, t + US(3000)) == t + US(7000));
+	/* ...cut back to the next slice boundary when someone queues. */
+	assert_int_equal(sched_add(&b->se, t + US(3500)), 0);
+	assert_true(sched_slice_end(0, t + US(3500)) == t + US(4000));
+	sched_remove(&b->se, t + US(3500));
 	assert_int_equal(a->se.st.switches, 3);
 	sched_remove(&a->se, t + US(3500));
 	assert_null(sched_pick(0, t + US(3500)));
