@@ -82,11 +82,11 @@ guests: $(GUEST_BIN)
 $(BUILD)/mb/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/mb/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(say) AS $<
-	$(Q)$(CC) $(HV_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/hvisor.elf: $(MB_OBJ) src/arch/hvisor.ld $(INIH_A)
 	$(say) LD $@
@@ -97,11 +97,11 @@ $(BUILD)/hvisor.elf: $(MB_OBJ) src/arch/hvisor.ld $(INIH_A)
 $(BUILD)/efi/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/efi/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(say) AS $<
-	$(Q)$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 # libefi.a's init.o (InitializeLib) also defines memcpy and memset, which
 # clash with src/lib/libc: link a copy where those two are weak.
@@ -129,7 +129,7 @@ $(BUILD)/hvisor.efi: $(BUILD)/hvisor.so
 $(BUILD)/host/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	$(say) HOSTCC $<
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libhvhost.a: $(HOST_OBJ)
 	$(say) AR $@
@@ -145,7 +145,7 @@ $(BUILD)/hvctl: src/hvctl.c $(BUILD)/libhvhost.a
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
 	$(say) HOSTLD $@
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih
 
 # test_decode also checks the decoder against Zydis where libzydis-dev is
 # installed; without the header it still builds and skips those tests.
@@ -153,7 +153,7 @@ ZYDIS_H	:= $(wildcard /usr/include/Zydis/Zydis.h)
 $(BUILD)/tests/test_decode: tests/unit/test_decode.c $(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
 	$(say) HOSTLD $@
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS) -o $@ $< \
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS) -o $@ $< \
 		$(BUILD)/libhvhost.a -lcmocka -linih $(if $(ZYDIS_H),-lZydis)
 
 # ---- test guests ----------------------------------------------------------

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include "dev/bus.h"
 
-#define PIO_MAX_DEVS	16
+#define PIO_MAX_DEVS	24
 
 struct pio_ops {
 	const char *name;

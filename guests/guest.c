@@ -42,6 +42,11 @@ static void test_exit(void *ctx, uint32_t code)
 	vm_stop(vm, code, "exit code %u (port 0xf4)", code);
 }
 
+static void stats_mark(void *ctx, uint32_t tag)
+{
+	vm_print_mark(ctx, tag & 0xff);
+}
+
 /*
  * A guest's modules by name: for kind = linux its initrd alone, for
  * kind = multiboot2 the initrd (the first module) and then its modules.
@@ -145,11 +150,23 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 
 	vuart_init(&vm->uart, uart_emit, vm);
 	vm->uart.set_irq = uart_irq;
-	vm->texit.done = test_exit;
+	vm->texit.write = test_exit;
 	vm->texit.ctx = vm;
-	vm_pio_register_locked(vm, &vm->uart_pio, &vm->uart_lock, 0x3f8, 8,
-			       &vuart_ops, &vm->uart);
-	pio_register(&vm->pio, HV_TEST_EXIT_PORT, 1, &testexit_ops, &vm->texit);
+	vm->smark.write = stats_mark;
+	vm->smark.ctx = vm;
+	r = vm_pio_register_locked(vm, &vm->uart_pio, &vm->uart_lock, 0x3f8, 8,
+				   &vuart_ops, &vm->uart);
+	if (!r)
+		r = pio_register(&vm->pio, HV_TEST_EXIT_PORT, 1, &hvport_ops,
+				 &vm->texit);
+	if (!r)
+		r = pio_register(&vm->pio, HV_STATS_MARK_PORT, 1, &hvport_ops,
+				 &vm->smark);
+	if (r) {
+		pr_err("hvisor: guest '%s': its serial port and hvisor's ports could not be placed (%d)\n",
+		       g->name, r);
+		return r;
+	}
 
 	for (uint32_t i = 0; i < g->vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];

@@ -38,6 +38,7 @@ struct percpu {
 	struct vcpu *vcpu;		/* the vCPU whose exit is handled here */
 	uint64_t idle_wake_tsc;		/* when the idle HLT last ended */
 	uint64_t preempt_exit_tsc;	/* when the last slice-end exit came */
+	void *exited;			/* the vCPU whose exit is being served */
 };
 
 _Static_assert(offsetof(struct percpu, stack_canary) == 0x28,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The guest <-> hvisor contract: hypercall numbers and return values and
- * the test-exit port (the hypervisor's own exit codes are in
+ * the test-exit and stats-mark ports (the hypervisor's own exit codes are in
  * src/arch/power.h). Only
  * #defines, so that the hypervisor, the host tools and the 32-bit test
  * guests can all include it.
@@ -40,5 +40,15 @@
  * 0 = pass, 1..63 = the guest's own failure code.
  */
 #define HV_TEST_EXIT_PORT	0xf4
+
+/*
+ * A guest writes a tag (0..255) to this port and hvisor prints, for each
+ * of that guest's vCPUs, a line
+ *   sched-mark vm=NAME tag=T vcpu=NAME/I run_us=R wait_us=W blocked_us=B
+ * and then "sched-mark vm=NAME tag=T elapsed_us=E": its counters so far,
+ * so that a benchmark can compare a window it measured inside the guest
+ * (steal time, say) with the scheduler's own figures for that window.
+ */
+#define HV_STATS_MARK_PORT	0xf5
 
 #endif

@@ -271,8 +271,15 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 		vendor_flush_guest_tlb(v);
 		v->pv_flushes++;
 	}
+	/* What the last exit cost, when it resumes the same vCPU here. */
+	if (cpu->exited == v && v->exit.reason < VCPU_EXIT_CODES) {
+		v->exit_cost[v->exit.reason] += rdtsc() - v->exit.tsc;
+		v->exit_cost_n[v->exit.reason]++;
+	}
+	cpu->exited = NULL;
 	if (vendor_vcpu_run(v, now, run_deadline(v, cpu->id, now)))
 		return;
+	cpu->exited = v;
 	v->nr_exits++;
 	vcpu_trace_exit(v);
 	code = v->exit.reason;

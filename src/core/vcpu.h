@@ -58,6 +58,9 @@ struct vcpu {
 	uint64_t nr_exits;
 	uint64_t nr_reinjected;		/* events re-delivered after an exit */
 	uint32_t exits_by_reason[VCPU_EXIT_CODES];
+	/* TSC ticks from an exit to the entry that resumes the same vCPU. */
+	uint64_t exit_cost[VCPU_EXIT_CODES];
+	uint32_t exit_cost_n[VCPU_EXIT_CODES];
 	/* Register state the CPU does not switch, kept while the vCPU is off. */
 	void *fpu;			/* 4 KiB XSAVE/FXSAVE area */
 	uint64_t xcr0;

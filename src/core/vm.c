@@ -197,6 +197,42 @@ void vms_print_sched(bool machine)
 
 uint64_t vms_start_tsc;
 
+/* The guest wrote @tag to HV_STATS_MARK_PORT: its vCPUs' counters now. */
+void vm_print_mark(struct vm *vm, uint32_t tag)
+{
+	uint64_t now = rdtsc();
+
+	for (uint32_t i = 0; i < vm->n_vcpus; i++) {
+		struct sched_entity *se = &vm->vcpus[i].se;
+
+		if (!vcpu_started(&vm->vcpus[i]))
+			continue;
+		sched_account(se, now);
+		pr_info("sched-mark vm=%s tag=%u vcpu=%s run_us=%lu wait_us=%lu blocked_us=%lu\n",
+			vm->name, tag, se->name, to_us(se->st.run),
+			to_us(se->st.wait), to_us(se->st.blocked));
+	}
+	pr_info("sched-mark vm=%s tag=%u elapsed_us=%lu\n", vm->name, tag,
+		to_us(now - vms_start_tsc));
+}
+
+/* Appends " NAME=@val" to @line, NAME the reason's name in one word. */
+static int append_reason(char *line, int size, int len, uint32_t r,
+			 uint64_t val)
+{
+	int at = len + 1;
+
+	if (len >= size)
+		return len;
+	len += hv_snprintf(line + len, size - len, " %s=%lu",
+			   vendor_exit_name(r), val);
+	/* "I/O instruction" -> I/O_instruction. */
+	for (; at < len && at < size && line[at] != '='; at++)
+		if (line[at] == ' ')
+			line[at] = '_';
+	return len;
+}
+
 /* One line per VM: how many exits of each reason, for tuning and tests. */
 static void print_exit_reasons(const struct vm *vm)
 {
@@ -208,18 +244,34 @@ static void print_exit_reasons(const struct vm *vm)
 
 		for (uint32_t j = 0; j < vm->n_vcpus; j++)
 			n += vm->vcpus[j].exits_by_reason[r];
-		if (n && len < (int)sizeof(line)) {
-			int at = len + 1;
-
-			len += hv_snprintf(line + len, sizeof(line) - len,
-					   " %s=%lu", vendor_exit_name(r), n);
-			/* One word per reason: "I/O instruction" -> I/O_instruction. */
-			for (; at < len && at < (int)sizeof(line) && line[at] != '='; at++)
-				if (line[at] == ' ')
-					line[at] = '_';
-		}
+		if (n)
+			len = append_reason(line, sizeof(line), len, r, n);
 	}
 	pr_info("hvisor:   %-12s exits:%s\n", vm->name, len ? line : " none");
+}
+
+/*
+ * What an exit of each reason costs the hypervisor when the vCPU goes on
+ * (no switch): TSC ticks from the exit to the entry, mean over the VM.
+ * Under Bochs with clock sync=none a tick is one instruction.
+ */
+static void print_exit_costs(const struct vm *vm)
+{
+	char line[512];
+	int len = 0;
+
+	for (uint32_t r = 0; r < VCPU_EXIT_CODES; r++) {
+		uint64_t sum = 0, n = 0;
+
+		for (uint32_t j = 0; j < vm->n_vcpus; j++) {
+			sum += vm->vcpus[j].exit_cost[r];
+			n += vm->vcpus[j].exit_cost_n[r];
+		}
+		if (n)
+			len = append_reason(line, sizeof(line), len, r, sum / n);
+	}
+	pr_info("hvisor:   %-12s exit cost:%s\n",
+		vm->name, len ? line : " none");
 }
 
 /* What the paravirtual interface did for @vm, when it was used at all. */
@@ -266,6 +318,7 @@ int vms_summary(void)
 		if (vm->exit_code > worst)
 			worst = vm->exit_code;
 		print_exit_reasons(vm);
+		print_exit_costs(vm);
 		print_pv(vm);
 		if (vm->exit_code)
 			print_tail(vm);

@@ -16,7 +16,7 @@
 #include "dev/vrtc.h"
 #include "dev/pio.h"
 #include "dev/pm.h"
-#include "dev/testexit.h"
+#include "dev/hvport.h"
 #include "dev/reset.h"
 #include "dev/uart.h"
 #include "mm/ept.h"
@@ -69,7 +69,8 @@ struct vm {
 	spinlock_t uart_lock;
 	struct locked_pio uart_pio;
 	struct vuart uart;
-	struct testexit texit;
+	struct hvport texit;		/* port 0xF4 */
+	struct hvport smark;		/* port 0xF5 */
 	uint32_t n_vcpus;
 	uint32_t n_parked;		/* vCPUs halted with interrupts off */
 	struct vcpu_boot boot;		/* how vCPU 0 starts */
@@ -112,6 +113,7 @@ int vms_running(void);
 int vms_summary(void);
 /* The scheduler table; @machine adds the sched-stat/sched-path lines. */
 void vms_print_sched(bool machine);
+void vm_print_mark(struct vm *vm, uint32_t tag);
 /* TSC when the guests were started. */
 extern uint64_t vms_start_tsc;
 
