@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-linux.sh [-s SECONDS] [-j JOBS] [-o DIR] [-v] [SETUP...]
+# bench-linux.sh [-s SECONDS] [-n BOOTS] [-j JOBS] [-o DIR] [-v] [SETUP...]
 #
 # Debian's kernel and the test initramfs under Bochs (virtual time: the
 # TSC ticks at run-bochs.sh's ips), in these setups:
@@ -19,20 +19,25 @@
 # (partition cannot run 4 vCPUs on 2 pCPUs). In each, /init's bench=S
 # (scripts/rootfs/init) runs sysbench cpu, sysbench threads and cyclictest
 # beside sysbench cpu hogs, S seconds each (default 3), and reports steal
-# from /proc/stat. Writes to DIR (default $BUILD/bench-linux):
+# from /proc/stat. Each setup boots BOOTS times (default 1; Bochs is not
+# deterministic between boots, and one boot's p99 can move by half), JOBS
+# boots at a time. Writes to DIR (default $BUILD/bench-linux):
 #
-#   report.md       one Markdown row per setup: sysbench cpu events/s and
-#                   its ratio to bare, sysbench threads p99, cyclictest
-#                   p50/p99/max and the share of wake-ups over 1 ms,
-#                   steal % as the guest saw it and as hvisor counted it
-#                   (wait / (run + wait) of the Linux guest's vCPUs over
-#                   its whole life, so only roughly the same window),
+#   report.md       one Markdown row per setup (medians over its boots):
+#                   sysbench cpu events/s and its ratio to bare, sysbench
+#                   threads p99, cyclictest p50/p99/max over all boots'
+#                   wake-ups and each boot's p99, the share of wake-ups
+#                   over 1 ms, steal % over the bench as the guest saw it
+#                   (/proc/stat) and as hvisor counted it (its counters at
+#                   the marks /init writes to port 0xf5 at the bench's
+#                   start and end: wait over run + wait + blocked),
 #                   hvisor's exits per second of guest time by reason and
 #                   the scheduler path lengths (instructions: under Bochs
 #                   a TSC tick is one instruction)
 #   cdf.png         cyclictest latency CDF per setup, log axes
 #   throughput.png  sysbench cpu events/s as a ratio to bare
-#   SETUP/          each boot's ISO, INI and logs (console.txt)
+#   SETUP/          the setup's ISO and INI; SETUP/K/ boot K's logs
+#                   (console.txt)
 #
 # The report goes to stdout too; progress goes to stderr. A boot that
 # fails is a row that says why, never a gap. -v shows each boot's console
@@ -50,18 +55,19 @@ say() { echo "$prog: $*" >&2; }
 
 BUILD=${BUILD:-build}
 export BUILD
-secs=3 jobs=1 out= verbose=0
-while getopts "s:j:o:vh" opt; do
+secs=3 boots=1 jobs=1 out= verbose=0
+while getopts "s:n:j:o:vh" opt; do
 	case $opt in
 	s) secs=$OPTARG ;;
+	n) boots=$OPTARG ;;
 	j) jobs=$OPTARG ;;
 	o) out=$OPTARG ;;
 	v) verbose=1 ;;
-	*) echo "usage: $0 [-s SECONDS] [-j JOBS] [-o DIR] [-v] [SETUP...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-s SECONDS] [-n BOOTS] [-j JOBS] [-o DIR] [-v] [SETUP...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-for v in "$secs" "$jobs"; do
+for v in "$secs" "$boots" "$jobs"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || die "'$v' is not a positive number"
 done
 out=${out:-$BUILD/bench-linux}
@@ -163,14 +169,14 @@ EOF
 	rm -rf "$tree"
 }
 
-# One boot; leaves DIR/SETUP/console.txt and DIR/SETUP/rc.
-run_setup() {
-	local s=$1 d=$out/$1 ini iso rc=0 t0
+# A setup's ISO (and INI): DIR/SETUP/boot.iso, or DIR/SETUP/error.
+make_iso() {
+	local s=$1 d=$out/$1 ini iso
 	rm -rf "$d"
 	mkdir -p "$d"
 	iso=$d/boot.iso
 	case $s in
-	bare) bare_iso "$iso" || { echo "grub-mkrescue failed" >"$d/error"; return; } ;;
+	bare) bare_iso "$iso" || echo "grub-mkrescue failed" >"$d/error" ;;
 	*)
 		local sched=${s##*-} vcpus=2 pv="steal, tlb, yield, kick, ipi" hog=no
 		case $s in 2:1*) vcpus=4 ;; esac
@@ -180,10 +186,20 @@ run_setup() {
 		write_ini "$ini" "$sched" "$vcpus" "$pv" "$hog"
 		scripts/mkiso.sh -o "$iso" -e "$BUILD/hvisor.elf" -L "$BUILD/guests" \
 			-L "$BUILD/linux" "$ini" >"$d/mkiso.log" 2>&1 ||
-			{ echo "mkiso.sh failed (see mkiso.log)" >"$d/error"; return; }
+			echo "mkiso.sh failed (see mkiso.log)" >"$d/error"
 		;;
 	esac
-	say "$s: booting"
+}
+
+# Boot K of a setup; leaves DIR/SETUP/K/console.txt and rc (or error).
+run_boot() {
+	local s=$1 k=$2 d=$out/$1/$2 iso=$out/$1/boot.iso rc=0 t0
+	mkdir -p "$d"
+	if [ -e "$out/$s/error" ]; then
+		cp "$out/$s/error" "$d/error"
+		return
+	fi
+	say "$s: boot $k of $boots"
 	t0=$(date +%s)
 	if [ "$verbose" = 1 ]; then
 		scripts/run-bochs.sh -c 2 -m 1024 -i "$ips" -t 3000 -l "$d/logs" "$iso" 2>&1 |
@@ -195,29 +211,34 @@ run_setup() {
 	cat "$d/logs/stdout.log" "$d/logs/serial.log" 2>/dev/null |
 		tr -d '\r' >"$d/console.txt" || true
 	echo "$rc" >"$d/rc"
-	say "$s: done in $(( $(date +%s) - t0 )) s (exit $rc)"
+	say "$s: boot $k done in $(( $(date +%s) - t0 )) s (exit $rc)"
 }
 
-# Run the setups JOBS at a time.
-running=0
 for s in "${setups[@]}"; do
-	run_setup "$s" &
-	running=$((running + 1))
-	if [ "$running" -ge "$jobs" ]; then
-		wait -n || true
-		running=$((running - 1))
-	fi
-	sleep 2		# a different RTC second per boot
+	make_iso "$s"
+done
+# The boots, JOBS at a time.
+running=0
+for k in $(seq 1 "$boots"); do
+	for s in "${setups[@]}"; do
+		run_boot "$s" "$k" &
+		running=$((running + 1))
+		if [ "$running" -ge "$jobs" ]; then
+			wait -n || true
+			running=$((running - 1))
+		fi
+		sleep 2		# a different RTC second per boot
+	done
 done
 wait || true
 
-"$py" scripts/lib/bench-report.py "$out" "$secs" "${setups[@]}"
+"$py" scripts/lib/bench-report.py "$out" "$secs" "$boots" "${setups[@]}"
 if [ "$verbose" = 1 ]; then
 	for s in "${setups[@]}"; do
 		[ "$s" = bare ] && continue
 		echo
 		echo "hvisor's scheduler table, $s (wait = steal):"
 		awk '/^sched (fair|rr|partition):/ { on = 1 } /^sched-stat/ { on = 0 } on' \
-			"$out/$s/console.txt" 2>/dev/null || true
+			"$out/$s/1/console.txt" 2>/dev/null || true
 	done
 fi

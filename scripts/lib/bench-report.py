@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""bench-report.py DIR SECONDS SETUP...: scripts/bench-linux.sh's report.
+"""bench-report.py DIR SECONDS BOOTS SETUP...: scripts/bench-linux.sh's report.
 
-Reads DIR/SETUP/console.txt (and rc, error) for each setup, writes
-DIR/report.md (also printed), DIR/cdf.png and DIR/throughput.png.
+Reads DIR/SETUP/K/console.txt (and rc, error) for each setup and boot K
+(1..BOOTS), writes DIR/report.md (also printed), DIR/cdf.png and
+DIR/throughput.png. A setup's row pools its passing boots: medians of the
+per-boot figures, cyclictest's histograms added up.
 """
+import statistics
 import os
 import re
 import sys
@@ -23,7 +26,8 @@ def fields(text):
 
 def parse(d):
     """What one boot printed: figures, histogram, hvisor's tables."""
-    r = {"error": None, "hist": {}, "exits": {}, "vcpus": [], "notes": []}
+    r = {"error": None, "hist": {}, "exits": {}, "vcpus": [], "notes": [],
+         "marks": {}}
     if os.path.exists(os.path.join(d, "error")):
         r["error"] = open(os.path.join(d, "error")).read().strip()
         return r
@@ -53,6 +57,15 @@ def parse(d):
         m = re.match(r"(?:hvisor: )?sched-stat vcpu=linux/\d+ (.*)$", line)
         if m:
             r["vcpus"].append(fields(m.group(1)))
+        # HV_STATS_MARK_PORT: tag 1 at the bench's start, 2 at its end.
+        m = re.match(r"(?:hvisor: )?sched-mark vm=linux tag=(\d+) vcpu=\S+ (.*)$",
+                     line)
+        if m:
+            tot = r["marks"].setdefault(int(m.group(1)), [0, 0])
+            f = fields(m.group(2))
+            tot[0] += int(f["wait_us"])
+            tot[1] += int(f["run_us"]) + int(f["wait_us"]) + \
+                int(f["blocked_us"])
         m = re.match(r"(?:hvisor: )?sched-stat elapsed_us=(\d+)", line)
         if m:
             r["elapsed_us"] = int(m.group(1))
@@ -74,17 +87,12 @@ def parse(d):
     return r
 
 
-def num(x, fmt="%.0f"):
-    try:
-        return fmt % float(x)
-    except (TypeError, ValueError):
-        return "-"
-
-
 def hv_steal(r):
-    run = sum(int(v.get("run_us", 0)) for v in r["vcpus"])
-    wait = sum(int(v.get("wait_us", 0)) for v in r["vcpus"])
-    return "%.1f" % (100.0 * wait / (run + wait)) if run + wait else "-"
+    """hvisor's wait over its vCPUs' whole time, between the two marks."""
+    a, b = r["marks"].get(1), r["marks"].get(2)
+    if not a or not b or b[1] <= a[1]:
+        return None
+    return 100.0 * (b[0] - a[0]) / (b[1] - a[1])
 
 
 def exits_per_s(r):
@@ -96,58 +104,124 @@ def exits_per_s(r):
                      for k, v in top)
 
 
+def hist_pct(h, pct):
+    """The smallest latency with at least pct % of samples at or below."""
+    total, acc = sum(h.values()), 0
+    for us in sorted(h):
+        acc += h[us]
+        if acc * 100 >= total * pct:
+            return us
+    return None
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def pool(boots):
+    """One setup's boots as one row: medians, histograms added up."""
+    ok = [b for b in boots if not b["error"]]
+    p = {"n": len(boots), "ok": ok, "hist": {}, "exits": {}, "elapsed_us": 0,
+         "errors": ["boot %d: %s" % (k + 1, b["error"])
+                    for k, b in enumerate(boots) if b["error"]],
+         "notes": ["boot %d, /init's check %s" % (k + 1, n)
+                   for k, b in enumerate(boots) for n in b["notes"]]}
+    if not ok:
+        return p
+    p["eps"] = median(float(b["sysbench-cpu"]["eps"]) for b in ok)
+    p["thr_p99"] = median(float(b["sysbench-threads"]["p99_ms"])
+                          for b in ok if "p99_ms" in b.get("sysbench-threads", {}))
+    over = samples = 0
+    for b in ok:
+        for us, c in b["hist"].items():
+            p["hist"][us] = p["hist"].get(us, 0) + c
+        cyc = b.get("cyclictest", {})
+        over += int(cyc.get("over_1ms", 0))
+        samples += int(cyc.get("samples", 0))
+    p["over"] = 100.0 * over / samples if samples else None
+    p["max"] = max((int(b["cyclictest"]["max_us"]) for b in ok
+                    if "max_us" in b.get("cyclictest", {})), default=None)
+    p["p99s"] = [b["cyclictest"].get("p99_us", "-") for b in ok
+                 if "cyclictest" in b]
+    p["guest_steal"] = median(float(b["steal"]["pct"]) for b in ok
+                              if "pct" in b.get("steal", {}))
+    p["hv_steal"] = median(hv_steal(b) for b in ok)
+    for b in ok:
+        if b["exits"] and b.get("elapsed_us"):
+            p["elapsed_us"] += b["elapsed_us"]
+            for k, v in b["exits"].items():
+                p["exits"][k] = p["exits"].get(k, 0) + v
+    paths = [b["path"] for b in ok if b.get("path")]
+    p["path"] = {k: round(statistics.mean(x[k][0] for x in paths if k in x))
+                 for k in ("preempt_exit_to_entry", "hlt_to_wake_entry")
+                 if any(k in x for x in paths)}
+    return p
+
+
+def num(x, fmt="%.0f"):
+    try:
+        return fmt % float(x)
+    except (TypeError, ValueError):
+        return "-"
+
+
 def main():
-    d, secs, setups = sys.argv[1], sys.argv[2], sys.argv[3:]
-    res = {s: parse(os.path.join(d, s)) for s in setups}
+    d, secs, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    setups = sys.argv[4:]
+    res = {s: pool([parse(os.path.join(d, s, str(k)))
+                    for k in range(1, n + 1)]) for s in setups}
     bare = res.get("bare")
-    bare_eps = None
-    if bare and not bare["error"]:
-        bare_eps = float(bare["sysbench-cpu"]["eps"])
+    bare_eps = bare.get("eps") if bare else None
 
     rows = []
-    head = ("| setup | sysbench cpu events/s | ratio to bare | "
+    head = ("| setup | boots ok | sysbench cpu events/s | ratio to bare | "
             "sysbench threads p99 ms | cyclictest p50/p99/max us | "
-            "wake-ups over 1 ms | steal % (guest / hvisor) | "
-            "exits/s (top 4) | sched path preempt/wake (instr.) |")
+            "p99 per boot us | wake-ups over 1 ms | "
+            "steal % (guest / hvisor) | exits/s (top 4) | "
+            "sched path preempt/wake (instr.) |")
     rows.append(head)
-    rows.append("|" + "---|" * 9)
+    rows.append("|" + "---|" * 11)
     for s in setups:
         r = res[s]
-        if r["error"]:
-            rows.append("| %s | failed: %s |  |  |  |  |  |  |  |" %
-                        (s, r["error"].replace("|", "/")))
+        if not r["ok"]:
+            rows.append("| %s | 0 of %d: %s |  |  |  |  |  |  |  |  |  |" %
+                        (s, r["n"], "; ".join(r["errors"]).replace("|", "/")))
             continue
-        cpu, thr = r["sysbench-cpu"], r.get("sysbench-threads", {})
-        cyc, st = r.get("cyclictest", {}), r.get("steal", {})
-        ratio = ("%.2f" % (float(cpu["eps"]) / bare_eps) if bare_eps
+        ratio = ("%.2f" % (r["eps"] / bare_eps) if bare_eps
                  else "no bare run")
-        over = "-"
-        if cyc.get("samples") and int(cyc["samples"]):
-            over = "%.2f %%" % (100.0 * int(cyc["over_1ms"]) /
-                                int(cyc["samples"]))
-        path = r.get("path", {})
+        path = r["path"]
         pth = "-"
         if path:
-            pth = "%s / %s" % (
-                path.get("preempt_exit_to_entry", ("-",))[0],
-                path.get("hlt_to_wake_entry", ("-",))[0])
-        rows.append("| %s | %s | %s | %s | %s/%s/%s | %s | %s / %s | %s | %s |"
-                    % (s, num(cpu.get("eps"), "%.1f"), ratio,
-                       thr.get("p99_ms", "-"), cyc.get("p50_us", "-"),
-                       cyc.get("p99_us", "-"), cyc.get("max_us", "-"), over,
-                       st.get("pct", "-"),
-                       hv_steal(r) if s != "bare" else "-",
+            pth = "%s / %s" % (path.get("preempt_exit_to_entry", "-"),
+                               path.get("hlt_to_wake_entry", "-"))
+        h = r["hist"]
+        cyc = "%s/%s/%s" % (hist_pct(h, 50), hist_pct(h, 99),
+                            r["max"]) if h else "-"
+        steal = "%s / %s" % (num(r["guest_steal"], "%.1f"),
+                             num(r["hv_steal"], "%.1f") if s != "bare" else "-")
+        rows.append("| %s | %d of %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
+                    % (s, len(r["ok"]), r["n"], num(r["eps"], "%.1f"), ratio,
+                       num(r["thr_p99"], "%.2f"), cyc,
+                       ", ".join(r["p99s"]) or "-",
+                       num(r["over"], "%.2f %%"), steal,
                        exits_per_s(r) if s != "bare" else "-", pth))
     report = "\n".join(rows) + "\n"
-    notes = ["- %s: /init's check %s" % (s, n)
-             for s in setups for n in res[s]["notes"]]
+    notes = ["- %s: %s" % (s, e) for s in setups
+             for e in res[s]["errors"] if res[s]["ok"]]
+    notes += ["- %s: %s" % (s, x)
+              for s in setups for x in res[s]["notes"]]
     if notes:
-        report += "\nChecks that failed beside the figures:\n\n" + \
+        report += "\nFailed boots and checks beside the figures:\n\n" + \
             "\n".join(notes) + "\n"
     note = ("\nGuest virtual time (Bochs, clock sync=none); %s s per "
-            "workload; cyclictest: one SCHED_FIFO thread per CPU at 1 ms "
-            "beside one sysbench cpu hog per CPU. hvisor's steal is over "
-            "the guest's whole life, the guest's over the bench.\n" % secs)
+            "workload, %d boot(s) per setup: medians of the boots' figures, "
+            "cyclictest's percentiles over all boots' wake-ups together. "
+            "cyclictest: one SCHED_FIFO thread per CPU at 1 ms beside one "
+            "sysbench cpu hog per CPU. Steal is over the bench alone: the "
+            "guest's from /proc/stat, hvisor's from its counters at the "
+            "marks the guest wrote to port 0xf5 at the bench's start and end "
+            "(wait over run + wait + blocked).\n" % (secs, n))
     with open(os.path.join(d, "report.md"), "w") as f:
         f.write(report + note)
     sys.stdout.write(report + note)
@@ -177,10 +251,10 @@ def main():
     names, vals = [], []
     for s in setups:
         r = res[s]
-        if r["error"] or not bare_eps:
+        if not r["ok"] or not bare_eps:
             continue
         names.append(s)
-        vals.append(float(r["sysbench-cpu"]["eps"]) / bare_eps)
+        vals.append(r["eps"] / bare_eps)
     ax.bar(names, vals)
     ax.set_ylabel("sysbench cpu events/s, ratio to bare")
     ax.tick_params(axis="x", rotation=30, labelsize=8)
