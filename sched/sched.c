@@ -18,8 +18,12 @@
 #define NO_CPU	UINT32_MAX
 /* Periodic balancing runs on a pCPU once per this many slices. */
 #define BALANCE_SLICES	4
-/* A running entity's slice while nobody waits for its pCPU, in slices. */
-#define IDLE_QUEUE_SLICES	4
+/*
+ * A running entity's slice while nobody waits for its pCPU, in slices:
+ * long, since at 1:1 each renewal is an exit for nothing. A queue that
+ * needs this pCPU to pull from it cuts it short (periodic_balance()).
+ */
+#define IDLE_QUEUE_SLICES	32
 
 struct sched_params sched_p;
 static const struct sched_arch *arch;
@@ -245,6 +249,13 @@ static void served(struct sched_entity *se, uint64_t now)
 {
 	uint64_t lat;
 
+	if (se->irq_at) {
+		lat = now > se->irq_at ? now - se->irq_at : 0;
+		sched_hist_add(se->st.irq_lat, lat);
+		if (lat > se->st.irq_lat_max)
+			se->st.irq_lat_max = lat;
+		se->irq_at = 0;
+	}
 	if (!se->woken_at)
 		return;
 	lat = now > se->woken_at ? now - se->woken_at : 0;
@@ -396,6 +407,32 @@ static uint32_t rq_load(struct sched_rq *rq)
 }
 
 /*
+ * @rq is the busy one: a pCPU that could pull from it but runs a long
+ * slice (nobody waits there) would not tick, so not balance, for a
+ * while. End that slice now and kick it: its next tick balances.
+ */
+static void balance_hint(struct sched_rq *rq, uint32_t mine, uint64_t now)
+{
+	uint32_t c, to_kick = NO_CPU;
+
+	for (c = 0; c < sched_p.n_cpus && to_kick == NO_CPU; c++) {
+		struct sched_rq *o = &rqs[c];
+
+		if (c == rq->cpu || rq_load(o) + 2 > mine)
+			continue;
+		spin_lock(&o->lock);
+		if (o->curr && o->curr->state == VCPU_RUNNING &&
+		    o->slice_end > now + sched_p.slice) {
+			o->slice_end = now;
+			o->next_balance = now;
+			to_kick = c;
+		}
+		spin_unlock(&o->lock);
+	}
+	kick(to_kick);
+}
+
+/*
  * Periodic balance, from @rq's own tick: pull one waiting entity from
  * the busiest queue when that one has at least two more runnable
  * entities than @rq. Idle pulls alone leave placements such as 3 + 1
@@ -417,8 +454,10 @@ static void periodic_balance(struct sched_rq *rq, uint64_t now)
 			src = &rqs[c];
 		}
 	}
-	if (!src)
+	if (!src) {
+		balance_hint(rq, mine, now);
 		return;
+	}
 	lock_two(rq, src);
 	if (src->nr_queued + (src->curr != NULL) >=
 	    rq->nr_queued + (rq->curr != NULL) + 2) {
@@ -664,11 +703,16 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 	uint64_t end = now + sched_boost_slice();
 	bool running;
 
-	if (!pol->interrupt)
-		return;
 	rq = lock_se_rq(se);
 	curr = rq->curr;
 	running = curr && curr->state == VCPU_RUNNING;
+	/* For the statistics: how long until it runs and can take it. */
+	if (curr != se && se->on_rq && !se->irq_at)
+		se->irq_at = now ? now : 1;
+	if (!pol->interrupt) {
+		spin_unlock(&rq->lock);
+		return;
+	}
 	if (curr == se) {
 		/* Running: it keeps the pCPU long enough to take it. */
 		if (running && !rq->need_resched && rq->head) {

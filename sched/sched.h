@@ -44,6 +44,9 @@ struct sched_stats {
 	uint64_t wake_lat_max;	/* TSC ticks */
 	/* Bucket i counts values in [2^i, 2^(i+1)) us; bucket 0 also < 1 us. */
 	uint32_t wake_lat[SCHED_HIST_BUCKETS];
+	/* From an interrupt for it while it waited (preempted) to its run. */
+	uint64_t irq_lat_max;
+	uint32_t irq_lat[SCHED_HIST_BUCKETS];
 	uint32_t slice[SCHED_HIST_BUCKETS];
 };
 
@@ -64,6 +67,7 @@ struct sched_entity {
 	uint32_t vrem;		/* fair: remainder of the last charge */
 	uint64_t since;		/* TSC of the last state change */
 	uint64_t woken_at;	/* TSC of the wake-up not yet served, or 0 */
+	uint64_t irq_at;	/* TSC of an interrupt that found it waiting */
 	uint64_t slice_start;
 	struct sched_stats st;
 };

@@ -182,13 +182,17 @@ void vms_print_sched(bool machine)
 
 		pr_info("sched-stat vcpu=%s run_us=%lu wait_us=%lu blocked_us=%lu "
 			"switches=%lu migrations=%lu wakeups=%lu yields=%lu boosts=%lu "
-			"lat_p50_us=%lu lat_p99_us=%lu lat_max_us=%lu\n", ents[i]->name,
+			"lat_p50_us=%lu lat_p99_us=%lu lat_max_us=%lu "
+			"irq_p50_us=%lu irq_p99_us=%lu irq_max_us=%lu\n", ents[i]->name,
 			to_us(st->run), to_us(st->wait), to_us(st->blocked),
 			st->switches, st->migrations, st->wakeups, st->yields,
 			st->boosts,
 			sched_hist_pct_us(st->wake_lat, 50),
 			sched_hist_pct_us(st->wake_lat, 99),
-			to_us(st->wake_lat_max));
+			to_us(st->wake_lat_max),
+			sched_hist_pct_us(st->irq_lat, 50),
+			sched_hist_pct_us(st->irq_lat, 99),
+			to_us(st->irq_lat_max));
 	}
 	pr_info("sched-stat elapsed_us=%lu\n", to_us(now - vms_start_tsc));
 	path_line("preempt_exit_to_entry", &path_preempt);

@@ -400,7 +400,10 @@ static void sim_exit(uint32_t c)
 		sched_tick(c, sim.now);
 	if (sched_need_resched(c))
 		sim_switch(c, sched_pick(c, sim.now));
+	/* A slice end already past exits at once, as a zero timer does. */
 	pc->deadline = sched_slice_end(c, sim.now);
+	if (pc->deadline < sim.now)
+		pc->deadline = sim.now;
 }
 
 static void sim_run(uint64_t duration)
