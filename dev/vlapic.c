@@ -750,7 +750,7 @@ int vlapic_wrmsr(struct vlapic *vl, uint32_t msr, uint64_t val)
 
 /* ---- the owner's side of delivery --------------------------------------- */
 
-int vlapic_sync_pir(struct vlapic *vl)
+void vlapic_take_pir(struct vlapic *vl)
 {
 	uint64_t pir[4];
 
@@ -763,6 +763,11 @@ int vlapic_sync_pir(struct vlapic *vl)
 				vl->regs[(VAPIC_IRR >> 2) + i * 4] |= w;
 		}
 	}
+}
+
+int vlapic_sync_pir(struct vlapic *vl)
+{
+	vlapic_take_pir(vl);
 	return vlapic_highest_irr(vl);
 }
 

@@ -186,7 +186,9 @@ bool vlapic_accept(struct vlapic *vl, const struct apic_msg *m);
 void vlapic_timer_expired(struct vlapic *vl);
 
 /* Owner side, before VM entry. */
-/* PIR -> IRR. Returns the highest IRR vector (for RVI), or -1. */
+/* PIR -> IRR. */
+void vlapic_take_pir(struct vlapic *vl);
+/* The same; returns the highest IRR vector (for RVI), or -1. */
 int vlapic_sync_pir(struct vlapic *vl);
 /* Highest IRR vector whose priority class beats PPR, or -1. */
 int vlapic_pending_vector(struct vlapic *vl);

@@ -207,9 +207,23 @@ static void vid_setup(struct vcpu *v)
 
 static void vid_deliver_guarded(struct vcpu *v, bool guard)
 {
+	struct vcpu_vendor *x = vmx(v);
 	struct intr_plan p;
 	bool x2;
 
+	/*
+	 * Nothing requested, nothing staged, no window armed, the CPU's SVI
+	 * right: a plan would write what the VMCS holds (less, at most, an
+	 * EOI-exit bit or TPR exit left from a plan with a vector, which
+	 * costs one exit and a new plan). Leave it.
+	 */
+	if (!x->nmi_window && !x->intr_poll && vcpu_apic_x2(v) == x->intr_x2 &&
+	    !(vmcs_read(PROC_CONTROLS) & PROC_INTR_WINDOW)) {
+		uint64_t st = vmcs_read(GUEST_INTR_STATUS);
+
+		if (!(st & 0xff) && vcpu_intr_settled(v, (st >> 8) & 0xff))
+			return;
+	}
 	nmi_deliver(v);
 	vcpu_intr_plan(v, guard, guest_open, &p);
 	x2 = p.x2;

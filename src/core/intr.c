@@ -80,7 +80,18 @@ void vcpu_intr_plan(struct vcpu *v, bool guard, bool (*open)(void),
 void vcpu_intr_sync(struct vcpu *v)
 {
 	vmirq_vcpu_pre_entry(v);
-	vlapic_sync_pir(v->lapic);
+	vlapic_take_pir(v->lapic);
+}
+
+bool vcpu_intr_settled(struct vcpu *v, int svi)
+{
+	const struct vlapic *vl = v->lapic;
+	int isr;
+
+	if (vlapic_highest_irr(vl) >= 0 || vlapic_nmi_pending(vl))
+		return false;
+	isr = vlapic_highest_isr(vl);
+	return (isr < 0 ? 0 : isr) == svi;
 }
 
 int vcpu_intr_pending(struct vcpu *v)

@@ -42,6 +42,14 @@ void vcpu_intr_plan(struct vcpu *v, bool guard, bool (*open)(void),
 
 /* Before an entry: due timers and INITs, posted vectors into IRR. */
 void vcpu_intr_sync(struct vcpu *v);
+/*
+ * After vcpu_intr_sync(): no vector requested, no NMI, and the highest
+ * vector in service is @svi (0: none). With nothing staged in RVI and no
+ * window armed, an entry may then leave the VMCS as it is: a plan would
+ * stage nothing, and under VID the CPU kept SVI itself. Two register
+ * scans instead of a plan: this runs before most entries.
+ */
+bool vcpu_intr_settled(struct vcpu *v, int svi);
 /* The vector event injection may deliver now (above PPR), or -1. */
 int vcpu_intr_pending(struct vcpu *v);
 /* It was injected: IRR -> ISR. */

@@ -544,6 +544,8 @@ static void deliver(struct cpu_model *c)
 
 static void enter(struct cpu_model *c)
 {
+	int vec;
+
 	fake[GUEST_RFLAGS] = c->if_flag ? 0x202 : 0x2;
 	fake[GUEST_INTERRUPTIBILITY] = 0;
 	fake[ENTRY_INTR_INFO] = 0;
@@ -555,6 +557,16 @@ static void enter(struct cpu_model *c)
 	for (int i = 0; i < 4; i++)
 		c->eoi_exit[i] = fake[EOI_EXIT_BITMAP0 + 2 * i];
 	c->in_guest = true;
+	/*
+	 * Never lost: a vector above PPR is staged, or an exit is armed
+	 * for when IF opens. An entry that skips the plan (nothing new
+	 * since an idle one) must not break this either.
+	 */
+	vec = vlapic_highest_irr(&vl);
+	if (vec >= 0 && ((uint32_t)vec >> 4) > (vppr() >> 4))
+		assert_true(c->rvi == vec || c->window);
+	assert_int_equal(c->svi, vlapic_highest_isr(&vl) < 0 ? 0 :
+			 vlapic_highest_isr(&vl));
 	evaluate(c);
 	/* The first instruction boundary. */
 	if (c->pending && c->if_flag)
