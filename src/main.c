@@ -244,6 +244,9 @@ void hv_main(struct boot_info *bi)
 	if (vendor_cpu_init())
 		panic("the boot CPU cannot run guests");
 	fpu_cpu_init();
+	fpu_probe_xsavec();
+	if (fpu_has_xsave() && !fpu_xsavec_ok())
+		pr_info("hvisor: XSAVEC probe: AVX state not at offset 576 (the Bochs 2.7 quirk) or no XSAVEC: not offered to guests\n");
 	while (__atomic_load_n(&aps_ready, __ATOMIC_ACQUIRE) < (int)nr_cpus - 1)
 		cpu_relax();
 

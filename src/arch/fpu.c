@@ -8,6 +8,8 @@
 
 /* Components we switch: x87, SSE and AVX; AVX-512 and others stay off. */
 static uint64_t xcr0_host;
+/* XSAVEC lays out the compacted format as the SDM says (fpu_probe_xsavec). */
+static bool xsavec_ok;
 
 static void xsetbv(uint32_t reg, uint64_t v)
 {
@@ -89,6 +91,48 @@ void fpu_restore(const void *area, uint64_t guest_xcr0)
 	ops->restore(area);
 	if (ops == &xsave_ops)
 		xsetbv(0, guest_xcr0);
+}
+
+/*
+ * XSAVEC puts the first extended component (AVX) at offset 576, after the
+ * 64-byte header. Bochs 2.7 puts it at 416, right after the SSE registers:
+ * over bytes 512-671, the header included. Its XRSTOR then reads the
+ * header's reserved bytes (#GP when YMM7's upper half is not zero: Linux
+ * warns "Bad FPU state") and the AVX state from 576 (wrong upper halves,
+ * silently). Save a known YMM0 and look where it landed. On the BSP, at
+ * boot: no guest state is in these registers yet.
+ */
+#define XSAVEC_AVX_OFFSET	576
+#define XSAVE_HEADER		512
+
+void fpu_probe_xsavec(void)
+{
+	static uint8_t area[1024] __attribute__((aligned(64)));
+	static const uint8_t ymm[32] __attribute__((aligned(32))) = {
+		[16] = 0xa5, 0x5a, 0xa5, 0x5a, 0xa5, 0x5a, 0xa5, 0x5a,
+		0xa5, 0x5a, 0xa5, 0x5a, 0xa5, 0x5a, 0xa5, 0x5a,
+	};
+	bool header_clean = true;
+
+	xsavec_ok = false;
+	if (ops != &xsave_ops || !(xcr0_host & XCR0_AVX) ||
+	    !(cpuid(0xd, 1).eax & (1u << 1)))
+		return;
+	memset(area, 0, sizeof(area));
+	asm volatile("vmovdqa %0, %%ymm0\n\t"
+		     "xsavec64 (%1)\n\t"
+		     "vpxor %%xmm0, %%xmm0, %%xmm0"	/* clears the upper half too */
+		     : : "m"(ymm), "r"(area), "a"((uint32_t)xcr0_host), "d"(0)
+		     : "memory");
+	for (int i = XSAVE_HEADER + 16; i < XSAVEC_AVX_OFFSET; i++)
+		header_clean &= !area[i];
+	xsavec_ok = header_clean &&
+		    !memcmp(area + XSAVEC_AVX_OFFSET, ymm + 16, 16);
+}
+
+bool fpu_xsavec_ok(void)
+{
+	return xsavec_ok;
 }
 
 uint64_t fpu_guest_xcr0_mask(void)

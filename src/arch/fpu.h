@@ -25,6 +25,13 @@ struct fpu_ops {
 void fpu_probe(void);
 /* Per CPU: enable what fpu_probe chose (CR4.OSXSAVE, XCR0). */
 void fpu_cpu_init(void);
+/*
+ * On the BSP after fpu_cpu_init(), before guests: does XSAVEC store the
+ * compacted format right? Bochs 2.7's writes AVX over the XSAVE header;
+ * guests are not offered XSAVEC there (fpu_xsavec_ok()).
+ */
+void fpu_probe_xsavec(void);
+bool fpu_xsavec_ok(void);
 /* Prepare a fresh 4 KiB area in the reset state. */
 void fpu_init_area(void *area);
 void fpu_save(void *area);

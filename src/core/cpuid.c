@@ -151,8 +151,11 @@ static void leaf_xsave(struct vcpu *v, uint32_t sub, struct cpuid_regs *r)
 		r->ecx = xsave_size(mask);
 		break;
 	case 1:
-		/* XSAVEOPT, XSAVEC, XGETBV1; not XSAVES (no IA32_XSS). */
-		r->eax &= BIT(0) | BIT(1) | BIT(2);
+		/*
+		 * XSAVEOPT, XSAVEC, XGETBV1; not XSAVES (no IA32_XSS), and
+		 * not XSAVEC where it writes over its own header (fpu.h).
+		 */
+		r->eax &= BIT(0) | (fpu_xsavec_ok() ? BIT(1) : 0) | BIT(2);
 		/* Linux sizes its compacted buffers from this; 0 trips a WARN. */
 		r->ebx = (r->eax & BIT(1)) ? xsave_compacted_size(v->xcr0) : 0;
 		r->ecx = r->edx = 0;
