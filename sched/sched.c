@@ -244,25 +244,26 @@ static void account(struct sched_rq *rq, struct sched_entity *se,
 	}
 }
 
-/* A pending wake-up is served: @se runs from @now. */
-static void served(struct sched_entity *se, uint64_t now)
+/* An event at *@since (0: none) is served at @now: record, clear. */
+static void lat_add(uint32_t *hist, uint64_t *max, uint64_t *since,
+		    uint64_t now)
 {
 	uint64_t lat;
 
-	if (se->irq_at) {
-		lat = now > se->irq_at ? now - se->irq_at : 0;
-		sched_hist_add(se->st.irq_lat, lat);
-		if (lat > se->st.irq_lat_max)
-			se->st.irq_lat_max = lat;
-		se->irq_at = 0;
-	}
-	if (!se->woken_at)
+	if (!*since)
 		return;
-	lat = now > se->woken_at ? now - se->woken_at : 0;
-	sched_hist_add(se->st.wake_lat, lat);
-	if (lat > se->st.wake_lat_max)
-		se->st.wake_lat_max = lat;
-	se->woken_at = 0;
+	lat = now > *since ? now - *since : 0;
+	sched_hist_add(hist, lat);
+	if (lat > *max)
+		*max = lat;
+	*since = 0;
+}
+
+/* A pending wake-up or interrupt is served: @se runs from @now. */
+static void served(struct sched_entity *se, uint64_t now)
+{
+	lat_add(se->st.irq_lat, &se->st.irq_lat_max, &se->irq_at, now);
+	lat_add(se->st.wake_lat, &se->st.wake_lat_max, &se->woken_at, now);
 }
 
 static void switch_in(struct sched_rq *rq, struct sched_entity *se,
@@ -784,14 +785,13 @@ void sched_tick(uint32_t cpu, uint64_t now)
 		account(rq, se, now);
 		if (pol->tick(rq, now))
 			set_resched(rq);
-		else if (now >= rq->slice_end)
+		else if (now >= rq->slice_end) {
 			/*
 			 * Nobody waits: a fresh slice, no switch, and a long one
 			 * while the queue is empty (at 1:1 every slice end would
 			 * be an exit for nothing). Whoever queues an entity here
 			 * cuts it back (rq_kick_queued()).
 			 */
-		{
 			rq->slice_began = now;
 			rq->slice_end = now + sched_p.slice *
 					(rq->nr_queued ? 1 : IDLE_QUEUE_SLICES);

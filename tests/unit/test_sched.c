@@ -602,6 +602,22 @@ static void test_idle_pull(void **state)
 	assert_true(a->ran + c->ran + s->ran == 2 * d);
 }
 
+/* fair on two pCPUs, four hogs; h[3] will be added on pCPU 0 (sim_add_on_0). */
+static void four_hogs(struct sim_ent *h[4])
+{
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	for (int i = 0; i < 4; i++)
+		h[i] = sim_hog("hog", 256, i == 3 ? 0x1 : ALL);
+}
+
+/* Add @e, pinned to pCPU 0, then let it run anywhere. */
+static void sim_add_on_0(struct sim_ent *e)
+{
+	assert_int_equal(sim_add(e), 0);
+	assert_int_equal(e->se.cpu, 0);
+	e->se.affinity = ALL;
+}
+
 /*
  * fair, two pCPUs, four hogs placed 3 + 1 (h3 pinned to pCPU 0 while it
  * is added, then freed). No pCPU ever idles, so only the periodic balance
@@ -614,13 +630,10 @@ static void test_periodic_balance(void **state)
 	uint32_t moves = 0;
 	int i;
 
-	sim_init(SCHED_FAIR, 2, 1000, 1000);
-	for (i = 0; i < 4; i++)
-		h[i] = sim_hog("hog", 256, i == 3 ? 0x1 : ALL);
-	for (i = 0; i < 4; i++)
+	four_hogs(h);
+	for (i = 0; i < 3; i++)
 		assert_int_equal(sim_add(h[i]), 0);
-	assert_int_equal(h[3]->se.cpu, 0);
-	h[3]->se.affinity = ALL;
+	sim_add_on_0(h[3]);
 	sim_start();
 	sim_run(d);
 	sim_check_books();
@@ -644,9 +657,7 @@ static void test_balance_cuts_long_slice(void **state)
 	uint32_t moves = 0;
 	int i;
 
-	sim_init(SCHED_FAIR, 2, 1000, 1000);
-	for (i = 0; i < 4; i++)
-		h[i] = sim_hog("hog", 256, i == 3 ? 0x1 : ALL);
+	four_hogs(h);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(sim_add(h[i]), 0);
 	sim_start();
@@ -654,9 +665,7 @@ static void test_balance_cuts_long_slice(void **state)
 	for (i = 0; i < 3; i++)
 		assert_int_equal(h[i]->se.st.migrations, 0);
 	assert_true(sched_slice_end(1, sim.now) > sim.now + MS(2));
-	assert_int_equal(sim_add(h[3]), 0);
-	assert_int_equal(h[3]->se.cpu, 0);
-	h[3]->se.affinity = ALL;
+	sim_add_on_0(h[3]);
 	sim_run(MS(6));
 	for (i = 0; i < 4; i++)
 		moves += h[i]->se.st.migrations;
