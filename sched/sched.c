@@ -723,12 +723,18 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 					rq->slice_end = end;
 				rq->irq_until = end;
 				se->st.boosts++;
+			} else {
+				se->st.irq_capped++;
 			}
 		}
+	} else if (se->on_rq && rq->next && rq->next != se) {
+		se->st.irq_behind++;
 	} else if (se->on_rq && !rq->next) {
 		if (running)
 			account(rq, curr, now);
-		if (pol->interrupt(rq, se, running ? curr : rq->head)) {
+		if (!pol->interrupt(rq, se, running ? curr : rq->head)) {
+			se->st.irq_capped++;
+		} else {
 			/*
 			 * It runs next: now, unless the running one is still on
 			 * an interrupt of its own, then when that is done. A pick

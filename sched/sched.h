@@ -41,6 +41,8 @@ struct sched_stats {
 	uint64_t preemptions;	/* descheduled while still runnable */
 	uint64_t yields;
 	uint64_t boosts;	/* run early for an interrupt */
+	uint64_t irq_capped;	/* refused one: too far ahead of the other */
+	uint64_t irq_behind;	/* waited for another's early run first */
 	uint64_t wake_lat_max;	/* TSC ticks */
 	/* Bucket i counts values in [2^i, 2^(i+1)) us; bucket 0 also < 1 us. */
 	uint32_t wake_lat[SCHED_HIST_BUCKETS];
