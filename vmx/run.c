@@ -189,6 +189,13 @@ static void mbox_process(struct percpu *cpu)
 {
 	struct vmx_cpu *m = &vmx_cpus[cpu->id];
 
+	/*
+	 * Before every entry, and almost always empty: look without the
+	 * lock. A request that lands just after is followed by its IPI,
+	 * which brings this CPU round again.
+	 */
+	if (!__atomic_load_n(&m->n_clear, __ATOMIC_ACQUIRE))
+		return;
 	spin_lock(&m->mbox_lock);
 	for (unsigned int i = 0; i < m->n_clear; i++) {
 		struct vcpu *v = m->clear_req[i];
@@ -202,7 +209,7 @@ static void mbox_process(struct percpu *cpu)
 		x->launched = false;
 		__atomic_store_n(&x->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
 	}
-	m->n_clear = 0;
+	__atomic_store_n(&m->n_clear, 0, __ATOMIC_RELEASE);
 	spin_unlock(&m->mbox_lock);
 }
 
@@ -221,7 +228,8 @@ static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
 	struct vmx_cpu *o = &vmx_cpus[owner];
 
 	spin_lock(&o->mbox_lock);
-	o->clear_req[o->n_clear++] = v;
+	o->clear_req[o->n_clear] = v;
+	__atomic_store_n(&o->n_clear, o->n_clear + 1, __ATOMIC_RELEASE);
 	spin_unlock(&o->mbox_lock);
 	lapic_send_ipi(cpus[owner].apic_id, VEC_RESCHED);
 	while (__atomic_load_n(&vmx(v)->vmcs_cpu, __ATOMIC_ACQUIRE) !=
