@@ -345,6 +345,18 @@ void vcpu_deliver_interrupts(struct vcpu *v)
 	intr_method->deliver(v);
 }
 
+bool vendor_intr_quiet(struct vcpu *v)
+{
+	struct vcpu_vendor *x = vmx(v);
+
+	/* Event injection hands each vector over itself: never quiet. */
+	if (!v->lapic || intr_method == &inject_method)
+		return false;
+	return !x->nmi_window && !x->intr_poll && !event_injecting() &&
+	       !(vmcs_read(PROC_CONTROLS) & PROC_INTR_WINDOW) &&
+	       !(vmcs_read(GUEST_INTR_STATUS) & 0xff);
+}
+
 void vmx_handle_apic_access(struct vcpu *v)
 {
 	/* An access the CPU does not virtualize: emulate it on the model. */

@@ -94,6 +94,15 @@ bool vcpu_intr_settled(struct vcpu *v, int svi)
 	return (isr < 0 ? 0 : isr) == svi;
 }
 
+bool vcpu_intr_quiet(struct vcpu *v)
+{
+	if (!v->lapic)
+		return true;
+	return !pi_test_on(&v->lapic->pi) && !vlapic_nmi_pending(v->lapic) &&
+	       !__atomic_load_n(&v->lapic_timer_due, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&v->init_pending, __ATOMIC_ACQUIRE);
+}
+
 int vcpu_intr_pending(struct vcpu *v)
 {
 	return vlapic_pending_vector(v->lapic);

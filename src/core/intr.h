@@ -50,6 +50,12 @@ void vcpu_intr_sync(struct vcpu *v);
  * scans instead of a plan: this runs before most entries.
  */
 bool vcpu_intr_settled(struct vcpu *v, int svi);
+/*
+ * Nothing new for @v since its last entry: no posted vector, NMI, timer
+ * expiry or INIT waits to be synced into the model. Any pCPU may set
+ * them; the owner reads, and a poster on another pCPU also kicks it.
+ */
+bool vcpu_intr_quiet(struct vcpu *v);
 /* The vector event injection may deliver now (above PPR), or -1. */
 int vcpu_intr_pending(struct vcpu *v);
 /* It was injected: IRR -> ISR. */

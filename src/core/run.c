@@ -249,10 +249,45 @@ static uint64_t ticks_to_ns(uint64_t t)
 	return t / tsc_khz * 1000000 + t % tsc_khz * 1000000 / tsc_khz;
 }
 
+/* What the last exit cost, when it resumes the same vCPU here. */
+static void exit_cost_add(struct percpu *cpu, struct vcpu *v)
+{
+	if (cpu->exited == v && v->exit.reason < VCPU_EXIT_CODES) {
+		v->exit_cost[v->exit.reason] += rdtsc() - v->exit.tsc;
+		v->exit_cost_n[v->exit.reason]++;
+	}
+	cpu->exited = NULL;
+}
+
+/*
+ * An exit a guest makes on its hot path that touches nothing the
+ * scheduler or the pCPU loop looks at, as KVM's "fastpath" exits: once
+ * handled, the vCPU may go straight back in. Today one: a Linux guest
+ * writes IA32_TSC_DEADLINE at every timer interrupt.
+ */
+static bool exit_is_fast(struct vcpu *v)
+{
+	return v->exit.kind == VM_EXIT_WRMSR &&
+	       (uint32_t)v->regs.rcx == MSR_IA32_TSC_DEADLINE;
+}
+
+/*
+ * After a fast exit: nothing is due before @deadline (no slice end, no
+ * timer of this pCPU), the guest runs on, no dump is asked for, and
+ * neither the interrupt model nor the VMCS's interrupt setup changed, so
+ * the last entry's setup holds. Anything else takes the loop's pass.
+ */
+static bool reenter_ok(struct vcpu *v, uint64_t now, uint64_t deadline)
+{
+	return deadline > now && !vm_stopped(v->vm) &&
+	       !__atomic_load_n(&v->dump_req, __ATOMIC_ACQUIRE) &&
+	       vcpu_intr_quiet(v) && vendor_intr_quiet(v);
+}
+
 static void run_one(struct percpu *cpu, struct vcpu *v)
 {
 	uint32_t code;
-	uint64_t now;
+	uint64_t now, deadline;
 
 	cpu->vcpu = v;
 	if (vendor_vcpu_load(v))
@@ -271,23 +306,28 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 		vendor_flush_guest_tlb(v);
 		v->pv_flushes++;
 	}
-	/* What the last exit cost, when it resumes the same vCPU here. */
-	if (cpu->exited == v && v->exit.reason < VCPU_EXIT_CODES) {
-		v->exit_cost[v->exit.reason] += rdtsc() - v->exit.tsc;
-		v->exit_cost_n[v->exit.reason]++;
+	deadline = run_deadline(v, cpu->id, now);
+	for (;;) {
+		exit_cost_add(cpu, v);
+		if (vendor_vcpu_run(v, now, deadline))
+			return;
+		cpu->exited = v;
+		v->nr_exits++;
+		vcpu_trace_exit(v);
+		code = v->exit.reason;
+		if (code < VCPU_EXIT_CODES)
+			v->exits_by_reason[code]++;
+		if (v->exit.kind == VM_EXIT_PREEMPT)
+			cpu->preempt_exit_tsc = v->exit.tsc;
+		vcpu_handle_exit(v);
+		if (!exit_is_fast(v))
+			break;
+		now = rdtsc();
+		deadline = run_deadline(v, cpu->id, now);
+		if (!reenter_ok(v, now, deadline))
+			break;
+		v->fast_reentries++;
 	}
-	cpu->exited = NULL;
-	if (vendor_vcpu_run(v, now, run_deadline(v, cpu->id, now)))
-		return;
-	cpu->exited = v;
-	v->nr_exits++;
-	vcpu_trace_exit(v);
-	code = v->exit.reason;
-	if (code < VCPU_EXIT_CODES)
-		v->exits_by_reason[code]++;
-	if (v->exit.kind == VM_EXIT_PREEMPT)
-		cpu->preempt_exit_tsc = v->exit.tsc;
-	vcpu_handle_exit(v);
 	vcpu_serve_dump(v);
 }
 

@@ -57,6 +57,7 @@ struct vcpu {
 	struct vm_exit exit;
 	uint64_t nr_exits;
 	uint64_t nr_reinjected;		/* events re-delivered after an exit */
+	uint64_t fast_reentries;	/* exits resumed without a loop pass */
 	uint32_t exits_by_reason[VCPU_EXIT_CODES];
 	/* TSC ticks from an exit to the entry that resumes the same vCPU. */
 	uint64_t exit_cost[VCPU_EXIT_CODES];

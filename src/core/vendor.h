@@ -67,6 +67,13 @@ int vendor_vcpu_load(struct vcpu *v);
 int vendor_vcpu_run(struct vcpu *v, uint64_t now, uint64_t deadline);
 /* An exit of kind VM_EXIT_VENDOR: one only the vendor understands. */
 void vendor_handle_exit(struct vcpu *v);
+/*
+ * With @v loaded here after an exit: nothing is staged for delivery or
+ * waits for a window, no event is being injected, and the CPU tracks the
+ * guest's APIC state itself. If the model has not changed since the last
+ * entry (vcpu_intr_quiet()), that entry's interrupt setup still holds.
+ */
+bool vendor_intr_quiet(struct vcpu *v);
 
 uint64_t vcpu_get_reg(struct vcpu *v, enum vcpu_reg r);
 void vcpu_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t val);

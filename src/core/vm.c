@@ -263,7 +263,10 @@ static void print_exit_costs(const struct vm *vm)
 {
 	char line[512];
 	int len = 0;
+	uint64_t fast = 0;
 
+	for (uint32_t j = 0; j < vm->n_vcpus; j++)
+		fast += vm->vcpus[j].fast_reentries;
 	for (uint32_t r = 0; r < VCPU_EXIT_CODES; r++) {
 		uint64_t sum = 0, n = 0;
 
@@ -274,8 +277,8 @@ static void print_exit_costs(const struct vm *vm)
 		if (n)
 			len = append_reason(line, sizeof(line), len, r, sum / n);
 	}
-	pr_info("hvisor:   %-12s exit cost:%s\n",
-		vm->name, len ? line : " none");
+	pr_info("hvisor:   %-12s exit cost:%s; %lu resumed on the fast path\n",
+		vm->name, len ? line : " none", fast);
 }
 
 /* What the paravirtual interface did for @vm, when it was used at all. */
