@@ -748,7 +748,9 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 				set_resched(rq);
 				to_kick = rq->cpu;
 			} else if (rq->slice_end > rq->irq_until) {
+				/* Its pCPU armed the old end: it must look again. */
 				rq->slice_end = rq->irq_until;
+				to_kick = rq->cpu;
 			}
 		}
 	}

@@ -438,6 +438,40 @@ static void test_interrupt_by_hand(void **state)
 }
 
 /*
+ * By hand: a running vCPU takes its own interrupt in the middle of a
+ * whole slice, and a queued one gets an interrupt from another pCPU
+ * meanwhile. The running one's slice is cut back to its short one, and
+ * its pCPU, which armed the old end at entry, is kicked to look again:
+ * without the kick b would wait until 1 ms instead of 350 us.
+ */
+static void test_interrupt_remote_cut_kicks(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	a = sim_hog("a", 256, 1);
+	b = sim_hog("b", 256, 1);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_true(sched_pick(0, t) == &a->se);
+	assert_true(sched_slice_end(0, t) == t + US(1000));
+	sched_interrupt(&a->se, t + US(100));
+	assert_true(sched_slice_end(0, t + US(100)) == t + US(1000));
+
+	sim_this = 1;
+	sim.cpu[0].kicks = 0;
+	sched_interrupt(&b->se, t + US(200));
+	assert_int_equal(b->se.st.boosts, 1);
+	assert_false(sched_need_resched(0));
+	assert_true(sched_slice_end(0, t + US(200)) == t + US(350));
+	assert_int_equal(sim.cpu[0].kicks, 1);
+	sim_this = 0;
+	sched_tick(0, t + US(350));
+	assert_true(sched_pick(0, t + US(350)) == &b->se);
+}
+
+/*
  * By hand: a vCPU far ahead (weight 16: its virtual time runs 16x) gets
  * no early run, and one that leaves the queue before the pick is not
  * picked.
@@ -1272,6 +1306,7 @@ int main(void)
 		cmocka_unit_test(test_rr_interrupt_waits_its_turn),
 		cmocka_unit_test(test_fair_interrupt_flood_bounded),
 		cmocka_unit_test(test_interrupt_by_hand),
+		cmocka_unit_test(test_interrupt_remote_cut_kicks),
 		cmocka_unit_test(test_interrupt_cap_by_hand),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_affinity),
