@@ -104,13 +104,17 @@ static uint64_t muldiv(uint64_t a, uint64_t b, uint64_t c, bool up)
 
 /* ---- priorities ------------------------------------------------------ */
 
-uint32_t vlapic_ppr(const struct vlapic *vl)
+uint32_t vlapic_ppr_of(const struct vlapic *vl, int isrv)
 {
 	uint32_t tpr = vlapic_reg_peek(vl, VAPIC_TPR) & 0xff;
-	int isrv = vlapic_highest_isr(vl);
 	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0;
 
 	return (tpr & 0xf0) >= isr_class ? tpr : isr_class;
+}
+
+uint32_t vlapic_ppr(const struct vlapic *vl)
+{
+	return vlapic_ppr_of(vl, vlapic_highest_isr(vl));
 }
 
 /* The page's PPR is what APIC-register virtualization lets the guest

@@ -238,5 +238,7 @@ static inline uint32_t vlapic_id(const struct vlapic *vl)
 	return vlapic_x2apic(vl) ? id : id >> 24;
 }
 uint32_t vlapic_ppr(const struct vlapic *vl);
+/* PPR when @isrv is the highest vector in service (-1: none). */
+uint32_t vlapic_ppr_of(const struct vlapic *vl, int isrv);
 
 #endif

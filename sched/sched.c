@@ -787,6 +787,14 @@ void sched_tick(uint32_t cpu, uint64_t now)
 	if (cpu >= sched_p.n_cpus)
 		return;
 	rq = &rqs[cpu];
+	/*
+	 * Most preemption-timer exits are a guest's own timer coming due
+	 * inside its slice: nothing to decide, no lock to take. Only this
+	 * CPU moves these ends later; whoever moves one earlier kicks it.
+	 */
+	if (now < __atomic_load_n(&rq->slice_end, __ATOMIC_RELAXED) &&
+	    now < __atomic_load_n(&rq->next_balance, __ATOMIC_RELAXED))
+		return;
 	spin_lock(&rq->lock);
 	se = rq->curr;
 	if (se && se->state == VCPU_RUNNING && !rq->need_resched) {

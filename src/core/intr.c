@@ -40,8 +40,8 @@ void vcpu_intr_plan(struct vcpu *v, bool guard, bool (*open)(void),
 {
 	const struct vlapic *vl = v->lapic;
 	int vec = vlapic_highest_irr(vl);
-	uint32_t ppr = vlapic_ppr(vl) & 0xf0;
 	int isr = vlapic_highest_isr(vl);
+	uint32_t ppr = vlapic_ppr_of(vl, isr) & 0xf0;
 	uint32_t cls;
 
 	p->x2 = vlapic_x2apic(vl);

@@ -74,8 +74,18 @@ void vcpu_notify(struct vcpu *v)
 static void lapic_timer_fired(struct sw_timer *t, uint64_t now)
 {
 	struct vcpu *v = t->data;
+	uint32_t cpu = this_cpu()->id;
 
-	/* Expiry belongs to the vCPU's owner: flag it, then make it look. */
+	/*
+	 * Expiry belongs to the vCPU's owner. Running here, we are it: fire
+	 * now (the post notifies the scheduler once). Otherwise flag it and
+	 * make the owner look.
+	 */
+	if (sched_current(cpu) == &v->se &&
+	    __atomic_load_n(&v->se.state, __ATOMIC_RELAXED) == VCPU_RUNNING) {
+		vlapic_timer_expired(v->lapic);
+		return;
+	}
 	__atomic_store_n(&v->lapic_timer_due, true, __ATOMIC_RELEASE);
 	vcpu_notify(v);
 }
