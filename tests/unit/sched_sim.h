@@ -425,7 +425,7 @@ static void sim_run(uint64_t duration)
 		}
 		if (t > end)
 			break;
-		if (t < sim.now) print_message("t %lu now %lu best %u cur %s woke %lu left %lu start %lu\n", t, sim.now, best, sim.cpu[best].cur ? sim.cpu[best].cur->se.name : "-", sim.cpu[best].cur ? sim.cpu[best].cur->woke_at : 0, sim.cpu[best].cur ? sim.cpu[best].cur->left : 0, sim.cpu[best].start);
+		/* Time never runs back (sim_cpu_next() clamps past deadlines). */
 		assert_true(t >= sim.now);
 		sim.now = t;
 		sim_exit(best);
