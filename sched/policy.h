@@ -22,6 +22,7 @@ struct sched_rq {
 	struct sched_entity *curr;	/* switched in by the last pick */
 	struct sched_entity *skip;	/* yielded: pass over it once */
 	struct sched_entity *next;	/* interrupted: runs next, briefly */
+	struct sched_entity *after;	/* interrupted too: runs after next */
 	uint32_t nr_queued;		/* entities on head..tail */
 	uint32_t nr_assigned;		/* entities with se->cpu here, not STOPPED */
 	uint64_t min_vruntime;		/* fair: monotonic floor of the queue */

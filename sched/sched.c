@@ -119,6 +119,8 @@ void rq_dequeue(struct sched_rq *rq, struct sched_entity *se)
 	se->on_rq = false;
 	if (rq->next == se)
 		rq->next = NULL;
+	if (rq->after == se)
+		rq->after = NULL;
 	set_count(&rq->nr_queued, rq->nr_queued - 1);
 }
 
@@ -605,7 +607,12 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 		rq->slice_end = now + (next == urgent ? sched_boost_slice() :
 				       sched_p.slice);
 		rq->irq_until = next == urgent ? rq->slice_end : 0;
+		/* Its early run starts: the one interrupted with it is next. */
+		if (next == urgent && rq->after && rq->after != next &&
+		    rq->after->on_rq)
+			rq->next = rq->after;
 	}
+	rq->after = NULL;
 	spin_unlock(&rq->lock);
 	return next;
 }
@@ -696,6 +703,27 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 		kick(to_kick2);
 }
 
+/*
+ * @se has an interrupt while rq->next waits for its early run, or @se is
+ * being switched out for it: two interrupts that came together (a guest's
+ * timers in phase). @se runs right after rq->next, briefly, unless it is
+ * too far ahead of rq->next or a third one got there first. Without this
+ * it waited its normal turn: a whole slice of the other. rq->lock held,
+ * @se charged up to now.
+ */
+static void irq_after(struct sched_rq *rq, struct sched_entity *se)
+{
+	se->st.irq_behind++;
+	if (rq->after)
+		return;		/* a third: it waits its turn */
+	if (!pol->interrupt(rq, se, rq->next)) {
+		se->st.irq_capped++;
+		return;
+	}
+	rq->after = se;
+	se->st.boosts++;
+}
+
 void sched_interrupt(struct sched_entity *se, uint64_t now)
 {
 	struct sched_rq *rq;
@@ -714,7 +742,12 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 		spin_unlock(&rq->lock);
 		return;
 	}
-	if (curr == se) {
+	if (curr == se && running && rq->need_resched && rq->next &&
+	    rq->next != se) {
+		/* Being switched out for another's early run: then it. */
+		account(rq, se, now);
+		irq_after(rq, se);
+	} else if (curr == se) {
 		/* Running: it keeps the pCPU long enough to take it. */
 		if (running && !rq->need_resched && rq->head) {
 			account(rq, se, now);
@@ -728,7 +761,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 			}
 		}
 	} else if (se->on_rq && rq->next && rq->next != se) {
-		se->st.irq_behind++;
+		irq_after(rq, se);
 	} else if (se->on_rq && !rq->next) {
 		if (running)
 			account(rq, curr, now);
