@@ -385,6 +385,18 @@ static void test_fair_interrupt_flood_bounded(void **state)
 	assert_true(f->se.st.boosts > 100);
 }
 
+/* fair on @n_cpus pCPUs; hogs a and b both bound to pCPU 0, a running. */
+static void hogs_on_cpu0(uint32_t n_cpus, struct sim_ent **a,
+			 struct sim_ent **b)
+{
+	sim_init(SCHED_FAIR, n_cpus, 1000, 1000);
+	*a = sim_hog("a", 256, 1);
+	*b = sim_hog("b", 256, 1);
+	assert_int_equal(sim_add(*a), 0);
+	assert_int_equal(sim_add(*b), 0);
+	assert_true(sched_pick(0, SIM_T0) == &(*a)->se);
+}
+
 /*
  * By hand: b's interrupt makes the pick for b's early run due, and a,
  * still running, gets one in the same instant. a runs right after b's
@@ -396,12 +408,7 @@ static void test_interrupt_after_by_hand(void **state)
 	struct sim_ent *a, *b;
 	uint64_t t = SIM_T0;
 
-	sim_init(SCHED_FAIR, 1, 1000, 1000);
-	a = sim_hog("a", 256, 1);
-	b = sim_hog("b", 256, 1);
-	assert_int_equal(sim_add(a), 0);
-	assert_int_equal(sim_add(b), 0);
-	assert_true(sched_pick(0, t) == &a->se);
+	hogs_on_cpu0(1, &a, &b);
 	sched_interrupt(&b->se, t + US(900));
 	assert_true(sched_need_resched(0));
 	sched_interrupt(&a->se, t + US(900));
@@ -514,12 +521,7 @@ static void test_interrupt_remote_cut_kicks(void **state)
 	struct sim_ent *a, *b;
 	uint64_t t = SIM_T0;
 
-	sim_init(SCHED_FAIR, 2, 1000, 1000);
-	a = sim_hog("a", 256, 1);
-	b = sim_hog("b", 256, 1);
-	assert_int_equal(sim_add(a), 0);
-	assert_int_equal(sim_add(b), 0);
-	assert_true(sched_pick(0, t) == &a->se);
+	hogs_on_cpu0(2, &a, &b);
 	assert_true(sched_slice_end(0, t) == t + US(1000));
 	sched_interrupt(&a->se, t + US(100));
 	assert_true(sched_slice_end(0, t + US(100)) == t + US(1000));
