@@ -205,10 +205,26 @@ static void vid_setup(struct vcpu *v)
 	vid_mode(v, vcpu_apic_x2(v), false);
 }
 
+/*
+ * No interrupt or NMI window armed, no TPR poll, nothing staged in RVI:
+ * the VMCS waits for nothing. @st: the guest interrupt status read.
+ */
+static bool vid_unarmed(struct vcpu *v, uint64_t *st)
+{
+	struct vcpu_vendor *x = vmx(v);
+
+	if (x->nmi_window || x->intr_poll ||
+	    (vmcs_read(PROC_CONTROLS) & PROC_INTR_WINDOW))
+		return false;
+	*st = vmcs_read(GUEST_INTR_STATUS);
+	return !(*st & 0xff);
+}
+
 static void vid_deliver_guarded(struct vcpu *v, bool guard)
 {
 	struct vcpu_vendor *x = vmx(v);
 	struct intr_plan p;
+	uint64_t st;
 	bool x2;
 
 	/*
@@ -217,13 +233,9 @@ static void vid_deliver_guarded(struct vcpu *v, bool guard)
 	 * EOI-exit bit or TPR exit left from a plan with a vector, which
 	 * costs one exit and a new plan). Leave it.
 	 */
-	if (!x->nmi_window && !x->intr_poll && vcpu_apic_x2(v) == x->intr_x2 &&
-	    !(vmcs_read(PROC_CONTROLS) & PROC_INTR_WINDOW)) {
-		uint64_t st = vmcs_read(GUEST_INTR_STATUS);
-
-		if (!(st & 0xff) && vcpu_intr_settled(v, (st >> 8) & 0xff))
-			return;
-	}
+	if (vcpu_apic_x2(v) == x->intr_x2 && vid_unarmed(v, &st) &&
+	    vcpu_intr_settled(v, (st >> 8) & 0xff))
+		return;
 	nmi_deliver(v);
 	vcpu_intr_plan(v, guard, guest_open, &p);
 	x2 = p.x2;
@@ -347,14 +359,12 @@ void vcpu_deliver_interrupts(struct vcpu *v)
 
 bool vendor_intr_quiet(struct vcpu *v)
 {
-	struct vcpu_vendor *x = vmx(v);
+	uint64_t st;
 
 	/* Event injection hands each vector over itself: never quiet. */
 	if (!v->lapic || intr_method == &inject_method)
 		return false;
-	return !x->nmi_window && !x->intr_poll && !event_injecting() &&
-	       !(vmcs_read(PROC_CONTROLS) & PROC_INTR_WINDOW) &&
-	       !(vmcs_read(GUEST_INTR_STATUS) & 0xff);
+	return !event_injecting() && vid_unarmed(v, &st);
 }
 
 void vmx_handle_apic_access(struct vcpu *v)
