@@ -730,7 +730,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 	struct sched_entity *curr;
 	uint32_t to_kick = NO_CPU;
 	uint64_t end = now + sched_boost_slice();
-	bool running;
+	bool running, leaving;
 
 	rq = lock_se_rq(se);
 	curr = rq->curr;
@@ -742,10 +742,11 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 		spin_unlock(&rq->lock);
 		return;
 	}
-	if (curr == se && running && rq->need_resched && rq->next &&
-	    rq->next != se) {
-		/* Being switched out for another's early run: then it. */
-		account(rq, se, now);
+	leaving = curr == se && running && rq->need_resched;
+	if (rq->next && rq->next != se && (se->on_rq || leaving)) {
+		/* Queued, or switched out, for another's early run: then it. */
+		if (leaving)
+			account(rq, se, now);
 		irq_after(rq, se);
 	} else if (curr == se) {
 		/* Running: it keeps the pCPU long enough to take it. */
@@ -760,8 +761,6 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 				se->st.irq_capped++;
 			}
 		}
-	} else if (se->on_rq && rq->next && rq->next != se) {
-		irq_after(rq, se);
 	} else if (se->on_rq && !rq->next) {
 		if (running)
 			account(rq, curr, now);
