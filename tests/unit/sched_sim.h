@@ -46,6 +46,8 @@ struct sim_ent {
 	uint64_t burst;
 	uint64_t sleep_min, sleep_max;
 	uint64_t period;	/* SIM_TICKED */
+	uint64_t burst_max;	/* SIM_TICKED: service in burst..burst_max */
+	uint64_t served;	/* SIM_TICKED: the current interrupt's service */
 	int wake_cpu;		/* pCPU of its wake-up timer; -1: its own */
 	uint64_t left;		/* run time left in the current burst */
 	struct sw_timer timer;
@@ -169,7 +171,7 @@ static void sim_leave_guest(struct sim_cpu *pc);
 static void sim_irq_done(struct sim_ent *e)
 {
 	if (e->n_lat < SIM_LAT_MAX)
-		e->lat[e->n_lat++] = sim.now - e->woke_at - e->burst;
+		e->lat[e->n_lat++] = sim.now - e->woke_at - e->served;
 	e->woke_at = 0;
 }
 
@@ -190,8 +192,11 @@ static void sim_irq_fn(struct sw_timer *t, uint64_t now)
 	if (e->running)
 		sim_leave_guest(&sim.cpu[e->last_cpu]);
 	e->woke_at = now;
-	e->left = e->burst;
-	if (e->running && !e->burst) {
+	e->served = e->burst;
+	if (e->burst_max > e->burst)
+		e->served += sim_rand() % (e->burst_max - e->burst + 1);
+	e->left = e->served;
+	if (e->running && !e->served) {
 		sim_irq_done(e);
 		return;
 	}
@@ -248,7 +253,8 @@ static struct sim_ent *sim_yielder(const char *name, uint32_t weight,
 
 /*
  * A hog with an interrupt every @period, the first at @first, each
- * served by @service of run time.
+ * served by @service of run time (from @service to e->burst_max, drawn
+ * for each interrupt, when the caller sets that).
  */
 static struct sim_ent *sim_ticked(const char *name, uint32_t weight,
 				  uint64_t affinity, uint64_t period,
