@@ -730,7 +730,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 	struct sched_entity *curr;
 	uint32_t to_kick = NO_CPU;
 	uint64_t end = now + sched_boost_slice();
-	bool running, leaving;
+	bool running, ours;
 
 	rq = lock_se_rq(se);
 	curr = rq->curr;
@@ -742,10 +742,16 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 		spin_unlock(&rq->lock);
 		return;
 	}
-	leaving = curr == se && running && rq->need_resched;
-	if (rq->next && rq->next != se && (se->on_rq || leaving)) {
-		/* Queued, or switched out, for another's early run: then it. */
-		if (leaving)
+	/*
+	 * Another waits for its early run: this one comes after it, whether
+	 * queued, being switched out for it, or running (on an early run of
+	 * its own, which rq->next waits out: stretching that run by another
+	 * boost slice for each new interrupt made rq->next wait up to
+	 * twice as long, and more).
+	 */
+	ours = curr == se && running;
+	if (rq->next && rq->next != se && (se->on_rq || ours)) {
+		if (ours)
 			account(rq, se, now);
 		irq_after(rq, se);
 	} else if (curr == se) {

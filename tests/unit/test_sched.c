@@ -426,6 +426,40 @@ static void test_interrupt_after_by_hand(void **state)
 }
 
 /*
+ * By hand: b runs early for its interrupt, a's comes meanwhile and waits
+ * for b's early run to end; then b gets another interrupt (a guest takes
+ * several: its timer, a tick, an IPI). b's early run is not stretched by
+ * a new boost slice, which made a wait up to twice as long (256-400 us
+ * waits seen in the Linux rig); b runs again right after a's.
+ */
+static void test_interrupt_no_stretch_by_hand(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, &a, &b);
+	sched_interrupt(&b->se, t + US(100));
+	assert_true(sched_pick(0, t + US(100)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(100)) == t + US(350));
+	sched_interrupt(&a->se, t + US(150));
+	assert_int_equal(a->se.st.boosts, 1);
+	assert_true(sched_slice_end(0, t + US(150)) == t + US(350));
+
+	sched_interrupt(&b->se, t + US(300));
+	assert_false(sched_need_resched(0));
+	assert_true(sched_slice_end(0, t + US(300)) == t + US(350));
+	assert_int_equal(b->se.st.irq_behind, 1);
+	assert_int_equal(b->se.st.boosts, 2);
+
+	sched_tick(0, t + US(350));
+	assert_true(sched_pick(0, t + US(350)) == &a->se);
+	assert_true(sched_slice_end(0, t + US(350)) == t + US(600));
+	sched_tick(0, t + US(600));
+	assert_true(sched_pick(0, t + US(600)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(600)) == t + US(850));
+}
+
+/*
  * Two busy vCPUs on one pCPU whose timers fire together every 2 ms, as
  * cyclictest's threads do (intervals of 1 and 2 ms from one start); each
  * needs 80 us to take its interrupt. When the queued one's interrupt
@@ -1438,6 +1472,7 @@ int main(void)
 		cmocka_unit_test(test_interrupt_by_hand),
 		cmocka_unit_test(test_interrupt_remote_cut_kicks),
 		cmocka_unit_test(test_interrupt_after_by_hand),
+		cmocka_unit_test(test_interrupt_no_stretch_by_hand),
 		cmocka_unit_test(test_fair_interrupts_in_phase),
 		cmocka_unit_test(test_fair_cyclictest_pattern),
 		cmocka_unit_test(test_interrupt_cap_by_hand),
