@@ -704,12 +704,13 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 }
 
 /*
- * @se has an interrupt while rq->next waits for its early run, or @se is
- * being switched out for it: two interrupts that came together (a guest's
- * timers in phase). @se runs right after rq->next, briefly, unless it is
- * too far ahead of rq->next or a third one got there first. Without this
- * it waited its normal turn: a whole slice of the other. rq->lock held,
- * @se charged up to now.
+ * @se has an interrupt while rq->next waits for its early run: @se is
+ * queued, being switched out for rq->next, or running the early run
+ * rq->next waits out. Two interrupts that came together (a guest's timers
+ * in phase), or one more for a vCPU already on its early run. @se runs
+ * right after rq->next, briefly, unless it is too far ahead of rq->next
+ * or a third one got there first. Without this it waited its normal
+ * turn: a whole slice of the other. rq->lock held, @se charged up to now.
  */
 static void irq_after(struct sched_rq *rq, struct sched_entity *se)
 {
