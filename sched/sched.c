@@ -542,10 +542,6 @@ void sched_remove(struct sched_entity *se, uint64_t now)
 		account(rq, se, now);
 		if (se->on_rq)
 			rq_dequeue(rq, se);
-		if (rq->next == se)
-			rq->next = NULL;
-		if (rq->after == se)
-			rq->after = NULL;
 		set_state(se, VCPU_STOPPED);
 		se->woken_at = 0;
 		set_count(&rq->nr_assigned, rq->nr_assigned - 1);
@@ -665,11 +661,6 @@ void sched_block(struct sched_entity *se, uint64_t now)
 	if (rq->curr == se && se->state == VCPU_RUNNING) {
 		account(rq, se, now);
 		set_state(se, VCPU_BLOCKED);
-		/* Its early run was to come at the pick: no longer. */
-		if (rq->next == se)
-			rq->next = NULL;
-		if (rq->after == se)
-			rq->after = NULL;
 		if (pol->block)
 			pol->block(rq, se);
 		set_resched(rq);
@@ -821,23 +812,6 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 				if (rq->slice_end < end)
 					rq->slice_end = end;
 				rq->irq_until = end;
-				se->st.boosts++;
-			} else {
-				se->st.irq_capped++;
-			}
-		} else if (running && rq->need_resched && !rq->next &&
-			   !rq->yielded && rq->head) {
-			/*
-			 * The pick that switches it out (its slice is over) is
-			 * on its way: it stays on for an early run instead of
-			 * waiting out the next one's whole slice with the
-			 * interrupt. A slice end and a guest timer a few
-			 * microseconds apart are handled in one pass, so this
-			 * is no rare race.
-			 */
-			account(rq, se, now);
-			if (pol->interrupt(rq, se, rq->head)) {
-				rq->next = se;
 				se->st.boosts++;
 			} else {
 				se->st.irq_capped++;

@@ -386,9 +386,6 @@ static void sim_exit(uint32_t c)
 	sim_leave_guest(pc);
 	if (e && e->kind == SIM_TICKED && e->woke_at && !e->left)
 		sim_irq_done(e);
-	/* hvisor's order: the exit's handler ticks, then the loop's timers. */
-	if (sim.now >= pc->deadline)
-		sched_tick(c, sim.now);
 	timer_run(c, sim.now);
 	if (e && e->kind != SIM_HOG && e->kind != SIM_TICKED && !e->left) {
 		e->left = e->burst;
@@ -405,6 +402,8 @@ static void sim_exit(uint32_t c)
 			sched_yield(&e->se, sim.now);
 		}
 	}
+	if (sim.now >= pc->deadline)
+		sched_tick(c, sim.now);
 	if (sched_need_resched(c))
 		sim_switch(c, sched_pick(c, sim.now));
 	/* A slice end already past exits at once, as a zero timer does. */

@@ -460,39 +460,6 @@ static void test_interrupt_no_stretch_by_hand(void **state)
 }
 
 /*
- * By hand: a's slice ends and its guest timer fires in the same pass of
- * the pCPU loop (the tick, then the timer list, then the pick). a used
- * to be switched out with its interrupt and wait b's whole slice
- * (1 ms); it stays on for an early run. Had it halted before the pick,
- * that early run is dropped.
- */
-static void test_interrupt_at_slice_end_by_hand(void **state)
-{
-	struct sim_ent *a, *b;
-	uint64_t t = SIM_T0;
-
-	hogs_on_cpu0(1, &a, &b);
-	sched_tick(0, t + US(1000));
-	assert_true(sched_need_resched(0));
-	sched_interrupt(&a->se, t + US(1000));
-	assert_int_equal(a->se.st.boosts, 1);
-	assert_true(sched_pick(0, t + US(1000)) == &a->se);
-	assert_true(sched_slice_end(0, t + US(1000)) == t + US(1250));
-	sched_tick(0, t + US(1250));
-	assert_true(sched_pick(0, t + US(1250)) == &b->se);
-	assert_true(sched_slice_end(0, t + US(1250)) == t + US(2250));
-
-	/* b's slice ends, its timer fires, then it halts: no early run. */
-	sched_tick(0, t + US(2250));
-	sched_interrupt(&b->se, t + US(2250));
-	assert_int_equal(b->se.st.boosts, 1);
-	sched_block(&b->se, t + US(2260));
-	assert_true(sched_pick(0, t + US(2260)) == &a->se);
-	assert_true(sched_slice_end(0, t + US(2260)) == t + US(3260));
-	assert_int_equal(b->se.state, VCPU_BLOCKED);
-}
-
-/*
  * By hand: b halts 100 us short of a in virtual time, so its wake-up
  * (an interrupt for a halted vCPU) may not preempt a on its own account;
  * it used to wait out a's whole slice (900 us here). It gets the early
@@ -1594,7 +1561,6 @@ int main(void)
 		cmocka_unit_test(test_interrupt_remote_cut_kicks),
 		cmocka_unit_test(test_interrupt_after_by_hand),
 		cmocka_unit_test(test_interrupt_no_stretch_by_hand),
-		cmocka_unit_test(test_interrupt_at_slice_end_by_hand),
 		cmocka_unit_test(test_wake_runs_early_by_hand),
 		cmocka_unit_test(test_fair_short_sleeper_wakes_early),
 		cmocka_unit_test(test_fair_interrupts_in_phase),
