@@ -464,13 +464,8 @@ static void periodic_balance(struct sched_rq *rq, uint64_t now)
 	lock_two(rq, src);
 	if (src->nr_queued + (src->curr != NULL) >=
 	    rq->nr_queued + (rq->curr != NULL) + 2) {
-		/*
-		 * Not one due for an early run there: here it would be plain
-		 * queued, its interrupt waiting a whole turn.
-		 */
 		for (se = src->head; se; se = se->rq_next)
-			if ((se->affinity & bit) && se != src->next &&
-			    se != src->after)
+			if (se->affinity & bit)
 				break;
 		if (se)
 			move_entity(src, rq, se, now);

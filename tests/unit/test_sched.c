@@ -902,36 +902,6 @@ static void test_periodic_balance(void **state)
 }
 
 /*
- * By hand, 3 + 1: the periodic balance leaves alone the one due for an
- * early run on pCPU 0 (moved, it would be plain queued on pCPU 1, its
- * interrupt waiting a whole turn) and takes the next.
- */
-static void test_balance_spares_early_run(void **state)
-{
-	struct sim_ent *a, *b, *c, *d;
-	uint64_t t = SIM_T0;
-
-	sim_init(SCHED_FAIR, 2, 1000, 1000);
-	a = sim_hog("a", 256, 0x1);
-	b = sim_hog("b", 256, 0x1);
-	c = sim_hog("c", 256, 0x1);
-	d = sim_hog("d", 256, 0x2);
-	assert_int_equal(sim_add(a), 0);
-	assert_int_equal(sim_add(b), 0);
-	assert_int_equal(sim_add(c), 0);
-	assert_int_equal(sim_add(d), 0);
-	b->se.affinity = c->se.affinity = ALL;
-	assert_true(sched_pick(0, t) == &a->se);
-	assert_true(sched_pick(1, t) == &d->se);
-	sched_interrupt(&b->se, t + US(100));
-	sched_tick(1, t + US(100));
-	assert_int_equal(b->se.cpu, 0);
-	assert_int_equal(c->se.cpu, 1);
-	assert_true(sched_pick(0, t + US(100)) == &b->se);
-	assert_true(sched_slice_end(0, t + US(100)) == t + US(350));
-}
-
-/*
  * 2 + 1 hogs: pCPU 1's lone hog runs long slices (nobody waits there),
  * so pCPU 1 ticks only every 32 ms. A fourth hog lands on pCPU 0 at
  * 40 ms: pCPU 0's balance cuts pCPU 1's slice and kicks it, and pCPU 1
@@ -1570,7 +1540,6 @@ int main(void)
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_idle_pull),
 		cmocka_unit_test(test_periodic_balance),
-		cmocka_unit_test(test_balance_spares_early_run),
 		cmocka_unit_test(test_balance_no_pingpong),
 		cmocka_unit_test(test_balance_cuts_long_slice),
 		cmocka_unit_test(test_wake_kicks_idle_cpu),
