@@ -663,61 +663,6 @@ void sched_block(struct sched_entity *se, uint64_t now)
 	spin_unlock(&rq->lock);
 }
 
-/*
- * @se has an interrupt while rq->next waits for its early run: @se is
- * queued, being switched out for rq->next, or running the early run
- * rq->next waits out. Two interrupts that came together (a guest's timers
- * in phase), or one more for a vCPU already on its early run. @se runs
- * right after rq->next, briefly, unless it is too far ahead of rq->next
- * or a third one got there first. Without this it waited its normal
- * turn: a whole slice of the other. rq->lock held, @se charged up to now.
- */
-static void irq_after(struct sched_rq *rq, struct sched_entity *se)
-{
-	se->st.irq_behind++;
-	if (rq->after)
-		return;		/* a third: it waits its turn */
-	if (!pol->interrupt(rq, se, rq->next)) {
-		se->st.irq_capped++;
-		return;
-	}
-	rq->after = se;
-	se->st.boosts++;
-}
-
-/*
- * Queued @se has an interrupt and nobody waits for an early run on @rq
- * yet: it runs next, now, unless the running one is still on an
- * interrupt of its own, then when that is done; a pick that is coming
- * anyway takes it first. The CPU to kick, or NO_CPU. rq->lock held,
- * the running entity charged up to @now.
- */
-static uint32_t irq_next(struct sched_rq *rq, struct sched_entity *se,
-			 uint64_t now)
-{
-	struct sched_entity *curr = rq->curr;
-	bool running = curr && curr->state == VCPU_RUNNING;
-
-	if (!pol->interrupt(rq, se, running ? curr : rq->head)) {
-		se->st.irq_capped++;
-		return NO_CPU;
-	}
-	rq->next = se;
-	se->st.boosts++;
-	if (!running || rq->need_resched)
-		return NO_CPU;		/* the pick is on its way */
-	if (now >= rq->irq_until) {
-		set_resched(rq);
-		return rq->cpu;
-	}
-	if (rq->slice_end > rq->irq_until) {
-		/* Its pCPU armed the old end: it must look again. */
-		rq->slice_end = rq->irq_until;
-		return rq->cpu;
-	}
-	return NO_CPU;
-}
-
 void sched_wake(struct sched_entity *se, uint64_t now)
 {
 	struct sched_rq *rq = lock_se_rq(se);
@@ -747,26 +692,37 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 		set_resched(rq);
 		to_kick = rq->cpu;
 	} else {
-		/*
-		 * A wake-up is an interrupt (or a kick) for a halted vCPU: one
-		 * that may not preempt on its own account gets the early run a
-		 * preempted vCPU gets for an interrupt, instead of waiting for
-		 * the running one's slice to end.
-		 */
-		if (pol->interrupt && !rq->next)
-			to_kick = irq_next(rq, se, now);
-		else if (pol->interrupt)
-			irq_after(rq, se);
-		if (rq_kick_queued(rq, now) != NO_CPU)
-			to_kick = rq->cpu;
 		/* It has to wait here: let an idle CPU come and pull it. */
-		if (rq->next != se && !pol->exclusive)
-			to_kick2 = idle_cpu_for(se, rq->cpu);
+		if (!pol->exclusive)
+			to_kick = idle_cpu_for(se, rq->cpu);
+		to_kick2 = rq_kick_queued(rq, now);
 	}
 	spin_unlock(&rq->lock);
 	kick(to_kick);
 	if (to_kick2 != to_kick)
 		kick(to_kick2);
+}
+
+/*
+ * @se has an interrupt while rq->next waits for its early run: @se is
+ * queued, being switched out for rq->next, or running the early run
+ * rq->next waits out. Two interrupts that came together (a guest's timers
+ * in phase), or one more for a vCPU already on its early run. @se runs
+ * right after rq->next, briefly, unless it is too far ahead of rq->next
+ * or a third one got there first. Without this it waited its normal
+ * turn: a whole slice of the other. rq->lock held, @se charged up to now.
+ */
+static void irq_after(struct sched_rq *rq, struct sched_entity *se)
+{
+	se->st.irq_behind++;
+	if (rq->after)
+		return;		/* a third: it waits its turn */
+	if (!pol->interrupt(rq, se, rq->next)) {
+		se->st.irq_capped++;
+		return;
+	}
+	rq->after = se;
+	se->st.boosts++;
 }
 
 void sched_interrupt(struct sched_entity *se, uint64_t now)
@@ -815,7 +771,27 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 	} else if (se->on_rq && !rq->next) {
 		if (running)
 			account(rq, curr, now);
-		to_kick = irq_next(rq, se, now);
+		if (!pol->interrupt(rq, se, running ? curr : rq->head)) {
+			se->st.irq_capped++;
+		} else {
+			/*
+			 * It runs next: now, unless the running one is still on
+			 * an interrupt of its own, then when that is done. A pick
+			 * that is coming anyway takes it first.
+			 */
+			rq->next = se;
+			se->st.boosts++;
+			if (!running || rq->need_resched) {
+				/* The pick is on its way. */
+			} else if (now >= rq->irq_until) {
+				set_resched(rq);
+				to_kick = rq->cpu;
+			} else if (rq->slice_end > rq->irq_until) {
+				/* Its pCPU armed the old end: it must look again. */
+				rq->slice_end = rq->irq_until;
+				to_kick = rq->cpu;
+			}
+		}
 	}
 	spin_unlock(&rq->lock);
 	kick(to_kick);

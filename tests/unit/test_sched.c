@@ -460,64 +460,6 @@ static void test_interrupt_no_stretch_by_hand(void **state)
 }
 
 /*
- * By hand: b halts 100 us short of a in virtual time, so its wake-up
- * (an interrupt for a halted vCPU) may not preempt a on its own account;
- * it used to wait out a's whole slice (900 us here). It gets the early
- * run a preempted vCPU gets for an interrupt.
- */
-static void test_wake_runs_early_by_hand(void **state)
-{
-	struct sim_ent *a, *b;
-	uint64_t t = SIM_T0;
-
-	hogs_on_cpu0(1, &a, &b);
-	sched_tick(0, t + US(1000));
-	assert_true(sched_pick(0, t + US(1000)) == &b->se);
-	sched_block(&b->se, t + US(1900));
-	assert_true(sched_pick(0, t + US(1900)) == &a->se);
-	sched_wake(&b->se, t + US(2000));
-	assert_true(sched_need_resched(0));
-	assert_int_equal(b->se.st.boosts, 1);
-	assert_true(sched_pick(0, t + US(2000)) == &b->se);
-	assert_true(sched_slice_end(0, t + US(2000)) == t + US(2250));
-	/* Then the usual order: a, behind now, for a whole slice. */
-	sched_tick(0, t + US(2250));
-	assert_true(sched_pick(0, t + US(2250)) == &a->se);
-	assert_true(sched_slice_end(0, t + US(2250)) == t + US(3250));
-}
-
-/*
- * A vCPU that halts often but briefly beside a hog (a guest with a
- * thread that sleeps 50-150 us between bursts) is seldom far enough
- * behind to preempt on its own account: its wake-ups waited up to a
- * slice (p99 about 900 us here). As interrupts, they run early; the
- * fair shares stay.
- */
-static void test_fair_short_sleeper_wakes_early(void **state)
-{
-	struct sim_ent *h, *s;
-	uint64_t total;
-
-	sim_init(SCHED_FAIR, 1, 1000, 1000);
-	h = sim_hog("hog", 256, ALL);
-	s = sim_sleeper("sleeper", 256, ALL, US(600), US(50), US(150));
-	assert_int_equal(sim_add(h), 0);
-	assert_int_equal(sim_add(s), 0);
-	sim_start();
-	sim_run(MS(2000));
-	sim_check_books();
-	total = h->se.st.run + s->se.st.run;
-	print_message("short sleeper: wake p99 %lu max %lu us, %u wake-ups, shares %.3f / %.3f\n",
-		      sim_lat_pct(s, 99) / 1000, sim_lat_max(s) / 1000,
-		      s->n_lat, share(h, total), share(s, total));
-	assert_true(s->n_lat > 1000);
-	assert_true(sim_lat_pct(s, 99) <= US(50));
-	assert_true(sim_lat_max(s) <= sim.p.latency / 4 + US(50));
-	/* It wants 80 % of the pCPU; fair still gives each half. */
-	assert_near("hog share", share(h, total), 0.5);
-}
-
-/*
  * Two busy vCPUs on one pCPU whose timers fire together every 2 ms, as
  * cyclictest's threads do (intervals of 1 and 2 ms from one start); each
  * needs 80 us to take its interrupt. When the queued one's interrupt
@@ -1531,8 +1473,6 @@ int main(void)
 		cmocka_unit_test(test_interrupt_remote_cut_kicks),
 		cmocka_unit_test(test_interrupt_after_by_hand),
 		cmocka_unit_test(test_interrupt_no_stretch_by_hand),
-		cmocka_unit_test(test_wake_runs_early_by_hand),
-		cmocka_unit_test(test_fair_short_sleeper_wakes_early),
 		cmocka_unit_test(test_fair_interrupts_in_phase),
 		cmocka_unit_test(test_fair_cyclictest_pattern),
 		cmocka_unit_test(test_interrupt_cap_by_hand),
