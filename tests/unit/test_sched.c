@@ -385,6 +385,18 @@ static void test_fair_interrupt_flood_bounded(void **state)
 	assert_true(f->se.st.boosts > 100);
 }
 
+/*
+ * By hand: @cpu's slice timer fires at @now, and the pick runs @e until
+ * @end.
+ */
+static void tick_picks(uint32_t cpu, uint64_t now, struct sim_ent *e,
+		       uint64_t end)
+{
+	sched_tick(cpu, now);
+	assert_true(sched_pick(cpu, now) == &e->se);
+	assert_true(sched_slice_end(cpu, now) == end);
+}
+
 /* fair on @n_cpus pCPUs; hogs a and b both bound to pCPU 0, a running. */
 static void hogs_on_cpu0(uint32_t n_cpus, struct sim_ent **a,
 			 struct sim_ent **b)
@@ -416,13 +428,9 @@ static void test_interrupt_after_by_hand(void **state)
 	assert_int_equal(a->se.st.irq_behind, 1);
 	assert_true(sched_pick(0, t + US(900)) == &b->se);
 	assert_true(sched_slice_end(0, t + US(900)) == t + US(1150));
-	sched_tick(0, t + US(1150));
-	assert_true(sched_pick(0, t + US(1150)) == &a->se);
-	assert_true(sched_slice_end(0, t + US(1150)) == t + US(1400));
+	tick_picks(0, t + US(1150), a, t + US(1400));
 	/* Then the usual order: b, far behind, for a whole slice. */
-	sched_tick(0, t + US(1400));
-	assert_true(sched_pick(0, t + US(1400)) == &b->se);
-	assert_true(sched_slice_end(0, t + US(1400)) == t + US(2400));
+	tick_picks(0, t + US(1400), b, t + US(2400));
 }
 
 /*
@@ -451,12 +459,8 @@ static void test_interrupt_no_stretch_by_hand(void **state)
 	assert_int_equal(b->se.st.irq_behind, 1);
 	assert_int_equal(b->se.st.boosts, 2);
 
-	sched_tick(0, t + US(350));
-	assert_true(sched_pick(0, t + US(350)) == &a->se);
-	assert_true(sched_slice_end(0, t + US(350)) == t + US(600));
-	sched_tick(0, t + US(600));
-	assert_true(sched_pick(0, t + US(600)) == &b->se);
-	assert_true(sched_slice_end(0, t + US(600)) == t + US(850));
+	tick_picks(0, t + US(350), a, t + US(600));
+	tick_picks(0, t + US(600), b, t + US(850));
 }
 
 /*
@@ -654,9 +658,7 @@ static void test_interrupt_cap_by_hand(void **state)
 	sched_interrupt(&c->se, t + US(100));
 	assert_true(sched_pick(0, t + US(100)) == &c->se);
 	/* 250 us at weight 16: 4 ms of virtual time. */
-	sched_tick(0, t + US(350));
-	assert_true(sched_pick(0, t + US(350)) == &a->se);
-	assert_true(sched_slice_end(0, t + US(350)) == t + US(1350));
+	tick_picks(0, t + US(350), a, t + US(1350));
 
 	/* More than a slice plus the latency ahead of a (150 us): no. */
 	sched_interrupt(&c->se, t + US(400));
