@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sched/policy.h"
+#include "sched/trace.h"
 
 #define NO_CPU	UINT32_MAX
 /* Periodic balancing runs on a pCPU once per this many slices. */
@@ -187,6 +188,15 @@ static void set_resched(struct sched_rq *rq)
 	__atomic_store_n(&rq->need_resched, true, __ATOMIC_RELEASE);
 }
 
+/* An event for the trace, in the ring of the pCPU that decided it. */
+static void tr(enum trace_type type, const struct sched_entity *se,
+	       uint32_t arg, uint64_t now)
+{
+	if (trace_enabled())
+		trace_rec(arch->this_cpu(), now, type, se ? se->tid : TRACE_NONE,
+			  arg);
+}
+
 /* IPIs go out after the locks are dropped; a CPU never kicks itself. */
 static void kick(uint32_t cpu)
 {
@@ -350,6 +360,7 @@ static void move_entity(struct sched_rq *from, struct sched_rq *to,
 	__atomic_store_n(&se->cpu, to->cpu, __ATOMIC_RELEASE);
 	set_count(&to->nr_assigned, to->nr_assigned + 1);
 	se->st.migrations++;
+	tr(TR_MOVE, se, from->cpu << 8 | to->cpu, now);
 	pol->enqueue(to, se);
 	/* Its own pCPU moves it here: it re-arms its deadline before entry. */
 	rq_kick_queued(to, now);
@@ -567,6 +578,7 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 			if (!rq->need_resched && now < rq->slice_end) {
 				/* Nothing asked for a switch: keep going. */
 				served(prev, now);
+				tr(TR_PICK, prev, TRP_SAME | prev->tid, now);
 				spin_unlock(&rq->lock);
 				return prev;
 			}
@@ -613,6 +625,9 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 			rq->next = rq->after;
 	}
 	rq->after = NULL;
+	tr(TR_PICK, next, (next && next == urgent ? TRP_EARLY : 0) |
+	   (next && next == prev ? TRP_SAME : 0) |
+	   (prev ? prev->tid : TRACE_NONE), now);
 	spin_unlock(&rq->lock);
 	return next;
 }
@@ -659,6 +674,7 @@ void sched_block(struct sched_entity *se, uint64_t now)
 		if (pol->block)
 			pol->block(rq, se);
 		set_resched(rq);
+		tr(TR_BLOCK, se, 0, now);
 	}
 	spin_unlock(&rq->lock);
 }
@@ -679,6 +695,7 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	if (rq->curr == se) {
 		/* It blocked, but its CPU has not switched away yet. */
 		set_state(se, VCPU_RUNNING);
+		tr(TR_WAKE, se, 2 | rq->cpu << 8, now);
 		spin_unlock(&rq->lock);
 		return;
 	}
@@ -686,6 +703,7 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	if (rq->curr)
 		account(rq, rq->curr, now);
 	preempt = pol->wake(rq, se);
+	tr(TR_WAKE, se, preempt | rq->cpu << 8, now);
 	set_state(se, VCPU_RUNNABLE);
 	pol->enqueue(rq, se);
 	if (!rq->curr || preempt) {
@@ -712,17 +730,18 @@ void sched_wake(struct sched_entity *se, uint64_t now)
  * or a third one got there first. Without this it waited its normal
  * turn: a whole slice of the other. rq->lock held, @se charged up to now.
  */
-static void irq_after(struct sched_rq *rq, struct sched_entity *se)
+static enum trace_irq irq_after(struct sched_rq *rq, struct sched_entity *se)
 {
 	se->st.irq_behind++;
 	if (rq->after)
-		return;		/* a third: it waits its turn */
+		return TRI_BEHIND;	/* a third: it waits its turn */
 	if (!pol->interrupt(rq, se, rq->next)) {
 		se->st.irq_capped++;
-		return;
+		return TRI_CAPPED;
 	}
 	rq->after = se;
 	se->st.boosts++;
+	return TRI_BEHIND;
 }
 
 void sched_interrupt(struct sched_entity *se, uint64_t now)
@@ -731,6 +750,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 	struct sched_entity *curr;
 	uint32_t to_kick = NO_CPU;
 	uint64_t end = now + sched_boost_slice();
+	enum trace_irq what = TRI_NONE;
 	bool running, ours;
 
 	rq = lock_se_rq(se);
@@ -740,6 +760,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 	if (curr != se && se->on_rq && !se->irq_at)
 		se->irq_at = now ? now : 1;
 	if (!pol->interrupt) {
+		tr(TR_IRQ, se, TRI_NONE | rq->cpu << 8, now);
 		spin_unlock(&rq->lock);
 		return;
 	}
@@ -754,7 +775,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 	if (rq->next && rq->next != se && (se->on_rq || ours)) {
 		if (ours)
 			account(rq, se, now);
-		irq_after(rq, se);
+		what = irq_after(rq, se);
 	} else if (curr == se) {
 		/* Running: it keeps the pCPU long enough to take it. */
 		if (running && !rq->need_resched && rq->head) {
@@ -764,8 +785,10 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 					rq->slice_end = end;
 				rq->irq_until = end;
 				se->st.boosts++;
+				what = TRI_EXTEND;
 			} else {
 				se->st.irq_capped++;
+				what = TRI_CAPPED;
 			}
 		}
 	} else if (se->on_rq && !rq->next) {
@@ -773,6 +796,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 			account(rq, curr, now);
 		if (!pol->interrupt(rq, se, running ? curr : rq->head)) {
 			se->st.irq_capped++;
+			what = TRI_CAPPED;
 		} else {
 			/*
 			 * It runs next: now, unless the running one is still on
@@ -783,16 +807,22 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 			se->st.boosts++;
 			if (!running || rq->need_resched) {
 				/* The pick is on its way. */
+				what = TRI_NEXT;
 			} else if (now >= rq->irq_until) {
 				set_resched(rq);
 				to_kick = rq->cpu;
-			} else if (rq->slice_end > rq->irq_until) {
-				/* Its pCPU armed the old end: it must look again. */
-				rq->slice_end = rq->irq_until;
-				to_kick = rq->cpu;
+				what = TRI_PREEMPT;
+			} else {
+				what = TRI_AFTER_RUN;
+				if (rq->slice_end > rq->irq_until) {
+					/* Its pCPU armed the old end: it must look again. */
+					rq->slice_end = rq->irq_until;
+					to_kick = rq->cpu;
+				}
 			}
 		}
 	}
+	tr(TR_IRQ, se, what | rq->cpu << 8, now);
 	spin_unlock(&rq->lock);
 	kick(to_kick);
 }
@@ -810,6 +840,7 @@ void sched_yield(struct sched_entity *se, uint64_t now)
 		account(rq, se, now);
 		se->st.yields++;
 		rq->yielded = true;
+		tr(TR_YIELD, se, 0, now);
 		if (pol->yield)
 			pol->yield(rq, se);
 		set_resched(rq);
@@ -838,8 +869,10 @@ void sched_tick(uint32_t cpu, uint64_t now)
 	se = rq->curr;
 	if (se && se->state == VCPU_RUNNING && !rq->need_resched) {
 		account(rq, se, now);
-		if (pol->tick(rq, now))
+		if (pol->tick(rq, now)) {
 			set_resched(rq);
+			tr(TR_SLICE, se, 0, now);
+		}
 		else if (now >= rq->slice_end) {
 			/*
 			 * Nobody waits: a fresh slice, no switch, and a long one

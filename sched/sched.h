@@ -59,6 +59,7 @@ struct sched_entity {
 	uint32_t weight;	/* 1..65535, 256 is normal */
 	const char *name;	/* for the statistics table */
 	void *owner;
+	uint16_t tid;		/* its number in the event trace (trace.h) */
 
 	/* Owned by the scheduler. */
 	enum vcpu_state state;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench-linux.sh [-s SECONDS] [-n BOOTS] [-j JOBS] [-o DIR] [-v] [SETUP...]
+# bench-linux.sh [-s SECONDS] [-n BOOTS] [-j JOBS] [-o DIR] [-t RECORDS] [-v]
+#                 [SETUP...]
 #
 # Debian's kernel and the test initramfs under Bochs (virtual time: the
 # TSC ticks at run-bochs.sh's ips), in these setups:
@@ -44,7 +45,9 @@
 # as it runs and, after the report, hvisor's per-vCPU scheduler table
 # (run, wait = steal, blocked) of each setup: what `make run` shows. SETUP names pick a subset
 # (bare is always run when a ratio is wanted: without it the ratio
-# column says so). Needs `make`, `make linux`, Bochs, grub-mkrescue and
+# column says so). -t RECORDS turns on hvisor's scheduler event trace
+# (trace_records in the INI): each console.txt then ends with the rings,
+# which scripts/trace2json.py turns into a timeline. Needs `make`, `make linux`, Bochs, grub-mkrescue and
 # python3-matplotlib (scripts/deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,21 +58,23 @@ say() { echo "$prog: $*" >&2; }
 
 BUILD=${BUILD:-build}
 export BUILD
-secs=3 boots=1 jobs=1 out= verbose=0
-while getopts "s:n:j:o:vh" opt; do
+secs=3 boots=1 jobs=1 out= verbose=0 trace=0
+while getopts "s:n:j:o:t:vh" opt; do
 	case $opt in
 	s) secs=$OPTARG ;;
 	n) boots=$OPTARG ;;
 	j) jobs=$OPTARG ;;
 	o) out=$OPTARG ;;
+	t) trace=$OPTARG ;;
 	v) verbose=1 ;;
-	*) echo "usage: $0 [-s SECONDS] [-n BOOTS] [-j JOBS] [-o DIR] [-v] [SETUP...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-s SECONDS] [-n BOOTS] [-j JOBS] [-o DIR] [-t RECORDS] [-v] [SETUP...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
 for v in "$secs" "$boots" "$jobs"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || die "'$v' is not a positive number"
 done
+[[ $trace =~ ^[0-9]+$ ]] || die "-t $trace: not a number of records"
 out=${out:-$BUILD/bench-linux}
 # Stopped (Ctrl-C): take the boots' Bochs processes down too.
 trap 'trap - INT TERM; kill -- -$$ 2>/dev/null; exit 130' INT TERM
@@ -112,6 +117,7 @@ console = e9
 scheduler = $sched
 slice_us = 1000
 latency_us = 1000
+trace_records = $trace
 
 [guest linux]
 kind = linux

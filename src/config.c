@@ -57,7 +57,7 @@ enum sec_kind {
 
 enum hyp_key {
 	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY,
-	HK_DELIVERY, HK_VID_GUARD, HK_N
+	HK_DELIVERY, HK_VID_GUARD, HK_TRACE, HK_N
 };
 
 enum guest_key {
@@ -454,6 +454,21 @@ static void parse_latency(struct parse_ctx *c, const char *key,
 		c->cfg->hyp.latency_us = v;
 }
 
+/* Records per pCPU: 0 (off), or a power of two up to 1 Mi (16 MiB). */
+static void parse_trace(struct parse_ctx *c, const char *key, const char *val)
+{
+	uint64_t v;
+
+	if (get_number(c, key, val, 0, 1u << 20, &v))
+		return;
+	if (v & (v - 1)) {
+		key_err(c, key, "%llu is not 0 or a power of two",
+			(unsigned long long)v);
+		return;
+	}
+	c->cfg->hyp.trace_records = v;
+}
+
 static const struct key_desc hyp_keys[HK_N] = {
 	[HK_CONSOLE]	= { "console", parse_console, false },
 	[HK_LOG_LEVEL]	= { "log_level", parse_log_level, false },
@@ -462,6 +477,7 @@ static const struct key_desc hyp_keys[HK_N] = {
 	[HK_LATENCY]	= { "latency_us", parse_latency, false },
 	[HK_DELIVERY]	= { "apic_delivery", parse_delivery, false },
 	[HK_VID_GUARD]	= { "vid_guard", parse_vid_guard, false },
+	[HK_TRACE]	= { "trace_records", parse_trace, false },
 };
 
 /* ---- [guest NAME] ------------------------------------------------------ */

@@ -25,6 +25,7 @@
 #include "src/core/vm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "sched/trace.h"
 #include "src/core/vcpu.h"
 
 #define HV_VERSION	"0.1"
@@ -120,6 +121,24 @@ static const struct sched_arch hv_sched_arch = {
 	.this_cpu = sched_this_cpu,
 };
 
+/* hvisor.ini's trace_records: the scheduler's event rings, one per pCPU. */
+static void start_trace(void)
+{
+	uint64_t n = config.hyp.trace_records, bytes, mem;
+
+	if (!n)
+		return;
+	bytes = n * sizeof(struct trace_rec) * nr_cpus;
+	mem = frame_alloc((bytes + FRAME_SIZE - 1) / FRAME_SIZE);
+	if (!mem)
+		panic("hvisor.ini: trace_records = %lu: no room for %lu KiB of trace rings",
+		      n, bytes >> 10);
+	if (trace_init(nr_cpus, (struct trace_rec *)mem, n))
+		panic("hvisor.ini: trace_records = %lu: cannot set up the trace", n);
+	pr_info("hvisor: tracing scheduler events, %lu records per pCPU (%lu KiB)\n",
+		n, bytes >> 10);
+}
+
 static void start_scheduler(void)
 {
 	static const enum sched_policy_id ids[] = {
@@ -142,6 +161,7 @@ static void start_scheduler(void)
 	timer_init(nr_cpus);
 	if (sched_init(&p, &hv_sched_arch))
 		panic("scheduler initialisation failed");
+	start_trace();
 	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, %s preemption, "
 		"guest FPU state by %s\n",
 		sched_policy_name(p.policy), config.hyp.slice_us,

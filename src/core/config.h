@@ -56,6 +56,7 @@ struct hyp_config {
 	uint32_t latency_us;
 	enum cfg_delivery delivery;
 	enum cfg_guard vid_guard;	/* vmx/intr.c: the Bochs IF=0 quirk */
+	uint32_t trace_records;		/* per pCPU, 0: off (sched/trace.h) */
 };
 
 struct guest_config {

@@ -21,6 +21,7 @@
 #include "src/core/vcpu.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
+#include "sched/trace.h"
 
 typedef void (*exit_handler_t)(struct vcpu *v);
 
@@ -317,6 +318,7 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 		code = v->exit.reason;
 		if (code < VCPU_EXIT_CODES)
 			v->exits_by_reason[code]++;
+		trace_rec(cpu->id, v->exit.tsc, TR_EXIT, v->se.tid, code);
 		if (v->exit.kind == VM_EXIT_PREEMPT)
 			cpu->preempt_exit_tsc = v->exit.tsc;
 		vcpu_handle_exit(v);

@@ -20,6 +20,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id)
 	v->pending_vec = -1;
 	v->se.owner = v;
 	v->se.name = v->name;
+	v->se.tid = (uint16_t)((vm - vms) * VM_MAX_VCPUS + id);
 	v->fpu = (void *)frame_alloc(1);
 	if (!v->fpu)
 		return -ENOMEM;

@@ -11,6 +11,7 @@
 #include "src/core/exit.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
+#include "sched/trace.h"
 #include "src/lib/fmt.h"
 
 struct vm vms[CFG_MAX_GUESTS];
@@ -206,6 +207,7 @@ void vm_print_mark(struct vm *vm, uint32_t tag)
 {
 	uint64_t now = rdtsc();
 
+	trace_rec(this_cpu()->id, now, TR_MARK, TRACE_NONE, tag);
 	for (uint32_t i = 0; i < vm->n_vcpus; i++) {
 		struct sched_entity *se = &vm->vcpus[i].se;
 
@@ -299,6 +301,26 @@ static void print_pv(const struct vm *vm)
 			vm->name, steal, flushes, yields, kicks, ipis);
 }
 
+static void trace_line(void *ctx, const char *line)
+{
+	pr_info("%s\n", line);
+}
+
+/*
+ * The scheduler's event rings (hvisor.ini trace_records), after a
+ * legend of the entity numbers; scripts/trace2json.py reads them.
+ */
+static void print_trace(void)
+{
+	if (!trace_enabled())
+		return;
+	for (uint32_t i = 0; i < nr_vms; i++)
+		for (uint32_t j = 0; j < vms[i].n_vcpus; j++)
+			pr_info("trace-ent %u %s\n", vms[i].vcpus[j].se.tid,
+				vms[i].vcpus[j].name);
+	trace_dump(trace_line, NULL);
+}
+
 int vms_summary(void)
 {
 	int worst = 0;
@@ -331,5 +353,6 @@ int vms_summary(void)
 			print_tail(vm);
 	}
 	vms_print_sched(true);
+	print_trace();
 	return worst;
 }

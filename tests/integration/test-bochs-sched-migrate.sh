@@ -22,6 +22,29 @@ migrations=$(grep -aoE 'sched-stat vcpu=[^ ]+ .* migrations=[0-9]+' "$console" |
 echo "$tag: $migrations migrations in total"
 [ "$migrations" -gt 0 ] || fail+=("no vCPU migrated between the pCPUs")
 
+# The event trace (trace_records in the INI): nothing lost, picks on both
+# pCPUs, one move per migration counted, and a timeline JSON that parses.
+json=$BUILD/test-bochs-sched-migrate.json
+grep -aq '^trace-cpu 0 records [0-9]* lost 0' "$console" &&
+	grep -aq '^trace-cpu 1 records [0-9]* lost 0' "$console" ||
+	fail+=("no trace-cpu lines for pCPUs 0 and 1 with nothing lost")
+moves=$(grep -ac '^trace [01] [0-9]* move ' "$console" || true)
+echo "$tag: $moves moves in the trace"
+[ "$moves" -eq "$migrations" ] ||
+	fail+=("the trace has $moves moves, the counters $migrations migrations")
+if scripts/trace2json.py -o "$json" "$console"; then
+	python3 - "$json" <<'EOF_PY' || fail+=("trace2json's JSON: no runs on both pCPUs")
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+cpus = {e["tid"] for e in ev if e["ph"] == "X"}
+names = {e["name"] for e in ev if e["ph"] == "X"}
+print("trace json: %d events, runs on pCPUs %s of %s" % (len(ev), sorted(cpus), sorted(names)))
+sys.exit(0 if cpus == {0, 1} and {"hog/0", "sleepa/0", "sleepb/0"} <= names else 1)
+EOF_PY
+else
+	fail+=("scripts/trace2json.py failed on the console")
+fi
+
 for g in sleepa sleepb; do
 	sleeper_lateness "$g" || continue
 	if [ "$p99" -ge 1000 ]; then

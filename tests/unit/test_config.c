@@ -549,6 +549,22 @@ static void test_root_values(void **state)
 	}
 }
 
+static void test_trace_records(void **state)
+{
+	expect_ok(parse(GUEST_A));
+	assert_int_equal(cfg.hyp.trace_records, 0);
+	expect_ok(parse("[hypervisor]\ntrace_records = 65536\n" GUEST_A));
+	assert_int_equal(cfg.hyp.trace_records, 65536);
+	expect_ok(parse("[hypervisor]\ntrace_records = 0\n" GUEST_A));
+	assert_int_equal(cfg.hyp.trace_records, 0);
+	expect_one(parse("[hypervisor]\ntrace_records = 1000\n" GUEST_A),
+		   "t.ini:2: [hypervisor] trace_records: ",
+		   "1000 is not 0 or a power of two");
+	expect_one(parse("[hypervisor]\ntrace_records = 2097152\n" GUEST_A),
+		   "t.ini:2: [hypervisor] trace_records: ",
+		   "out of range (0..1048576)");
+}
+
 static void test_numbers(void **state)
 {
 	expect_ok(parse("[hypervisor]\nslice_us = 100\nlatency_us = 10\n" GUEST_A));
@@ -1020,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_bad_key_does_not_count_as_missing),
 		cmocka_unit_test(test_enums),
 		cmocka_unit_test(test_root_values),
+		cmocka_unit_test(test_trace_records),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_bad_memory),

@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "sched/trace.h"
 #include "tests/unit/sched_sim.h"
 
 #define ALL	0xfULL
@@ -461,6 +462,50 @@ static void test_interrupt_no_stretch_by_hand(void **state)
 
 	tick_picks(0, t + US(350), a, t + US(600));
 	tick_picks(0, t + US(600), b, t + US(850));
+}
+
+static char tr_lines[16][96];
+static int tr_n;
+
+static void tr_collect(void *ctx, const char *line)
+{
+	if (tr_n < 16)
+		snprintf(tr_lines[tr_n], sizeof(tr_lines[0]), "%s", line);
+	tr_n++;
+}
+
+/*
+ * The event trace of test_interrupt_after_by_hand's start: each decision
+ * in pCPU 0's ring, in order, with the branch sched_interrupt() took.
+ */
+static void test_trace_interrupt_branches(void **state)
+{
+	static struct trace_rec mem[16];
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, &a, &b);
+	a->se.tid = 1;
+	b->se.tid = 2;
+	assert_int_equal(trace_init(1, mem, 16), 0);
+	sched_interrupt(&b->se, t + US(900));
+	sched_interrupt(&a->se, t + US(900));
+	assert_true(sched_pick(0, t + US(900)) == &b->se);
+	tick_picks(0, t + US(1150), a, t + US(1400));
+	tr_n = 0;
+	trace_dump(tr_collect, NULL);
+	trace_init(1, mem, 0);
+	assert_int_equal(tr_n, 6);
+	assert_string_equal(tr_lines[0], "trace-cpu 0 records 5 lost 0");
+	/* b, queued: runs next, a cut now. */
+	assert_string_equal(tr_lines[1], "trace 0 10900000 irq 2 0x3");
+	/* a, running, while b waits for its early run: comes after b. */
+	assert_string_equal(tr_lines[2], "trace 0 10900000 irq 1 0x5");
+	/* b's early run, a before it. */
+	assert_string_equal(tr_lines[3], "trace 0 10900000 pick 2 0x10001");
+	/* b's early run ends (the tick), then a's own early run. */
+	assert_string_equal(tr_lines[4], "trace 0 11150000 slice 2 0x0");
+	assert_string_equal(tr_lines[5], "trace 0 11150000 pick 1 0x10002");
 }
 
 /*
@@ -1475,6 +1520,7 @@ int main(void)
 		cmocka_unit_test(test_interrupt_remote_cut_kicks),
 		cmocka_unit_test(test_interrupt_after_by_hand),
 		cmocka_unit_test(test_interrupt_no_stretch_by_hand),
+		cmocka_unit_test(test_trace_interrupt_branches),
 		cmocka_unit_test(test_fair_interrupts_in_phase),
 		cmocka_unit_test(test_fair_cyclictest_pattern),
 		cmocka_unit_test(test_interrupt_cap_by_hand),

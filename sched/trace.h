@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The scheduler's event trace: one ring of fixed-size records per pCPU,
+ * written only by that pCPU (no lock), read at the end of a run. Off
+ * unless hvisor.ini asks for it (trace_records); when off a call costs
+ * a load and a branch. The rings keep the newest records.
+ */
+#ifndef HV_SCHED_TRACE_H
+#define HV_SCHED_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum trace_type {
+	TR_PICK,	/* ent: what runs now; arg: TRP_* | prev ent */
+	TR_IRQ,		/* ent: got an interrupt; arg: TRI_* | its queue << 8 */
+	TR_WAKE,	/* ent: woken; arg: 1 if it preempts | its queue << 8 */
+	TR_BLOCK,	/* ent: halted */
+	TR_MOVE,	/* ent: moved; arg: from << 8 | to */
+	TR_SLICE,	/* ent: its slice ended with another waiting */
+	TR_YIELD,	/* ent: yielded (PAUSE loop, PV yield) */
+	TR_EXIT,	/* ent: the vCPU that exited; arg: exit reason */
+	TR_MARK,	/* ent: the vCPU that wrote a mark; arg: the tag */
+	TR_TYPES
+};
+
+/* TR_PICK's arg: the previous entity in the low 16 bits (TRACE_NONE: none). */
+#define TRP_EARLY	(1u << 16)	/* an early run for an interrupt */
+#define TRP_SAME	(1u << 17)	/* the same one goes on */
+
+/* TR_IRQ's arg, low byte: what sched_interrupt() did. */
+enum trace_irq {
+	TRI_NONE,	/* nothing to decide (no policy hook, already next) */
+	TRI_EXTEND,	/* running: keeps its pCPU for the boost slice */
+	TRI_NEXT,	/* queued: runs next, the pick is on its way */
+	TRI_PREEMPT,	/* queued: runs next, the running one is cut now */
+	TRI_AFTER_RUN,	/* queued: runs next, after the running early run */
+	TRI_BEHIND,	/* another waits for its early run: comes after it */
+	TRI_CAPPED,	/* refused: too far ahead in virtual time */
+};
+
+#define TRACE_NONE	0xffff
+
+struct trace_rec {
+	uint64_t tsc;
+	uint32_t arg;
+	uint16_t ent;
+	uint8_t type;
+	uint8_t pad;
+};
+
+/*
+ * @n_cpus rings of @per_cpu records each (a power of two) in @mem.
+ * @per_cpu 0 turns tracing off. Returns -1 on a bad size.
+ */
+int trace_init(uint32_t n_cpus, struct trace_rec *mem, uint32_t per_cpu);
+bool trace_enabled(void);
+void trace_rec(uint32_t cpu, uint64_t tsc, enum trace_type type,
+	       uint16_t ent, uint32_t arg);
+const char *trace_type_name(enum trace_type type);
+
+/*
+ * Every ring, oldest record first, one line each:
+ *   "trace C TSC TYPE ENT ARG" (ENT "-" for none, ARG in hex),
+ * after a line "trace-cpu C records N lost L". Call with every pCPU
+ * stopped.
+ */
+void trace_dump(void (*print)(void *ctx, const char *line), void *ctx);
+
+#endif
