@@ -204,6 +204,22 @@ def report(recs, ents, khz, t0, top):
         print(f"| {name_of(ents, ent)} | {len(v)} | {us(pct(v, 50)):.0f} | "
               f"{us(pct(v, 99)):.0f} | {us(v[-1]):.0f} |")
     rl = runs(recs)
+    early = sorted(e - s for lst in rl.values() for s, e, ent, er in lst if er)
+    if early:
+        # To the next pick there: one that runs on alone renews its
+        # slice without a pick, so the longest say little.
+        print(f"\nearly runs: {len(early)}, pick to next pick p50 "
+              f"{us(pct(early, 50)):.0f} us, p90 {us(pct(early, 90)):.0f} us")
+    what = {}
+    for t, cpu, ty, ent, arg, _ in recs:
+        if ty == "irq":
+            k = IRQ_WHAT[arg & 0xFF] if (arg & 0xFF) < len(IRQ_WHAT) else "?"
+            what.setdefault(ent, {}).setdefault(k, 0)
+            what[ent][k] += 1
+    if what:
+        print("interrupt decisions: " + "; ".join(
+            f"{name_of(ents, e)} " + ", ".join(f"{k} {n}" for k, n in sorted(d.items()))
+            for e, d in sorted(what.items())))
     for w, ent, t, q, kind in sorted(waits, reverse=True)[:top]:
         print(f"\n{name_of(ents, ent)}: {kind} at {us(t - t0):.0f} us on "
               f"queue {q}, ran {us(w):.0f} us later; pCPU {q} meanwhile:")
