@@ -734,7 +734,7 @@ static enum trace_irq irq_after(struct sched_rq *rq, struct sched_entity *se)
 {
 	se->st.irq_behind++;
 	if (rq->after)
-		return TRI_BEHIND;	/* a third: it waits its turn */
+		return TRI_THIRD;	/* it waits its turn */
 	if (!pol->interrupt(rq, se, rq->next)) {
 		se->st.irq_capped++;
 		return TRI_CAPPED;

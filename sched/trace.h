@@ -37,6 +37,7 @@ enum trace_irq {
 	TRI_AFTER_RUN,	/* queued: runs next, after the running early run */
 	TRI_BEHIND,	/* another waits for its early run: comes after it */
 	TRI_CAPPED,	/* refused: too far ahead in virtual time */
+	TRI_THIRD,	/* a third while two wait: waits its turn */
 };
 
 #define TRACE_NONE	0xffff

@@ -26,7 +26,7 @@ import re
 import sys
 
 IRQ_WHAT = ["none", "extend", "next", "preempt", "after-run", "behind",
-            "capped"]
+            "capped", "third"]
 NONE = 0xFFFF
 
 
