@@ -141,7 +141,7 @@ static void set_error(struct vlapic *vl, uint32_t bits)
 /* Into the PIR; TMR follows the trigger mode of the latest acceptance
  * (SDM 11.8.4). TMR is stored before the PIR bit, so whoever takes the
  * bit also sees TMR (and the EOI-exit bitmap built from it). */
-static bool post(struct vlapic *vl, uint8_t vec, bool level)
+static bool post_vec(struct vlapic *vl, uint8_t vec, bool level, bool tell)
 {
 	uint32_t *tmr = vec_word(vl, VAPIC_TMR, vec), bit = vec_bit(vec);
 
@@ -153,9 +153,14 @@ static bool post(struct vlapic *vl, uint8_t vec, bool level)
 		__atomic_fetch_or(tmr, bit, __ATOMIC_SEQ_CST);
 	else if (__atomic_load_n(tmr, __ATOMIC_RELAXED) & bit)
 		__atomic_fetch_and(tmr, ~bit, __ATOMIC_SEQ_CST);
-	if (pi_post(&vl->pi, vec))
+	if (pi_post(&vl->pi, vec) && tell)
 		vl->env->notify(vl->ctx, true);
 	return true;
+}
+
+static bool post(struct vlapic *vl, uint8_t vec, bool level)
+{
+	return post_vec(vl, vec, level, true);
 }
 
 bool vlapic_accept(struct vlapic *vl, const struct apic_msg *m)
@@ -232,13 +237,13 @@ static void timer_cancel(struct vlapic *vl)
 	}
 }
 
-static void timer_fire(struct vlapic *vl, uint64_t t)
+static void timer_fire(struct vlapic *vl, uint64_t t, bool tell)
 {
 	uint32_t lvt = REG(vl, VAPIC_LVT_TIMER);
 	uint64_t p, next;
 
 	if (!(lvt & APIC_LVT_MASKED))
-		post(vl, lvt & 0xff, false);
+		post_vec(vl, lvt & 0xff, false, tell);
 	switch (lvt & APIC_LVT_TIMER_MODE) {
 	case APIC_LVT_TIMER_PERIODIC:
 		/* Keep the phase; periods missed while late coalesce into
@@ -268,7 +273,7 @@ static void timer_arm_at(struct vlapic *vl, uint64_t deadline, uint64_t t)
 	vl->tmr_deadline = deadline;
 	vl->tmr_armed = true;
 	if (deadline <= t)
-		timer_fire(vl, t);
+		timer_fire(vl, t, true);
 	else
 		vl->env->timer_arm(vl->ctx, deadline);
 }
@@ -347,7 +352,7 @@ static void tsc_deadline_write(struct vlapic *vl, uint64_t val)
 		timer_arm_at(vl, val, now(vl));
 }
 
-void vlapic_timer_expired(struct vlapic *vl)
+static void timer_expired(struct vlapic *vl, bool tell)
 {
 	uint64_t t;
 
@@ -358,7 +363,17 @@ void vlapic_timer_expired(struct vlapic *vl)
 		vl->env->timer_arm(vl->ctx, vl->tmr_deadline);
 		return;
 	}
-	timer_fire(vl, t);
+	timer_fire(vl, t, tell);
+}
+
+void vlapic_timer_expired(struct vlapic *vl)
+{
+	timer_expired(vl, true);
+}
+
+void vlapic_timer_expired_told(struct vlapic *vl)
+{
+	timer_expired(vl, false);
 }
 
 /* ---- reset and mode ---------------------------------------------------- */

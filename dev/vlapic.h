@@ -184,6 +184,12 @@ bool vlapic_accept(struct vlapic *vl, const struct apic_msg *m);
 
 /* The software-timer callback. */
 void vlapic_timer_expired(struct vlapic *vl);
+/*
+ * The same for an expiry the scheduler was told of when it came (the
+ * owner posting it at entry): the vector is posted without a notify,
+ * which would count it twice (a second early run, from the entry).
+ */
+void vlapic_timer_expired_told(struct vlapic *vl);
 
 /* Owner side, before VM entry. */
 /* PIR -> IRR. */

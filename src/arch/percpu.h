@@ -39,7 +39,6 @@ struct percpu {
 	uint64_t idle_wake_tsc;		/* when the idle HLT last ended */
 	uint64_t preempt_exit_tsc;	/* when the last slice-end exit came */
 	void *exited;			/* the vCPU whose exit is being served */
-	void *timer_serving;		/* whose timer expiry it posts now */
 };
 
 _Static_assert(offsetof(struct percpu, stack_canary) == 0x28,

@@ -103,14 +103,6 @@ static void vlapic_timer_arm(void *ctx, uint64_t deadline)
 
 static void lapic_notify(void *ctx, bool posted)
 {
-	/*
-	 * The owner, about to enter @ctx, posts the vector of a timer
-	 * expiry the scheduler was told of when it came (lapic_timer_fired()):
-	 * telling it again would restart the early run it gave for it,
-	 * from the entry instead of the pick.
-	 */
-	if (this_cpu()->timer_serving == ctx)
-		return;
 	notify(ctx, posted);
 }
 
@@ -201,11 +193,9 @@ static const struct vlapic_env lapic_env = {
 
 void vmirq_vcpu_pre_entry(struct vcpu *v)
 {
-	if (__atomic_exchange_n(&v->lapic_timer_due, false, __ATOMIC_ACQ_REL)) {
-		this_cpu()->timer_serving = v;
-		vlapic_timer_expired(v->lapic);
-		this_cpu()->timer_serving = NULL;
-	}
+	/* lapic_timer_fired() told the scheduler when the expiry came. */
+	if (__atomic_exchange_n(&v->lapic_timer_due, false, __ATOMIC_ACQ_REL))
+		vlapic_timer_expired_told(v->lapic);
 	if (__atomic_exchange_n(&v->init_pending, false, __ATOMIC_ACQ_REL))
 		vlapic_reset(v->lapic);
 }

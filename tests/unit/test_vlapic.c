@@ -1049,6 +1049,48 @@ static void test_timer_masked(void **state)
 	assert_true(pir_has(0x40));
 }
 
+/*
+ * An expiry that fired on another pCPU was flagged for the owner, which
+ * told the scheduler then (an early run for it); the owner posts it at
+ * entry with vlapic_timer_expired_told(). That post must not notify: a
+ * second notify restarted the early run from the entry (94938e5).
+ */
+static void test_timer_expired_told(void **state)
+{
+	timer_setup(APIC_LVT_TIMER_TSCDL | 0x51, 0);
+	wrmsr(0x6e0, 5000);
+	fk.now = 5000;
+	vlapic_timer_expired_told(&vl);
+	assert_true(pir_has(0x51));
+	assert_int_equal(fk.notify_posted + fk.notify_exit, 0);
+	assert_int_equal(rdmsr(0x6e0), 0);	/* fired: disarmed itself */
+
+	/* Re-armed later meanwhile: re-arm, no post, no notify. */
+	vlapic_sync_pir(&vl);
+	wrmsr(0x6e0, 9000);
+	fk.now = 8000;
+	vlapic_timer_expired_told(&vl);
+	assert_false(pir_has(0x51));
+	assert_int_equal(fk.armed, 9000);
+
+	/* The plain callback still notifies, once per post. */
+	fk.now = 9000;
+	vlapic_timer_expired(&vl);
+	assert_true(pir_has(0x51));
+	assert_int_equal(fk.notify_posted, 1);
+	assert_int_equal(fk.notify_exit, 0);
+
+	/* Periodic: posted quietly and re-armed one period on. */
+	vlapic_sync_pir(&vl);
+	timer_setup(0x20052, 0xb);
+	wr(VAPIC_TMICT, 10000);
+	fk.now = fk.armed;
+	vlapic_timer_expired_told(&vl);
+	assert_true(pir_has(0x52));
+	assert_int_equal(fk.armed, fk.now + 10000 * TPT);
+	assert_int_equal(fk.notify_posted + fk.notify_exit, 0);
+}
+
 static void test_timer_tsc_deadline(void **state)
 {
 	timer_setup(APIC_LVT_TIMER_TSCDL | 0x50, 0);
@@ -1142,6 +1184,7 @@ int main(void)
 		cmocka_unit_test(test_init_reset),
 		cmocka_unit_test(test_timer_oneshot),
 		cmocka_unit_test(test_timer_periodic),
+		cmocka_unit_test(test_timer_expired_told),
 		cmocka_unit_test(test_timer_min_period),
 		cmocka_unit_test(test_timer_divide),
 		cmocka_unit_test(test_timer_masked),
