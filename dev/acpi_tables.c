@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "dev/acpi_tables.h"
+#include "dev/aml.h"
 #include "dev/vrtc.h"	/* RTC_CENTURY: the CMOS century byte it keeps */
 
 #define HDR_LEN		36	/* the common System Description Table header */
@@ -118,10 +119,12 @@ static const uint8_t dsdt_aml[] = {
 	0x00,				/* ZeroOp: reserved */
 };
 
+#define DSDT_BODY_MAX	512
+
 /* Where each table goes; offsets are from the start of buf. */
 struct layout {
 	size_t rsdp, xsdt, rsdt, fadt, madt, mcfg, dsdt, facs, end;
-	uint32_t xsdt_len, rsdt_len, madt_len;
+	uint32_t xsdt_len, rsdt_len, madt_len, dsdt_len;
 	uint32_t n_lapic;		/* IDs below 255: Processor Local APIC */
 	unsigned int n_tables;		/* what the XSDT lists */
 	bool has_rsdt, has_mcfg, has_x2apic;
@@ -197,16 +200,78 @@ static int check_desc(const struct acpi_guest_desc *d)
 	/* ECAM gives every bus 1 MiB. */
 	if (d->mcfg_base & 0xfffff)
 		return -EINVAL;
+	/* The host bridge's _CRS has 32-bit fields for both. */
+	if (d->mcfg_base &&
+	    (!BELOW_4G(d->mcfg_base + ((d->mcfg_bus_end + 1ull) << 20) - 1) ||
+	     !d->pci_win_size ||
+	     !BELOW_4G((uint64_t)d->pci_win_base + d->pci_win_size - 1)))
+		return -EINVAL;
 	return 0;
+}
+
+/*
+ * The DSDT's AML: \_S5_, and with ECAM the host bridge and the ECAM range
+ * as a motherboard resource. Returns its length, or -ENOSPC.
+ */
+static int dsdt_body(const struct acpi_guest_desc *d, uint8_t *out, size_t cap)
+{
+	struct aml a;
+	struct aml_res r;
+	int n;
+
+	aml_init(&a, out, cap);
+	aml_raw(&a, dsdt_aml, sizeof(dsdt_aml));
+	if (!d->mcfg_base)
+		return aml_end(&a);
+	aml_scope(&a, "_SB_");
+	aml_device(&a, "PCI0");
+	aml_name(&a, "_HID");
+	aml_eisaid(&a, "PNP0A08");		/* PCI Express root bridge */
+	aml_name(&a, "_CID");
+	aml_eisaid(&a, "PNP0A03");		/* and a PCI one */
+	aml_name(&a, "_UID");
+	aml_int(&a, 0);
+	aml_name(&a, "_SEG");
+	aml_int(&a, 0);
+	aml_name(&a, "_BBN");
+	aml_int(&a, 0);
+	aml_res_init(&r);
+	aml_res_bus(&r, 0, d->mcfg_bus_end);
+	aml_res_io(&r, 0xcf8, 0xcf8, 1, 8);	/* its config ports */
+	aml_res_mem_window(&r, d->pci_win_base, d->pci_win_size);
+	n = aml_res_end(&r);
+	if (n < 0)
+		return n;
+	aml_name(&a, "_CRS");
+	aml_buffer(&a, r.b, (size_t)n);
+	aml_close(&a);
+	aml_device(&a, "MRES");
+	aml_name(&a, "_HID");
+	aml_eisaid(&a, "PNP0C02");		/* motherboard resources */
+	aml_name(&a, "_UID");
+	aml_int(&a, 1);
+	aml_res_init(&r);
+	aml_res_mem_fixed(&r, (uint32_t)d->mcfg_base,
+			  (uint32_t)(d->mcfg_bus_end + 1) << 20);
+	n = aml_res_end(&r);
+	if (n < 0)
+		return n;
+	aml_name(&a, "_CRS");
+	aml_buffer(&a, r.b, (size_t)n);
+	aml_close(&a);
+	aml_close(&a);
+	return aml_end(&a);
 }
 
 static size_t plan(const struct acpi_guest_desc *d, uint64_t buf_gpa,
 		   bool with_rsdt, struct layout *l)
 {
+	uint8_t scratch[DSDT_BODY_MAX];
 	uint32_t n_x2;
 	size_t off;
 
 	memset(l, 0, sizeof(*l));
+	l->dsdt_len = HDR_LEN + (uint32_t)dsdt_body(d, scratch, sizeof(scratch));
 	l->has_mcfg = d->mcfg_base != 0;
 	l->has_rsdt = with_rsdt;
 	l->n_lapic = d->n_vcpus < 255 ? d->n_vcpus : 255;
@@ -235,7 +300,7 @@ static size_t plan(const struct acpi_guest_desc *d, uint64_t buf_gpa,
 		off += MCFG_LEN;
 	}
 	off = l->dsdt = align_gpa(buf_gpa, off, 8);
-	off = l->facs = align_gpa(buf_gpa, off + HDR_LEN + sizeof(dsdt_aml), 64);
+	off = l->facs = align_gpa(buf_gpa, off + l->dsdt_len, 64);
 	l->end = off + FACS_LEN;
 	return l->end;
 }
@@ -247,10 +312,13 @@ static size_t plan(const struct acpi_guest_desc *d, uint64_t buf_gpa,
 static int layout(const struct acpi_guest_desc *d, uint64_t buf_gpa,
 		  struct layout *l)
 {
+	uint8_t scratch[DSDT_BODY_MAX];
 	int err = check_desc(d);
 
 	if (err)
 		return err;
+	if (dsdt_body(d, scratch, sizeof(scratch)) < 0)
+		return -EINVAL;
 	if (buf_gpa > UINT64_MAX - ACPI_TABLES_MAX(d->n_vcpus))
 		return -EINVAL;
 	if (!BELOW_4G(buf_gpa + plan(d, buf_gpa, true, l) - 1))
@@ -468,13 +536,12 @@ static void build_mcfg(uint8_t *m, const struct acpi_guest_desc *d)
 	seal(m, MCFG_LEN);
 }
 
-static void build_dsdt(uint8_t *t, const struct acpi_guest_desc *d)
+static void build_dsdt(uint8_t *t, const struct layout *l,
+		       const struct acpi_guest_desc *d)
 {
-	uint32_t len = HDR_LEN + sizeof(dsdt_aml);
-
-	header(t, "DSDT", len, DSDT_REV, d);
-	memcpy(t + HDR_LEN, dsdt_aml, sizeof(dsdt_aml));
-	seal(t, len);
+	header(t, "DSDT", l->dsdt_len, DSDT_REV, d);
+	dsdt_body(d, t + HDR_LEN, l->dsdt_len - HDR_LEN);
+	seal(t, l->dsdt_len);
 }
 
 /* The FACS has no checksum; the guest writes its waking vector here. */
@@ -512,7 +579,7 @@ int acpi_build(const struct acpi_guest_desc *d, void *buf, uint64_t buf_gpa,
 	build_madt(b + l.madt, &l, d);
 	if (l.has_mcfg)
 		build_mcfg(b + l.mcfg, d);
-	build_dsdt(b + l.dsdt, d);
+	build_dsdt(b + l.dsdt, &l, d);
 	build_facs(b + l.facs);
 	if (rsdp_gpa)
 		*rsdp_gpa = buf_gpa + l.rsdp;

@@ -2,7 +2,8 @@
 /*
  * ACPI tables for one guest, built from its configuration: RSDP (v2),
  * XSDT (and an RSDT when everything lies below 4 GiB), FADT (rev 6,
- * not hardware-reduced), MADT, MCFG (optional), a minimal DSDT and FACS.
+ * not hardware-reduced), MADT, MCFG (optional), a DSDT (\_S5_, and the
+ * PCI host bridge with the MCFG) and FACS.
  *
  * The hypervisor copies the blob into guest RAM it marks as ACPI
  * reclaimable (e820/Multiboot2 type 3) and hands the RSDP address to the
@@ -27,7 +28,7 @@
  * A generous upper bound of acpi_build()'s output for n vCPUs, for
  * sizing the guest region (acpi_tables_size() gives the exact figure).
  */
-#define ACPI_TABLES_MAX(n)	(1024 + 16 * (size_t)(n))
+#define ACPI_TABLES_MAX(n)	(1536 + 16 * (size_t)(n))
 
 struct acpi_guest_desc {
 	uint32_t n_vcpus;		/* APIC IDs 0..n_vcpus-1, all enabled */
@@ -43,8 +44,17 @@ struct acpi_guest_desc {
 	bool x2apic;			/* allow x2APIC entries (IDs >= 255) */
 	/* FADT FORCE_APIC_PHYSICAL_DESTINATION_MODE: no logical mode. */
 	bool force_apic_physical;
-	uint64_t mcfg_base;		/* ECAM of segment 0; 0: no MCFG */
+	/*
+	 * ECAM of segment 0; 0: no MCFG and no PCI. Else the DSDT has a
+	 * host bridge (\_SB.PCI0, PNP0A08) for buses 0..mcfg_bus_end whose
+	 * BARs lie in the memory window [pci_win_base, + pci_win_size), and
+	 * the ECAM range as a motherboard resource (\_SB.MRES, PNP0C02),
+	 * which Linux wants before it uses the MCFG. All below 4 GiB.
+	 */
+	uint64_t mcfg_base;
 	uint8_t mcfg_bus_end;		/* last bus decoded from mcfg_base */
+	uint32_t pci_win_base;
+	uint32_t pci_win_size;
 	char oem_id[7];			/* up to 6 characters; "" = "HVISOR" */
 };
 

@@ -37,6 +37,9 @@ static struct acpi_guest_desc desc(uint32_t n)
 		.sci_irq = 9,
 		.reset_port = 0xcf9,
 		.reset_value = 0x06,
+		/* Used only with an mcfg_base. */
+		.pci_win_base = 0xc0000000,
+		.pci_win_size = 0x10000000,
 	};
 	return d;
 }
@@ -515,6 +518,119 @@ static void test_dsdt_s5(void **state)
 	assert_true(v & (1 << 13));
 }
 
+/* PkgLength at @p: its value, and *@n its bytes. */
+static uint32_t pkglen(const uint8_t *p, unsigned int *n)
+{
+	uint32_t v;
+
+	*n = (p[0] >> 6) + 1;
+	if (*n == 1)
+		return p[0] & 0x3f;
+	v = p[0] & 0xf;
+	for (unsigned int i = 1; i < *n; i++)
+		v |= (uint32_t)p[i] << (4 + 8 * (i - 1));
+	return v;
+}
+
+/* Name (@seg, ...) in [p, end): the byte after NameOp NameSeg, or NULL. */
+static const uint8_t *named(const uint8_t *p, const uint8_t *end,
+			    const char *seg)
+{
+	for (; p + 5 < end; p++)
+		if (p[0] == 0x08 && !memcmp(p + 1, seg, 4))
+			return p + 5;
+	return NULL;
+}
+
+/*
+ * With ECAM, the DSDT holds \_SB.PCI0 (PNP0A08, bus 0..end, the window)
+ * and \_SB.MRES (PNP0C02, the ECAM range), each package exactly as long
+ * as its contents. iasl checks the whole (test-acpi-iasl.sh).
+ */
+static void test_dsdt_pci(void **state)
+{
+	struct acpi_guest_desc d = desc(2);
+	const uint8_t *f, *t, *p, *end, *dev, *dev_end, *v, *crs;
+	unsigned int n;
+	uint32_t len;
+	int used;
+
+	d.mcfg_base = 0xe0000000;
+	d.mcfg_bus_end = 0;
+	d.pci_win_base = 0xc0000000;
+	d.pci_win_size = 0x20000000;
+	f = fadt_of(&d, GPA, &used);
+	t = at(rd64(f + 140), used, GPA);
+	assert_int_equal(s5_scan(t), ACPI_SLP_TYP_S5);
+	end = t + rd32(t + 4);
+	/* Scope (\_SB_) fills the rest of the table. */
+	p = t + 36 + 14;				/* after \_S5_ */
+	assert_int_equal(p[0], 0x10);
+	len = pkglen(p + 1, &n);
+	assert_ptr_equal(p + 1 + len, end);
+	assert_memory_equal(p + 1 + n, "_SB_", 4);
+	p += 5 + n;
+	/* Device (PCI0) */
+	assert_int_equal(p[0], 0x5b);
+	assert_int_equal(p[1], 0x82);
+	len = pkglen(p + 2, &n);
+	dev = p + 2 + n;
+	dev_end = p + 2 + len;
+	assert_memory_equal(dev, "PCI0", 4);
+	v = named(dev, dev_end, "_HID");
+	assert_int_equal(v[0], 0x0c);
+	assert_int_equal(rd32(v + 1), 0x080ad041);	/* EisaId ("PNP0A08") */
+	v = named(dev, dev_end, "_CID");
+	assert_int_equal(rd32(v + 1), 0x030ad041);	/* EisaId ("PNP0A03") */
+	assert_int_equal(*named(dev, dev_end, "_SEG"), 0x00);
+	assert_int_equal(*named(dev, dev_end, "_BBN"), 0x00);
+	crs = named(dev, dev_end, "_CRS");
+	assert_int_equal(crs[0], 0x11);			/* BufferOp */
+	len = pkglen(crs + 1, &n);
+	assert_ptr_equal(crs + 1 + len, dev_end);	/* the device's last */
+	assert_int_equal(crs[1 + n], 0x0a);
+	v = crs + 3 + n;				/* the descriptors */
+	assert_int_equal(crs[2 + n], 16 + 8 + 26 + 2);
+	assert_int_equal(v[0], 0x88);			/* WordBusNumber */
+	assert_int_equal(v[3], 2);
+	assert_int_equal(rd16(v + 8), 0);		/* min */
+	assert_int_equal(rd16(v + 10), 0);		/* max */
+	assert_int_equal(rd16(v + 14), 1);		/* length */
+	v += 16;
+	assert_int_equal(v[0], 0x47);			/* IO */
+	assert_int_equal(rd16(v + 2), 0xcf8);
+	assert_int_equal(v[7], 8);
+	v += 8;
+	assert_int_equal(v[0], 0x87);			/* DWordMemory */
+	assert_int_equal(v[3], 0);
+	assert_int_equal(rd32(v + 10), 0xc0000000);
+	assert_int_equal(rd32(v + 14), 0xdfffffff);
+	assert_int_equal(rd32(v + 22), 0x20000000);
+	v += 26;
+	assert_int_equal(v[0], 0x79);			/* EndTag */
+	/* Device (MRES) right after. */
+	p = dev_end;
+	assert_int_equal(p[0], 0x5b);
+	assert_int_equal(p[1], 0x82);
+	len = pkglen(p + 2, &n);
+	assert_ptr_equal(p + 2 + len, end);
+	dev = p + 2 + n;
+	assert_memory_equal(dev, "MRES", 4);
+	assert_int_equal(rd32(named(dev, end, "_HID") + 1), 0x020cd041);
+	crs = named(dev, end, "_CRS");
+	v = crs + 4;					/* BufferOp len 0x0a n */
+	assert_int_equal(v[0], 0x86);			/* Memory32Fixed */
+	assert_int_equal(rd32(v + 4), 0xe0000000);
+	assert_int_equal(rd32(v + 8), 1 << 20);
+
+	/* A window past 4 GiB, or none, is refused. */
+	d.pci_win_size = 0;
+	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
+	d.pci_win_base = 0xf0000000;
+	d.pci_win_size = 0x20000000;
+	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
+}
+
 static void test_facs(void **state)
 {
 	struct acpi_guest_desc d = desc(2);
@@ -803,6 +919,7 @@ static int dump(const char *dir)
 		.pm1a_cnt_port = 0x604, .pm_tmr_port = 0x608, .sci_irq = 9,
 		.reset_port = 0xcf9, .reset_value = 6,
 		.mcfg_base = 0xb0000000, .mcfg_bus_end = 0,
+		.pci_win_base = 0xc0000000, .pci_win_size = 0x20000000,
 	}, 0xe0000);
 	d.n_vcpus = 1;
 	d.reset_port = 0;
@@ -826,6 +943,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fadt_offsets),
 		cmocka_unit_test(test_fadt_options),
 		cmocka_unit_test(test_dsdt_s5),
+		cmocka_unit_test(test_dsdt_pci),
 		cmocka_unit_test(test_facs),
 		cmocka_unit_test(test_mcfg),
 		cmocka_unit_test(test_enospc),
