@@ -14,6 +14,7 @@
 #include "src/core/vm.h"
 #include "src/core/vendor.h"
 #include "src/core/vmirq.h"
+#include "src/core/vmpci.h"
 
 #define RAM_ALIGN	(2ULL << 20)
 
@@ -191,6 +192,12 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	r = vmirq_create(vm);
 	if (r) {
 		pr_err("hvisor: guest '%s': its interrupt platform could not be built (%d)\n",
+		       g->name, r);
+		return r;
+	}
+	r = vmpci_create(vm);
+	if (r) {
+		pr_err("hvisor: guest '%s': its PCI bus could not be built (%d)\n",
 		       g->name, r);
 		return r;
 	}

@@ -6,6 +6,7 @@
 #include "guests/layout.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
+#include "src/core/vmpci.h"
 
 /*
  * The guest's ACPI tables, from its configuration, in the BIOS area where
@@ -23,6 +24,10 @@ int guest_build_acpi(struct vm *vm, uint64_t *rsdp)
 		.sci_irq = PM_SCI_IRQ,
 		.reset_port = RESET_CF9_PORT,
 		.reset_value = RESET_CF9_VALUE,
+		.mcfg_base = VMPCI_ECAM_GPA,
+		.mcfg_bus_end = VMPCI_BUS_END,
+		.pci_win_base = VMPCI_WIN_GPA,
+		.pci_win_size = VMPCI_WIN_SIZE,
 	};
 	int r = acpi_build(&d, (void *)(vm->ram_hpa + GUEST_ACPI_GPA),
 			   GUEST_ACPI_GPA, GUEST_ACPI_MAX, rsdp);
@@ -43,6 +48,8 @@ unsigned int guest_memory_map(const struct vm *vm,
 		{ GUEST_ACPI_GPA + GUEST_ACPI_MAX,
 		  0x100000 - GUEST_ACPI_GPA - GUEST_ACPI_MAX, 2 },
 		{ 0x100000, vm->ram_size - 0x100000, 1 },
+		/* Reserved, as firmware marks ECAM: Linux checks it. */
+		{ VMPCI_ECAM_GPA, (VMPCI_BUS_END + 1ull) << 20, 2 },
 	};
 
 	memcpy(map, m, sizeof(m));

@@ -9,6 +9,7 @@
  *   0x000e_0000  ACPI tables (type 3), in the BIOS area a scan also finds
  *   0x0010_0000  RAM up to the guest's size; kernels load from here on,
  *                Multiboot2 modules above the kernel
+ *   0xC000_0000  PCI: BAR window, ECAM (reserved) (src/core/vmpci.h)
  */
 #ifndef HV_GUESTS_LAYOUT_H
 #define HV_GUESTS_LAYOUT_H
@@ -28,7 +29,7 @@ struct vcpu_boot;
 #define GUEST_PT_GPA		0x6000	/* PML4, PDPT, 4 PDs: 4 GiB in 2 MiB */
 #define GUEST_ACPI_GPA		0xe0000
 #define GUEST_ACPI_MAX		0x10000
-#define GUEST_MAP_ENTRIES	5
+#define GUEST_MAP_ENTRIES	6
 
 /* The e820-style map of @vm's RAM (the ACPI tables as type 3). */
 unsigned int guest_memory_map(const struct vm *vm,

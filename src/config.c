@@ -619,6 +619,11 @@ static void parse_memory(struct parse_ctx *c, const char *key, const char *val)
 		key_err(c, key, "size %.64s is out of range (at least 1M)", val);
 		return;
 	}
+	if (v > CFG_MEMORY_MAX) {
+		key_err(c, key, "size %.64s is out of range (at most 3G: a guest's RAM ends below its PCI window at 0xC0000000)",
+			val);
+		return;
+	}
 	if (v % (4 * KIB)) {
 		key_err(c, key, "size %.64s is not a multiple of 4K", val);
 		return;

@@ -17,6 +17,9 @@
 #define CFG_PATH_MAX	64
 #define CFG_CMDLINE_MAX	512
 #define CFG_MAX_MODULES	4	/* per guest, after the initrd */
+/* A guest's RAM is one block from 0 that ends below its PCI window
+ * (src/core/vmpci.h). */
+#define CFG_MEMORY_MAX	(3ull << 30)
 
 enum cfg_console {
 	CFG_CONSOLE_SERIAL,	/* 16550 on COM1 */

@@ -82,6 +82,44 @@ int vm_pio_register_locked(struct vm *vm, struct locked_pio *l,
 	return pio_register(&vm->pio, port, len, &locked_ops, l);
 }
 
+static int locked_mmio_read(void *d, uint64_t off, unsigned int size,
+			    uint64_t *val)
+{
+	struct locked_mmio *l = d;
+	int r;
+
+	spin_lock(l->lock);
+	r = l->ops->read(l->dev, off, size, val);
+	spin_unlock(l->lock);
+	return r;
+}
+
+static int locked_mmio_write(void *d, uint64_t off, unsigned int size,
+			     uint64_t val)
+{
+	struct locked_mmio *l = d;
+	int r;
+
+	spin_lock(l->lock);
+	r = l->ops->write(l->dev, off, size, val);
+	spin_unlock(l->lock);
+	return r;
+}
+
+static const struct mmio_ops locked_mmio_ops = {
+	.name = "locked", .read = locked_mmio_read, .write = locked_mmio_write,
+};
+
+int vm_mmio_register_locked(struct vm *vm, struct locked_mmio *l,
+			    spinlock_t *lock, uint64_t gpa, uint64_t len,
+			    const struct mmio_ops *ops, void *dev)
+{
+	l->lock = lock;
+	l->ops = ops;
+	l->dev = dev;
+	return mmio_register(&vm->mmio, gpa, len, &locked_mmio_ops, l);
+}
+
 void vm_console_line(struct vm *vm, const char *line, unsigned int len)
 {
 	char *t = vm->tail[vm->tail_next++ % VM_TAIL_LINES];

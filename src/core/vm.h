@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "dev/mmio.h"
+#include "dev/pci.h"
+#include "dev/pci_host.h"
 #include "dev/vioapic.h"
 #include "dev/vlapic.h"
 #include "dev/vpic.h"
@@ -39,6 +41,13 @@ struct locked_pio {
 	void *dev;
 };
 
+/* The same for an MMIO device. */
+struct locked_mmio {
+	spinlock_t *lock;
+	const struct mmio_ops *ops;
+	void *dev;
+};
+
 enum vm_state {
 	VM_RUNNING,
 	VM_STOPPED,
@@ -63,7 +72,12 @@ struct vm {
 	struct sw_timer pit_timer;
 	struct vpm pm;
 	struct vreset reset;
-	struct locked_pio locked[11];
+	struct locked_pio locked[10];
+	/* PCI bus 0 and its host bridge (src/core/vmpci.c), under dev_lock. */
+	struct pci_bus pci;
+	struct pci_host pci_host;
+	struct locked_pio pci_pio;
+	struct locked_mmio pci_ecam;
 	struct vlapic *lapics[VM_MAX_VCPUS];
 	/* COM1, under its own lock: its IRQ line takes dev_lock inside it. */
 	spinlock_t uart_lock;
@@ -95,6 +109,10 @@ void vm_mark_running(struct vm *vm);
 int vm_pio_register_locked(struct vm *vm, struct locked_pio *l,
 			   spinlock_t *lock, uint16_t port, uint16_t len,
 			   const struct pio_ops *ops, void *dev);
+/* Register @dev at [@gpa, @gpa + @len) so that every access holds @lock. */
+int vm_mmio_register_locked(struct vm *vm, struct locked_mmio *l,
+			    spinlock_t *lock, uint64_t gpa, uint64_t len,
+			    const struct mmio_ops *ops, void *dev);
 /* vCPUs of @vm that have been started (vCPU 0, and APs after SIPI). */
 uint32_t vm_started_vcpus(const struct vm *vm);
 /* Keep @line as one of the last console lines of @vm (under uart_lock). */

@@ -418,12 +418,11 @@ int vmirq_create(struct vm *vm)
 		r = add_locked(vm, 7, PM1A_CNT_PORT, 2, &vpm_cnt_ops, &vm->pm);
 	vm->reset.reset = guest_reset;
 	vm->reset.ctx = vm;
+	/* 0xCF9 is the PCI host bridge's to forward (src/core/vmpci.c). */
 	if (!r)
-		r = add_locked(vm, 8, RESET_CF9_PORT, 1, &vreset_cf9_ops, &vm->reset);
+		r = add_locked(vm, 8, RESET_KBC_PORT, 1, &vreset_kbc_ops, &vm->reset);
 	if (!r)
-		r = add_locked(vm, 9, RESET_KBC_PORT, 1, &vreset_kbc_ops, &vm->reset);
-	if (!r)
-		r = add_locked(vm, 10, RESET_PORT92, 1, &vreset_port92_ops, &vm->reset);
+		r = add_locked(vm, 9, RESET_PORT92, 1, &vreset_port92_ops, &vm->reset);
 	if (!r)
 		r = mmio_register(&vm->mmio, VIOAPIC_BASE, VIOAPIC_SIZE,
 				  &ioapic_mmio, vm);

@@ -6,7 +6,8 @@
 #
 #   pvh      (default) tests/configs/linux-pvh.ini: the uncompressed
 #            vmlinux through its PVH entry, 2 vCPUs, beside the platform
-#            test guest with 2 more: 4 vCPUs on 2 pCPUs under fair
+#            test guest with 2 more: 4 vCPUs on 2 pCPUs under fair; Linux
+#            must find the PCI host bridge and use its ECAM (check pci)
 #   bzimage  tests/configs/linux-bzimage.ini: the bzImage as Debian ships
 #            it, 1 vCPU, through the 64-bit boot protocol (decompressor
 #            included); test-bochs-linux-bzimage.sh runs it
@@ -53,6 +54,8 @@ expect_line "using 'standard' format" \
 	"Linux was offered XSAVEC (its xstate line does not say 'standard' format)"
 case $mode in
 pvh)
+	expect_line "[linux] HVTEST CHECK pci: ok" \
+		"Linux did not find hvisor's PCI host bridge (or did not use ECAM)"
 	expect_line "[plat] platform: 14 items, 0 failed" \
 		"the platform guest beside Linux failed"
 	;;

@@ -662,6 +662,14 @@ static void test_bad_memory(void **state)
 	expect_one(parse(text), "t.ini:4: [guest a] memory: ", "out of range");
 	snprintf(text, sizeof(text), "%s99999999999G\n", head);
 	expect_one(parse(text), "t.ini:4: [guest a] memory: ", "out of range");
+	/* RAM ends below the PCI window: 3G is the most. */
+	snprintf(text, sizeof(text), "%s3073M\n", head);
+	expect_one(parse(text), "t.ini:4: [guest a] memory: ",
+		   "size 3073M is out of range (at most 3G: a guest's RAM ends below its PCI window at 0xC0000000)");
+	snprintf(text, sizeof(text), "%s17179869183G\n", head);
+	expect_one(parse(text), "t.ini:4: [guest a] memory: ", "at most 3G");
+	snprintf(text, sizeof(text), "%s3G\n", head);
+	assert_int_equal(parse(text), 0);
 }
 
 static void test_cpus(void **state)
