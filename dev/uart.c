@@ -52,23 +52,20 @@ static void update_irq(struct vuart *u)
 	if (level == u->irq_level || !u->set_irq)
 		return;
 	u->irq_level = level;
-	u->set_irq(u->ctx, level);
+	u->set_irq(u->out.ctx, level);
 }
 
 void vuart_init(struct vuart *u, void (*emit)(void *, const char *, unsigned int),
 		void *ctx)
 {
 	memset(u, 0, sizeof(*u));
-	u->emit = emit;
-	u->ctx = ctx;
+	linebuf_init(&u->out, emit, ctx);
 	u->lcr = 0x03;
 }
 
 void vuart_flush(struct vuart *u)
 {
-	if (u->len)
-		u->emit(u->ctx, u->line, u->len);
-	u->len = 0;
+	linebuf_flush(&u->out);
 }
 
 int vuart_rx_push(struct vuart *u, uint8_t c)
@@ -105,19 +102,6 @@ static uint8_t modem_status(const struct vuart *u)
 	       ((u->mcr & 0x04) << 4) | ((u->mcr & 0x08) << 4);
 }
 
-static void tx(struct vuart *u, char c)
-{
-	if (c == '\r')
-		return;
-	if (c == '\n') {
-		u->emit(u->ctx, u->line, u->len);
-		u->len = 0;
-		return;
-	}
-	u->line[u->len++] = c;
-	if (u->len == VUART_LINE_MAX)
-		vuart_flush(u);
-}
 
 static uint32_t vuart_read(void *dev, uint16_t port, unsigned int size)
 {
@@ -172,7 +156,7 @@ static void vuart_write(void *dev, uint16_t port, unsigned int size, uint32_t v)
 			if (u->mcr & MCR_LOOP)
 				vuart_rx_push(u, v);
 			else
-				tx(u, v);
+				linebuf_put(&u->out, v);
 			u->thre_pending = true;	/* sent at once: empty again */
 		}
 		break;

@@ -12,16 +12,15 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dev/linebuf.h"
 #include "dev/pio.h"
 
-#define VUART_LINE_MAX	160
+#define VUART_LINE_MAX	LINEBUF_MAX
 /* Host input waits here; a real 16550 FIFO holds 16, but nothing is lost. */
 #define VUART_RX_MAX	256
 
 struct vuart {
-	/* Called with one complete line, without its newline. */
-	void (*emit)(void *ctx, const char *line, unsigned int len);
-	void *ctx;
+	struct linebuf out;	/* what the guest sends, line by line */
 	/* The IRQ line (gated by MCR OUT2 as on a PC); NULL: none. */
 	void (*set_irq)(void *ctx, bool level);
 	uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
@@ -30,8 +29,6 @@ struct vuart {
 	bool overrun;		/* LSR OE until LSR is read */
 	unsigned int rx_head, rx_count;
 	uint8_t rx[VUART_RX_MAX];
-	unsigned int len;
-	char line[VUART_LINE_MAX];
 };
 
 extern const struct pio_ops vuart_ops;

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A guest's console output, assembled into lines for the multiplexed
+ * serial line: each complete line goes to @emit without its newline
+ * (carriage returns dropped; a line that fills the buffer goes as is).
+ * The 16550 and virtio-console both write through one.
+ */
+#ifndef HV_DEV_LINEBUF_H
+#define HV_DEV_LINEBUF_H
+
+#define LINEBUF_MAX	160
+
+struct linebuf {
+	void (*emit)(void *ctx, const char *line, unsigned int len);
+	void *ctx;
+	unsigned int len;
+	char line[LINEBUF_MAX];
+};
+
+void linebuf_init(struct linebuf *b,
+		  void (*emit)(void *ctx, const char *line, unsigned int len),
+		  void *ctx);
+void linebuf_put(struct linebuf *b, char c);
+/* Emit whatever is buffered, e.g. when the guest stops mid-line. */
+void linebuf_flush(struct linebuf *b);
+
+#endif
