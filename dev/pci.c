@@ -178,6 +178,8 @@ uint32_t pci_cfg_read(struct pci_bus *bus, unsigned int dev, unsigned int fn,
 		return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
 	if (off >= PCI_CFG_SIZE)
 		return 0;	/* no extended capabilities */
+	if (d->hooked[off] && d->ops && d->ops->cap_read)
+		d->ops->cap_read(d, off, size);
 	return pci_get(d, off, size);
 }
 
@@ -219,4 +221,50 @@ void pci_cfg_write(struct pci_bus *bus, unsigned int dev, unsigned int fn,
 		bars_update(d, bar);
 	if (hooked && d->ops && d->ops->cap_write)
 		d->ops->cap_write(d, off, size);
+}
+
+/* The device and BAR that decode [@gpa, @gpa + @size), and the offset. */
+static struct pci_dev *decoder(struct pci_bus *bus, uint64_t gpa,
+			       unsigned int size, int *bar, uint64_t *off)
+{
+	for (unsigned int s = 0; s < PCI_SLOTS; s++) {
+		struct pci_dev *d = bus->slot[s];
+
+		if (!d || !(pci_get(d, PCI_COMMAND, 2) & PCI_CMD_MEM))
+			continue;
+		for (int i = 0; i < PCI_BARS; i++) {
+			uint64_t a = pci_bar_addr(d, i), n = d->bar_size[i];
+
+			if (n && gpa >= a && gpa - a < n && size <= n - (gpa - a)) {
+				*bar = i;
+				*off = gpa - a;
+				return d;
+			}
+		}
+	}
+	return NULL;
+}
+
+int pci_window_read(struct pci_bus *bus, uint64_t gpa, unsigned int size,
+		    uint64_t *val)
+{
+	uint64_t off;
+	int bar;
+	struct pci_dev *d = decoder(bus, gpa, size, &bar, &off);
+
+	if (!d || !d->ops || !d->ops->bar_read)
+		return -ENODEV;
+	return d->ops->bar_read(d, bar, off, size, val);
+}
+
+int pci_window_write(struct pci_bus *bus, uint64_t gpa, unsigned int size,
+		     uint64_t val)
+{
+	uint64_t off;
+	int bar;
+	struct pci_dev *d = decoder(bus, gpa, size, &bar, &off);
+
+	if (!d || !d->ops || !d->ops->bar_write)
+		return -ENODEV;
+	return d->ops->bar_write(d, bar, off, size, val);
 }

@@ -70,6 +70,14 @@ struct pci_dev_ops {
 	 * writable bits took the value.
 	 */
 	void (*cap_write)(struct pci_dev *d, uint32_t off, unsigned int size);
+	/* The guest reads @size bytes at @off inside such a capability: the
+	 * device may refresh them first (virtio's PCI_CFG window). */
+	void (*cap_read)(struct pci_dev *d, uint32_t off, unsigned int size);
+	/* Accesses to BAR @bar at @off from its base (pci_window_*()). */
+	int (*bar_read)(struct pci_dev *d, int bar, uint64_t off,
+			unsigned int size, uint64_t *val);
+	int (*bar_write)(struct pci_dev *d, int bar, uint64_t off,
+			 unsigned int size, uint64_t val);
 };
 
 struct pci_dev {
@@ -136,6 +144,16 @@ uint32_t pci_cfg_read(struct pci_bus *bus, unsigned int dev, unsigned int fn,
 		      uint32_t off, unsigned int size);
 void pci_cfg_write(struct pci_bus *bus, unsigned int dev, unsigned int fn,
 		   uint32_t off, unsigned int size, uint32_t val);
+
+/*
+ * An access at guest-physical @gpa to whichever device's BAR decodes it
+ * (memory decoding on, the whole access inside the BAR): its bar_read or
+ * bar_write, or -ENODEV when none does (reads then all ones).
+ */
+int pci_window_read(struct pci_bus *bus, uint64_t gpa, unsigned int size,
+		    uint64_t *val);
+int pci_window_write(struct pci_bus *bus, uint64_t gpa, unsigned int size,
+		     uint64_t val);
 
 /* Little-endian helpers for a device's own config bytes. */
 uint32_t pci_get(const struct pci_dev *d, uint32_t off, unsigned int size);

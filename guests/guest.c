@@ -18,15 +18,6 @@
 
 #define RAM_ALIGN	(2ULL << 20)
 
-static void uart_emit(void *ctx, const char *line, unsigned int len)
-{
-	struct vm *vm = ctx;
-
-	__atomic_store_n(&vm->last_output_tsc, rdtsc(), __ATOMIC_RELAXED);
-	vm_console_line(vm, line, len);
-	pr_info("[%s] %.*s\n", vm->name, (int)len, line);
-}
-
 static void uart_irq(void *ctx, bool level)
 {
 	vmirq_isa_irq(ctx, 4, level);	/* COM1 is IRQ4 */
@@ -149,7 +140,7 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	if (r)
 		return r;
 
-	vuart_init(&vm->uart, uart_emit, vm);
+	vuart_init(&vm->uart, vm_console_emit, vm);
 	vm->uart.set_irq = uart_irq;
 	vm->texit.write = test_exit;
 	vm->texit.ctx = vm;

@@ -79,7 +79,11 @@ struct guest_config {
 	bool root;
 	uint32_t watchdog_s;		/* silent this long (guest time): stop; 0 off */
 	uint32_t pv;			/* CFG_PV_* the guest is offered */
+	uint32_t virtio;		/* CFG_VIRTIO_* devices on its PCI bus */
 };
+
+/* In-hypervisor virtio devices, "virtio = console" in hvisor.ini. */
+#define CFG_VIRTIO_CONSOLE	(1u << 0)
 
 /* KVM paravirtual features (src/core/pv.h), "pv = steal" in hvisor.ini. */
 #define CFG_PV_STEAL	(1u << 0)

@@ -120,6 +120,15 @@ int vm_mmio_register_locked(struct vm *vm, struct locked_mmio *l,
 	return mmio_register(&vm->mmio, gpa, len, &locked_mmio_ops, l);
 }
 
+void vm_console_emit(void *ctx, const char *line, unsigned int len)
+{
+	struct vm *vm = ctx;
+
+	__atomic_store_n(&vm->last_output_tsc, rdtsc(), __ATOMIC_RELAXED);
+	vm_console_line(vm, line, len);
+	pr_info("[%s] %.*s\n", vm->name, (int)len, line);
+}
+
 void vm_console_line(struct vm *vm, const char *line, unsigned int len)
 {
 	char *t = vm->tail[vm->tail_next++ % VM_TAIL_LINES];

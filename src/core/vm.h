@@ -11,6 +11,7 @@
 #include "dev/mmio.h"
 #include "dev/pci.h"
 #include "dev/pci_host.h"
+#include "dev/virtio_console.h"
 #include "dev/vioapic.h"
 #include "dev/vlapic.h"
 #include "dev/vpic.h"
@@ -73,11 +74,17 @@ struct vm {
 	struct vpm pm;
 	struct vreset reset;
 	struct locked_pio locked[10];
-	/* PCI bus 0 and its host bridge (src/core/vmpci.c), under dev_lock. */
+	/*
+	 * PCI bus 0, its host bridge and its devices (src/core/vmpci.c),
+	 * under pci_lock: config space and the BAR window.
+	 */
+	spinlock_t pci_lock;
 	struct pci_bus pci;
 	struct pci_host pci_host;
 	struct locked_pio pci_pio;
-	struct locked_mmio pci_ecam;
+	struct locked_mmio pci_ecam, pci_win;
+	struct virtq_mem ram_view;	/* RAM as virtqueues see it */
+	struct virtio_console vcon;	/* virtio = console */
 	struct vlapic *lapics[VM_MAX_VCPUS];
 	/* COM1, under its own lock: its IRQ line takes dev_lock inside it. */
 	spinlock_t uart_lock;
@@ -115,6 +122,11 @@ int vm_mmio_register_locked(struct vm *vm, struct locked_mmio *l,
 			    const struct mmio_ops *ops, void *dev);
 /* vCPUs of @vm that have been started (vCPU 0, and APs after SIPI). */
 uint32_t vm_started_vcpus(const struct vm *vm);
+/*
+ * One line of @ctx's (a struct vm) console output: kept among its last
+ * lines and printed with its name. Call under uart_lock.
+ */
+void vm_console_emit(void *ctx, const char *line, unsigned int len);
 /* Keep @line as one of the last console lines of @vm (under uart_lock). */
 void vm_console_line(struct vm *vm, const char *line, unsigned int len);
 /* A byte of console input for @vm's COM1; false when it was dropped. */

@@ -211,6 +211,11 @@ static void ioapic_deliver(void *ctx, const struct apic_msg *m)
 
 static const struct vioapic_env ioapic_env = { .deliver = ioapic_deliver };
 
+void vmirq_msi(struct vm *vm, const struct apic_msg *m)
+{
+	apic_bus_deliver(vm->lapics, vm->n_vcpus, APIC_BUS_NO_SELF, m);
+}
+
 /* An ISA line goes to both the 8259 and the IOAPIC; IRQ0 is GSI 2. */
 static void isa_irq(struct vm *vm, unsigned int irq, bool level)
 {

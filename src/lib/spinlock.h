@@ -5,6 +5,8 @@
  * Every lock has a class, and classes nest in one order only (outer
  * first; docs/DESIGN.md, "Locks"):
  *
+ *   LOCK_PCI    a guest's PCI bus: config space, the BARs of its devices
+ *               (a virtio console's line takes uart_lock; MSIs wake vCPUs)
  *   LOCK_UART   a guest's vUART (its interrupt line takes dev_lock)
  *   LOCK_DEV    a guest's shared device models (PIC, IOAPIC, PIT, RTC,
  *               PM, reset); delivering to a vLAPIC wakes vCPUs
@@ -24,6 +26,7 @@
 
 enum lock_class {
 	LOCK_UNCLASSED,		/* never initialized: a bug under lockdep */
+	LOCK_PCI,
 	LOCK_UART,
 	LOCK_DEV,
 	LOCK_RQ,

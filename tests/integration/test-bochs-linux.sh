@@ -8,6 +8,8 @@
 #            vmlinux through its PVH entry, 2 vCPUs, beside the platform
 #            test guest with 2 more: 4 vCPUs on 2 pCPUs under fair; Linux
 #            must find the PCI host bridge and use its ECAM (check pci)
+#            and drive the virtio console on it (/dev/hvc0's line reaches
+#            hvisor's console)
 #   bzimage  tests/configs/linux-bzimage.ini: the bzImage as Debian ships
 #            it, 1 vCPU, through the 64-bit boot protocol (decompressor
 #            included); test-bochs-linux-bzimage.sh runs it
@@ -56,6 +58,14 @@ case $mode in
 pvh)
 	expect_line "[linux] HVTEST CHECK pci: ok" \
 		"Linux did not find hvisor's PCI host bridge (or did not use ECAM)"
+	expect_line "hvisor: guest 'linux': virtio-console (virtio-pci) at 00:01.0" \
+		"hvisor did not put the virtio console on the bus"
+	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0" \
+		"Linux did not bring up /dev/hvc0 on the virtio console"
+	# /init writes this line to /dev/hvc0 alone: seen, it came through
+	# the virtqueue.
+	expect_line "[linux] HVTEST VIRTIO-CONSOLE hello from" \
+		"the line Linux wrote to hvc0 never reached the console"
 	expect_line "[plat] platform: 14 items, 0 failed" \
 		"the platform guest beside Linux failed"
 	;;
@@ -65,6 +75,6 @@ mb2check)
 	;;
 esac
 # The check lines and the kernel's APIC/TSC/clocksource lines, for the log.
-grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL)|\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET)' \
+grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL|VIRTIO-CONSOLE)|\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET)' \
 	"$console" | sed "s/^/$tag: /" || true
 report

@@ -361,6 +361,28 @@ static void test_long_lines(void **state)
 	expect_msg(1, "t.ini:7: [guest a] bogus: unknown key");
 }
 
+static void test_virtio_key(void **state)
+{
+	assert_int_equal(parse(GUEST_A "virtio = console\n"), 0);
+	assert_int_equal(cfg.guests[0].virtio, CFG_VIRTIO_CONSOLE);
+	assert_int_equal(parse(GUEST_A "virtio = Console \n"), 0);
+	assert_int_equal(parse(GUEST_A), 0);
+	assert_int_equal(cfg.guests[0].virtio, 0);
+	expect_one(parse(GUEST_A "virtio = console, console\n"),
+		   "t.ini:5: [guest a] virtio: ", "console is listed twice");
+	expect_one(parse(GUEST_A "virtio = console, blk:disk.img\n"),
+		   "t.ini:5: [guest a] virtio: ",
+		   "virtio blk is not supported yet (known: console)");
+	expect_one(parse(GUEST_A "virtio = net\n"),
+		   "t.ini:5: [guest a] virtio: ", "virtio net is not supported yet");
+	expect_one(parse(GUEST_A "virtio = gpu\n"),
+		   "t.ini:5: [guest a] virtio: ", "unknown device 'gpu' (known: console)");
+	expect_one(parse(GUEST_A "virtio = blkx\n"),
+		   "t.ini:5: [guest a] virtio: ", "unknown device 'blkx'");
+	expect_one(parse(GUEST_A "virtio = console,\n"),
+		   "t.ini:5: [guest a] virtio: ", "empty name in the list");
+}
+
 /* ---- sections ---------------------------------------------------------- */
 
 static void test_unknown_section(void **state)
@@ -374,7 +396,7 @@ static void test_virtio_rejected(void **state)
 	assert_int_equal(parse(GUEST_A "[virtio console0]\ntype = console\n"),
 			 -EINVAL);
 	expect_count(1);
-	expect_msg(0, "t.ini:5: [virtio console0]: virtio devices are not supported yet");
+	expect_msg(0, "t.ini:5: [virtio console0]: no [virtio] sections: list a guest's devices in its own section (virtio = console)");
 }
 
 static void test_key_outside_section(void **state)
@@ -973,7 +995,7 @@ static void test_reports_everything(void **state)
 	expect_at(4, "t.ini:8: [guest alpha] vcpus: ", "at least 1 vCPU");
 	expect_at(5, "t.ini:9: [guest alpha] cpus: ", "cpu 5 is outside the machine (2 CPUs)");
 	expect_at(6, "t.ini:10: [guest alpha] cpus: ", "duplicate key (first set on line 9)");
-	expect_at(7, "t.ini:11: [virtio net0]: ", "not supported yet");
+	expect_at(7, "t.ini:11: [virtio net0]: ", "no [virtio] sections");
 	expect_at(8, "t.ini:15: [guest beta]: ", "expected 'key = value'");
 	/* Missing keys come when the section ends, at its header line. */
 	expect_at(9, "t.ini:13: [guest beta]: ", "missing required key 'kind'");
@@ -1032,6 +1054,7 @@ int main(void)
 		cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_virtio_rejected),
+		cmocka_unit_test(test_virtio_key),
 		cmocka_unit_test(test_key_outside_section),
 		cmocka_unit_test(test_hypervisor_section),
 		cmocka_unit_test(test_guest_names),

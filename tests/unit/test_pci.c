@@ -45,9 +45,33 @@ static void f_cap_write(struct pci_dev *d, uint32_t off, unsigned int size)
 	cap_size = size;
 }
 
+static int n_bar_io, last_bar;
+static uint64_t last_off;
+
+static int f_bar_read(struct pci_dev *d, int bar, uint64_t off,
+		      unsigned int size, uint64_t *val)
+{
+	n_bar_io++;
+	last_bar = bar;
+	last_off = off;
+	*val = 0x1234;
+	return 0;
+}
+
+static int f_bar_write(struct pci_dev *d, int bar, uint64_t off,
+		       unsigned int size, uint64_t val)
+{
+	n_bar_io++;
+	last_bar = bar;
+	last_off = off;
+	return 0;
+}
+
 static const struct pci_dev_ops ops = {
 	.bar_update = f_bar_update,
 	.cap_write = f_cap_write,
+	.bar_read = f_bar_read,
+	.bar_write = f_bar_write,
 };
 
 /* The reset register's fake: what reached it through 0xCF9. */
@@ -354,6 +378,38 @@ static void test_int_pin(void **state)
 	assert_int_equal(rd(2, PCI_SUBSYS_VENDOR, 4), 3 << 16 | 0x1af4);
 }
 
+static void test_window(void **state)
+{
+	uint64_t v = 0;
+
+	setup();
+	pci_dev_init(&dev_a, 0x1af4, 0x1043, 0x078000, 1, &ops, NULL);
+	assert_int_equal(pci_add_bar(&dev_a, 0, 0x1000, false), 0);
+	assert_int_equal(pci_add_bar(&dev_a, 2, 0x4000, true), 0);
+	assert_int_equal(pci_plug(&bus, 3, &dev_a), 0);
+	n_bar_io = 0;
+	assert_int_equal(pci_window_read(&bus, WIN + 0x4008, 4, &v), 0);
+	assert_int_equal(v, 0x1234);
+	assert_int_equal(last_bar, 2);
+	assert_int_equal(last_off, 8);
+	assert_int_equal(pci_window_write(&bus, WIN + 0xffc, 4, 1), 0);
+	assert_int_equal(last_bar, 0);
+	assert_int_equal(last_off, 0xffc);
+	assert_int_equal(n_bar_io, 2);
+	/* Straddling the BAR's end, in a gap, or with decoding off: none. */
+	assert_int_equal(pci_window_read(&bus, WIN + 0xffe, 4, &v), -ENODEV);
+	assert_int_equal(pci_window_read(&bus, WIN + 0x2000, 4, &v), -ENODEV);
+	wr(3, PCI_COMMAND, 2, 0);
+	assert_int_equal(pci_window_write(&bus, WIN + 0x4008, 4, 1), -ENODEV);
+	assert_int_equal(n_bar_io, 2);
+	/* Moved by the guest: decoded at the new address only. */
+	wr(3, PCI_BAR0, 4, 0xc0080000);
+	wr(3, PCI_COMMAND, 2, PCI_CMD_MEM);
+	assert_int_equal(pci_window_read(&bus, WIN, 4, &v), -ENODEV);
+	assert_int_equal(pci_window_read(&bus, 0xc0080010, 4, &v), 0);
+	assert_int_equal(last_off, 0x10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_plug_errors),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_int_pin),
+		cmocka_unit_test(test_window),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
