@@ -761,41 +761,73 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 	c->g->pv = pv;
 }
 
+#define VIRTIO_KNOWN	"console, blk:ram:SIZE"
+
+/* blk:ram:SIZE, a RAM disk of whole sectors. 0 or -1 (reported). */
+static int parse_blk_ram(struct parse_ctx *c, const char *key, const char *s,
+			 size_t len)
+{
+	char size[32];
+	uint64_t v;
+
+	if (len >= sizeof(size) + 8) {
+		key_err(c, key, "blk:ram: size too long");
+		return -1;
+	}
+	copy_cut(size, sizeof(size), s + 8, len - 8);
+	if (cfg_parse_size(size, &v) || v < 4 * KIB || v > CFG_BLK_MAX ||
+	    v % 512) {
+		key_err(c, key, "blk:ram:%s: want a size from 4K to 256M in whole 512-byte sectors",
+			size);
+		return -1;
+	}
+	c->g->blk_size = v;
+	return 0;
+}
+
 /*
- * virtio = console[, ...]: the devices on the guest's PCI bus. blk and
- * net are issue 15's next steps: named, so that they are refused by name.
+ * virtio = console, blk:ram:SIZE: the devices on the guest's PCI bus.
+ * blk:IMAGE and net are issue 15's next steps: refused by name.
  */
 static void parse_virtio(struct parse_ctx *c, const char *key, const char *val)
 {
 	const char *rest = val, *s;
-	uint32_t devs = 0;
-	char name[16], kind[4];
+	uint32_t devs = 0, bit;
+	char name[16], kind[5], pre[9];
 	size_t len;
 
 	while (rest) {
 		s = list_next(&rest, &len);
 		if (!len) {
-			key_err(c, key, "empty name in the list (write console)");
+			key_err(c, key, "empty name in the list (write " VIRTIO_KNOWN ")");
 			return;
 		}
 		copy_cut(name, sizeof(name), s, len);
-		copy_cut(kind, sizeof(kind), s, len < 3 ? len : 3);
+		copy_cut(kind, sizeof(kind), s, len < 4 ? len : 4);
+		copy_cut(pre, sizeof(pre), s, len < 8 ? len : 8);
 		if (len < sizeof(name) && !strcasecmp(name, "console")) {
-			if (devs & CFG_VIRTIO_CONSOLE) {
-				key_err(c, key, "console is listed twice");
+			bit = CFG_VIRTIO_CONSOLE;
+		} else if (len > 8 && !strcasecmp(pre, "blk:ram:")) {
+			if (parse_blk_ram(c, key, s, len))
 				return;
-			}
-			devs |= CFG_VIRTIO_CONSOLE;
+			bit = CFG_VIRTIO_BLK;
 		} else if ((len == 3 || (len > 3 && s[3] == ':')) &&
-			   (!strcasecmp(kind, "blk") || !strcasecmp(kind, "net"))) {
-			key_err(c, key, "virtio %s is not supported yet (known: console)",
-				kind);
+			   (!strcasecmp(name, "blk") || !strcasecmp(name, "net") ||
+			    !strcasecmp(kind, "blk:") || !strcasecmp(kind, "net:"))) {
+			key_err(c, key, "virtio %.3s%s is not supported yet (known: " VIRTIO_KNOWN ")",
+				kind, kind[0] == 'b' || kind[0] == 'B' ? " from an image" : "");
 			return;
 		} else {
-			key_err(c, key, "unknown device '%.*s' (known: console)",
+			key_err(c, key, "unknown device '%.*s' (known: " VIRTIO_KNOWN ")",
 				(int)(len > 32 ? 32 : len), s);
 			return;
 		}
+		if (devs & bit) {
+			key_err(c, key, "%s is listed twice",
+				bit == CFG_VIRTIO_BLK ? "blk" : "console");
+			return;
+		}
+		devs |= bit;
 	}
 	c->g->virtio = devs;
 }
@@ -1122,7 +1154,8 @@ static void check_memory(struct parse_ctx *c)
 	if (!free_mem)
 		return;
 	for (i = 0; i < cfg->n_guests; i++) {
-		uint64_t mem = cfg->guests[i].memory;
+		/* A virtio-blk RAM disk comes from the same free memory. */
+		uint64_t mem = cfg->guests[i].memory + cfg->guests[i].blk_size;
 
 		total = total + mem < total ? UINT64_MAX : total + mem;
 		if (over == cfg->n_guests && total > free_mem)

@@ -80,10 +80,13 @@ struct guest_config {
 	uint32_t watchdog_s;		/* silent this long (guest time): stop; 0 off */
 	uint32_t pv;			/* CFG_PV_* the guest is offered */
 	uint32_t virtio;		/* CFG_VIRTIO_* devices on its PCI bus */
+	uint64_t blk_size;		/* virtio-blk RAM disk bytes (blk:ram:SIZE) */
 };
 
 /* In-hypervisor virtio devices, "virtio = console" in hvisor.ini. */
 #define CFG_VIRTIO_CONSOLE	(1u << 0)
+#define CFG_VIRTIO_BLK		(1u << 1)
+#define CFG_BLK_MAX		(256ull << 20)
 
 /* KVM paravirtual features (src/core/pv.h), "pv = steal" in hvisor.ini. */
 #define CFG_PV_STEAL	(1u << 0)

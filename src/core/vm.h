@@ -11,6 +11,7 @@
 #include "dev/mmio.h"
 #include "dev/pci.h"
 #include "dev/pci_host.h"
+#include "dev/virtio_blk.h"
 #include "dev/virtio_console.h"
 #include "dev/vioapic.h"
 #include "dev/vlapic.h"
@@ -85,6 +86,7 @@ struct vm {
 	struct locked_mmio pci_ecam, pci_win;
 	struct virtq_mem ram_view;	/* RAM as virtqueues see it */
 	struct virtio_console vcon;	/* virtio = console */
+	struct virtio_blk vblk;		/* virtio = blk:ram:SIZE */
 	struct vlapic *lapics[VM_MAX_VCPUS];
 	/* COM1, under its own lock: its IRQ line takes dev_lock inside it. */
 	spinlock_t uart_lock;

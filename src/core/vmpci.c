@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The wiring of a VM's PCI bus (see vmpci.h). */
+#include <errno.h>
+#include <string.h>
 #include "dev/pci_host.h"
 #include "dev/reset.h"
+#include "mm/frame.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "src/core/vmirq.h"
@@ -11,6 +14,7 @@ _Static_assert(VMPCI_WIN_GPA >= CFG_MEMORY_MAX,
 	       "guest RAM may reach into the PCI window");
 
 #define VMPCI_SLOT_CONSOLE	1
+#define VMPCI_SLOT_BLK		2
 
 /* The BAR window: whichever device decodes the address answers. */
 static int win_read(void *d, uint64_t off, unsigned int size, uint64_t *val)
@@ -60,6 +64,53 @@ static int add_console(struct vm *vm)
 	return r;
 }
 
+/* A RAM disk from the hypervisor's frames, zeroed: it outlives the guest. */
+static int add_blk(struct vm *vm)
+{
+	uint64_t size = vm->cfg->blk_size, pa;
+	int r;
+
+	pa = frame_alloc_aligned((size + 4095) >> 12, 4096);
+	if (!pa) {
+		pr_err("hvisor: guest '%s': no %lu KiB left for its virtio-blk RAM disk\n",
+		       vm->name, size >> 10);
+		return -ENOMEM;
+	}
+	memset((void *)pa, 0, size);
+	r = virtio_blk_init(&vm->vblk, &vm->ram_view, (uint8_t *)pa, size, msi,
+			    vm);
+	if (!r)
+		r = pci_plug(&vm->pci, VMPCI_SLOT_BLK, &vm->vblk.vp.pci);
+	if (!r)
+		pr_info("hvisor: guest '%s': virtio-blk (virtio-pci) at 00:%02x.0, BAR %#lx, RAM disk of %lu KiB\n",
+			vm->name, VMPCI_SLOT_BLK,
+			pci_bar_addr(&vm->vblk.vp.pci, VIRTIO_PCI_BAR), size >> 10);
+	return r;
+}
+
+void vmpci_flush(struct vm *vm)
+{
+	if (!(vm->cfg->virtio & CFG_VIRTIO_CONSOLE))
+		return;
+	spin_lock(&vm->uart_lock);
+	linebuf_flush(&vm->vcon.out);
+	spin_unlock(&vm->uart_lock);
+}
+
+void vmpci_summary(const struct vm *vm)
+{
+	const struct virtio_blk *b = &vm->vblk;
+
+	if (vm->cfg->virtio & CFG_VIRTIO_CONSOLE)
+		pr_info("hvisor:   %-12s virtio-console: %lu bytes out, %lu driver error(s)\n",
+			vm->name, vm->vcon.tx_bytes, vm->vcon.vp.failures);
+	if (vm->cfg->virtio & CFG_VIRTIO_BLK)
+		pr_info("hvisor:   %-12s virtio-blk: %lu KiB, %lu read(s) %lu KiB, %lu write(s) %lu KiB, %lu flush(es), %lu I/O error(s), %lu driver error(s), fnv1a64 %#018lx\n",
+			vm->name, b->size >> 10, b->reads, b->bytes_read >> 10,
+			b->writes, b->bytes_written >> 10, b->flushes, b->errors,
+			b->vp.failures, virtio_blk_checksum(b));
+}
+
 int vmpci_create(struct vm *vm)
 {
 	int r;
@@ -85,5 +136,7 @@ int vmpci_create(struct vm *vm)
 					    &win_ops, vm);
 	if (!r && (vm->cfg->virtio & CFG_VIRTIO_CONSOLE))
 		r = add_console(vm);
+	if (!r && (vm->cfg->virtio & CFG_VIRTIO_BLK))
+		r = add_blk(vm);
 	return r;
 }

@@ -9,7 +9,9 @@
 #            test guest with 2 more: 4 vCPUs on 2 pCPUs under fair; Linux
 #            must find the PCI host bridge and use its ECAM (check pci)
 #            and drive the virtio console on it (/dev/hvc0's line reaches
-#            hvisor's console)
+#            hvisor's console) and the virtio-blk RAM disk (what /init
+#            writes is read back, and hvisor's checksum of the image in
+#            its summary matches the one computed here)
 #   bzimage  tests/configs/linux-bzimage.ini: the bzImage as Debian ships
 #            it, 1 vCPU, through the 64-bit boot protocol (decompressor
 #            included); test-bochs-linux-bzimage.sh runs it
@@ -66,6 +68,23 @@ pvh)
 	# the virtqueue.
 	expect_line "[linux] HVTEST VIRTIO-CONSOLE hello from" \
 		"the line Linux wrote to hvc0 never reached the console"
+	expect_line "[linux] HVTEST CHECK virtio-blk: ok /dev/vda: 2048 sectors, serial hvisor-ramdisk" \
+		"Linux did not write and read back /dev/vda"
+	# The image hvisor holds after the guest: 1 MiB of zeros with what
+	# /init wrote at 4096 (yes PATTERN | head -c 65536), by FNV-1a 64.
+	want=$(python3 -c '
+import sys
+d = bytearray(1 << 20)
+p = (b"HVTEST-VIRTIO-BLK-PATTERN\n" * 3000)[:65536]
+d[4096:4096 + len(p)] = p
+h = 0xcbf29ce484222325
+for b in d:
+    h = ((h ^ b) * 0x100000001b3) & (2**64 - 1)
+print("%#018x" % h)')
+	got=$(sed -n 's/.*linux  *virtio-blk: .* fnv1a64 \(0x[0-9a-f]*\).*/\1/p' "$console" | tail -n 1)
+	if [ "$got" != "$want" ]; then
+		fail+=("virtio-blk image checksum ${got:-missing}, want $want (what Linux wrote is not what hvisor holds)")
+	fi
 	expect_line "[plat] platform: 14 items, 0 failed" \
 		"the platform guest beside Linux failed"
 	;;
@@ -75,6 +94,6 @@ mb2check)
 	;;
 esac
 # The check lines and the kernel's APIC/TSC/clocksource lines, for the log.
-grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL|VIRTIO-CONSOLE)|\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET)' \
+grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL|VIRTIO-CONSOLE)|virtio-(blk|console): |\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET)' \
 	"$console" | sed "s/^/$tag: /" || true
 report

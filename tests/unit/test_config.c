@@ -365,22 +365,42 @@ static void test_virtio_key(void **state)
 {
 	assert_int_equal(parse(GUEST_A "virtio = console\n"), 0);
 	assert_int_equal(cfg.guests[0].virtio, CFG_VIRTIO_CONSOLE);
-	assert_int_equal(parse(GUEST_A "virtio = Console \n"), 0);
+	assert_int_equal(parse(GUEST_A "virtio = Console , blk:ram:1M\n"), 0);
+	assert_int_equal(cfg.guests[0].virtio,
+			 CFG_VIRTIO_CONSOLE | CFG_VIRTIO_BLK);
+	assert_true(cfg.guests[0].blk_size == 1 << 20);
+	assert_int_equal(parse(GUEST_A "virtio = BLK:RAM:4608\n"), 0);
+	assert_true(cfg.guests[0].blk_size == 4608);
 	assert_int_equal(parse(GUEST_A), 0);
 	assert_int_equal(cfg.guests[0].virtio, 0);
+	assert_true(cfg.guests[0].blk_size == 0);
 	expect_one(parse(GUEST_A "virtio = console, console\n"),
 		   "t.ini:5: [guest a] virtio: ", "console is listed twice");
+	expect_one(parse(GUEST_A "virtio = blk:ram:1M, blk:ram:2M\n"),
+		   "t.ini:5: [guest a] virtio: ", "blk is listed twice");
 	expect_one(parse(GUEST_A "virtio = console, blk:disk.img\n"),
 		   "t.ini:5: [guest a] virtio: ",
-		   "virtio blk is not supported yet (known: console)");
+		   "virtio blk from an image is not supported yet (known: console, blk:ram:SIZE)");
 	expect_one(parse(GUEST_A "virtio = net\n"),
 		   "t.ini:5: [guest a] virtio: ", "virtio net is not supported yet");
+	expect_one(parse(GUEST_A "virtio = net:sw0\n"),
+		   "t.ini:5: [guest a] virtio: ", "virtio net is not supported yet");
 	expect_one(parse(GUEST_A "virtio = gpu\n"),
-		   "t.ini:5: [guest a] virtio: ", "unknown device 'gpu' (known: console)");
+		   "t.ini:5: [guest a] virtio: ", "unknown device 'gpu' (known: console, blk:ram:SIZE)");
 	expect_one(parse(GUEST_A "virtio = blkx\n"),
 		   "t.ini:5: [guest a] virtio: ", "unknown device 'blkx'");
 	expect_one(parse(GUEST_A "virtio = console,\n"),
 		   "t.ini:5: [guest a] virtio: ", "empty name in the list");
+	/* RAM disk sizes: whole sectors, 4K to 256M. */
+	expect_one(parse(GUEST_A "virtio = blk:ram:1000\n"),
+		   "t.ini:5: [guest a] virtio: ",
+		   "blk:ram:1000: want a size from 4K to 256M in whole 512-byte sectors");
+	expect_one(parse(GUEST_A "virtio = blk:ram:512M\n"),
+		   "t.ini:5: [guest a] virtio: ", "blk:ram:512M: want a size");
+	expect_one(parse(GUEST_A "virtio = blk:ram:2K\n"),
+		   "t.ini:5: [guest a] virtio: ", "want a size");
+	expect_one(parse(GUEST_A "virtio = blk:ram:lots\n"),
+		   "t.ini:5: [guest a] virtio: ", "want a size");
 }
 
 /* ---- sections ---------------------------------------------------------- */
