@@ -119,7 +119,8 @@ static const uint8_t dsdt_aml[] = {
 	0x00,				/* ZeroOp: reserved */
 };
 
-#define DSDT_BODY_MAX	512
+#define DSDT_BODY_MAX	2560
+#define PCI_PRT_SLOTS	32
 
 /* Where each table goes; offsets are from the start of buf. */
 struct layout {
@@ -200,6 +201,8 @@ static int check_desc(const struct acpi_guest_desc *d)
 	/* ECAM gives every bus 1 MiB. */
 	if (d->mcfg_base & 0xfffff)
 		return -EINVAL;
+	if (d->pci_intx_gsi && (d->pci_intx_gsi < 16 || d->pci_intx_gsi > 20))
+		return -EINVAL;
 	/* The host bridge's _CRS has 32-bit fields for both. */
 	if (d->mcfg_base &&
 	    (!BELOW_4G(d->mcfg_base + ((d->mcfg_bus_end + 1ull) << 20) - 1) ||
@@ -207,6 +210,28 @@ static int check_desc(const struct acpi_guest_desc *d)
 	     !BELOW_4G((uint64_t)d->pci_win_base + d->pci_win_size - 1)))
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * _PRT: for each device number and pin (0 = INTA), Package (4) { address
+ * 0xDDDDFFFF (any function), pin, 0 (a GSI, no link device), GSI }. The
+ * usual swizzle spreads the devices' INTA over the four GSIs.
+ */
+static void prt(struct aml *a, uint8_t gsi_base)
+{
+	aml_name(a, "_PRT");
+	aml_package(a, (PCI_PRT_SLOTS - 1) * 4);
+	for (uint32_t dev = 1; dev < PCI_PRT_SLOTS; dev++) {
+		for (uint32_t pin = 0; pin < 4; pin++) {
+			aml_package(a, 4);
+			aml_int(a, dev << 16 | 0xffff);
+			aml_int(a, pin);
+			aml_int(a, 0);
+			aml_int(a, gsi_base + (dev + pin) % 4);
+			aml_close(a);
+		}
+	}
+	aml_close(a);
 }
 
 /*
@@ -244,6 +269,8 @@ static int dsdt_body(const struct acpi_guest_desc *d, uint8_t *out, size_t cap)
 		return n;
 	aml_name(&a, "_CRS");
 	aml_buffer(&a, r.b, (size_t)n);
+	if (d->pci_intx_gsi)
+		prt(&a, d->pci_intx_gsi);
 	aml_close(&a);
 	aml_device(&a, "MRES");
 	aml_name(&a, "_HID");

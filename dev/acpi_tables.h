@@ -28,7 +28,7 @@
  * A generous upper bound of acpi_build()'s output for n vCPUs, for
  * sizing the guest region (acpi_tables_size() gives the exact figure).
  */
-#define ACPI_TABLES_MAX(n)	(1536 + 16 * (size_t)(n))
+#define ACPI_TABLES_MAX(n)	(4096 + 16 * (size_t)(n))
 
 struct acpi_guest_desc {
 	uint32_t n_vcpus;		/* APIC IDs 0..n_vcpus-1, all enabled */
@@ -55,6 +55,12 @@ struct acpi_guest_desc {
 	uint8_t mcfg_bus_end;		/* last bus decoded from mcfg_base */
 	uint32_t pci_win_base;
 	uint32_t pci_win_size;
+	/*
+	 * INTx: with pci_intx_gsi (16..23, room for four), PCI0 gets a _PRT
+	 * that routes pin P of device D to GSI pci_intx_gsi + (D + P) % 4
+	 * (level, active low, as PCI wants); 0: no _PRT.
+	 */
+	uint8_t pci_intx_gsi;
 	char oem_id[7];			/* up to 6 characters; "" = "HVISOR" */
 };
 

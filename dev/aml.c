@@ -13,6 +13,7 @@
 #define AML_QWORD	0x0e
 #define AML_SCOPE	0x10
 #define AML_BUFFER	0x11
+#define AML_PACKAGE	0x12
 #define AML_EXT		0x5b
 #define AML_DEVICE	0x82	/* after AML_EXT */
 
@@ -195,6 +196,13 @@ void aml_device(struct aml *a, const char seg[4])
 	put8(a, AML_DEVICE);
 	open_pkg(a);
 	put_seg(a, seg);
+}
+
+void aml_package(struct aml *a, uint8_t n)
+{
+	put8(a, AML_PACKAGE);
+	open_pkg(a);
+	put8(a, n);			/* NumElements */
 }
 
 void aml_buffer(struct aml *a, const void *p, size_t n)

@@ -48,6 +48,8 @@ uint32_t aml_eisaid_value(const char *id);
 void aml_scope(struct aml *a, const char seg[4]);
 void aml_device(struct aml *a, const char seg[4]);
 void aml_close(struct aml *a);
+/* Package (@n) { ... }: @n elements follow; close with aml_close(). */
+void aml_package(struct aml *a, uint8_t n);
 /* Buffer () { @n bytes }: a resource template from struct aml_res. */
 void aml_buffer(struct aml *a, const void *p, size_t n);
 

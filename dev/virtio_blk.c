@@ -144,7 +144,7 @@ const struct virtio_dev_ops virtio_blk_ops = {
 
 int virtio_blk_init(struct virtio_blk *b, const struct virtq_mem *mem,
 		    uint8_t *disk, uint64_t size,
-		    void (*send)(void *ctx, const struct apic_msg *m), void *ctx)
+		    const struct virtio_irq *irq)
 {
 	if (!disk || !size || size % VBLK_SECTOR)
 		return -EINVAL;
@@ -152,7 +152,7 @@ int virtio_blk_init(struct virtio_blk *b, const struct virtq_mem *mem,
 	b->size = size;
 	b->reads = b->writes = b->flushes = b->errors = 0;
 	b->bytes_read = b->bytes_written = 0;
-	return virtio_pci_init(&b->vp, &virtio_blk_ops, b, mem, send, NULL, ctx);
+	return virtio_pci_init(&b->vp, &virtio_blk_ops, b, mem, irq);
 }
 
 uint64_t virtio_blk_checksum(const struct virtio_blk *b)

@@ -43,11 +43,10 @@ struct virtio_blk {
 
 extern const struct virtio_dev_ops virtio_blk_ops;
 
-/* Over guest RAM @mem, the image @disk of @size bytes (whole sectors);
- * MSI-X messages to @send(@ctx). 0 or -EINVAL. */
+/* Over guest RAM @mem, the image @disk of @size bytes (whole sectors),
+ * signalling through @irq. 0 or -EINVAL. */
 int virtio_blk_init(struct virtio_blk *b, const struct virtq_mem *mem,
-		    uint8_t *disk, uint64_t size,
-		    void (*send)(void *ctx, const struct apic_msg *m), void *ctx);
+		    uint8_t *disk, uint64_t size, const struct virtio_irq *irq);
 /* FNV-1a (64 bits) of the whole image. */
 uint64_t virtio_blk_checksum(const struct virtio_blk *b);
 

@@ -71,11 +71,9 @@ const struct virtio_dev_ops virtio_console_ops = {
 
 int virtio_console_init(struct virtio_console *con, const struct virtq_mem *mem,
 			void (*emit)(void *ctx, const char *line, unsigned int len),
-			void (*send)(void *ctx, const struct apic_msg *m),
-			void *ctx)
+			const struct virtio_irq *irq)
 {
 	con->tx_bytes = 0;
-	linebuf_init(&con->out, emit, ctx);
-	return virtio_pci_init(&con->vp, &virtio_console_ops, con, mem, send,
-			       NULL, ctx);
+	linebuf_init(&con->out, emit, irq->ctx);
+	return virtio_pci_init(&con->vp, &virtio_console_ops, con, mem, irq);
 }

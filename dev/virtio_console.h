@@ -25,12 +25,11 @@ struct virtio_console {
 extern const struct virtio_dev_ops virtio_console_ops;
 
 /*
- * Over the guest RAM @mem; lines go to @emit(@ctx, ...); MSI-X messages
- * to @send(@ctx, ...). Plug con->vp.pci on the bus next. 0 or -errno.
+ * Over the guest RAM @mem; lines go to @emit(irq->ctx, ...). Plug
+ * con->vp.pci on the bus next. 0 or -errno.
  */
 int virtio_console_init(struct virtio_console *con, const struct virtq_mem *mem,
 			void (*emit)(void *ctx, const char *line, unsigned int len),
-			void (*send)(void *ctx, const struct apic_msg *m),
-			void *ctx);
+			const struct virtio_irq *irq);
 
 #endif

@@ -56,7 +56,7 @@ static void set_isr(struct virtio_pci *vp, uint8_t bit)
 {
 	vp->isr |= bit;
 	if (vp->intx)
-		vp->intx(vp->ctx, true);
+		vp->intx(vp->ctx, vp->gsi, true);
 }
 
 static void signal(struct virtio_pci *vp, uint16_t vector, uint8_t isr_bit)
@@ -98,7 +98,7 @@ static void reset(struct virtio_pci *vp)
 	vp->q_sel = 0;
 	vp->isr = 0;
 	if (vp->intx)
-		vp->intx(vp->ctx, false);
+		vp->intx(vp->ctx, vp->gsi, false);
 	if (vp->ops->reset)
 		vp->ops->reset(vp);
 }
@@ -211,8 +211,7 @@ static const struct pci_dev_ops virtio_pci_dev_ops = {
 
 int virtio_pci_init(struct virtio_pci *vp, const struct virtio_dev_ops *ops,
 		    void *backend, const struct virtq_mem *mem,
-		    void (*send)(void *ctx, const struct apic_msg *m),
-		    void (*intx)(void *ctx, bool level), void *ctx)
+		    const struct virtio_irq *irq)
 {
 	struct pci_dev *d = &vp->pci;
 	int c, r;
@@ -225,14 +224,20 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_dev_ops *ops,
 	memset(vp, 0, sizeof(*vp));
 	vp->ops = ops;
 	vp->backend = backend;
-	vp->intx = intx;
-	vp->ctx = ctx;
+	vp->intx = irq->intx;
+	vp->gsi = irq->gsi;
+	vp->ctx = irq->ctx;
 	for (unsigned int i = 0; i < ops->n_queues; i++)
 		virtq_init(&vp->vq[i], mem, ops->queue_max);
 	/* Modern only: revision 1, subsystem ID 0x40 and up (4.1.2.1). */
 	pci_dev_init(d, VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE(ops->id),
 		     ops->pci_class, 1, &virtio_pci_dev_ops, vp);
 	pci_set_subsys(d, VIRTIO_PCI_VENDOR, 0x40 + ops->id);
+	if (irq->intx) {
+		/* INTA, and its GSI in the line register as firmware puts it. */
+		pci_set_int_pin(d, 1);
+		pci_put(d, PCI_INT_LINE, 1, irq->gsi);
+	}
 	r = pci_add_bar(d, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE, true);
 	if (!r)
 		r = add_vcap(d, CAP_COMMON, VIRTIO_CAP_LEN, VPCI_COMMON,
@@ -253,7 +258,7 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_dev_ops *ops,
 		r = pci_cfg_cap(vp);
 	if (r >= 0)
 		r = msix_init(&vp->msix, d, ops->n_queues + 1, VIRTIO_PCI_BAR,
-			      VPCI_MSIX_TABLE, VPCI_MSIX_PBA, send, ctx);
+			      VPCI_MSIX_TABLE, VPCI_MSIX_PBA, irq->send, irq->ctx);
 	if (r < 0)
 		return r;
 	reset(vp);
@@ -403,7 +408,7 @@ int virtio_pci_bar_read(struct virtio_pci *vp, uint64_t off,
 		*val = vp->isr;			/* reading clears it (4.1.4.5) */
 		vp->isr = 0;
 		if (vp->intx)
-			vp->intx(vp->ctx, false);
+			vp->intx(vp->ctx, vp->gsi, false);
 		return 0;
 	}
 	if (in(off, size, VPCI_DEVICE, vp->ops->cfg_len)) {

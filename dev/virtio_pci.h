@@ -85,21 +85,31 @@ struct virtio_pci {
 	uint64_t drv_features;
 	uint8_t status, generation, isr;
 	uint16_t q_sel;
-	/* INTx, for a driver without MSI-X: the level of the pin. */
-	void (*intx)(void *ctx, bool level);
+	/*
+	 * INTx (pin INTA), for a driver without MSI-X: the pin's level, on
+	 * the GSI the owner routed it to (set @gsi before plugging).
+	 */
+	void (*intx)(void *ctx, unsigned int gsi, bool level);
+	unsigned int gsi;
 	void *ctx;
 	uint64_t failures;		/* times the driver broke a queue */
 };
 
+/* How a device signals: MSI-X messages, the INTx pin (NULL: no pin). */
+struct virtio_irq {
+	void (*send)(void *ctx, const struct apic_msg *m);
+	void (*intx)(void *ctx, unsigned int gsi, bool level);
+	unsigned int gsi;		/* where INTA is routed */
+	void *ctx;
+};
+
 /*
- * A device for @ops over the guest RAM @mem, sending MSI-X messages with
- * @send and INTx with @intx (both with @ctx). Plug v->pci on a bus next.
- * 0 or -EINVAL.
+ * A device for @ops over the guest RAM @mem, signalling through @irq.
+ * Plug vp->pci on a bus next. 0 or -EINVAL.
  */
 int virtio_pci_init(struct virtio_pci *vp, const struct virtio_dev_ops *ops,
 		    void *backend, const struct virtq_mem *mem,
-		    void (*send)(void *ctx, const struct apic_msg *m),
-		    void (*intx)(void *ctx, bool level), void *ctx);
+		    const struct virtio_irq *irq);
 
 /* Accesses to the BAR, @off from its base. Unmapped parts read 0. */
 int virtio_pci_bar_read(struct virtio_pci *vp, uint64_t off,

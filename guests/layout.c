@@ -28,6 +28,7 @@ int guest_build_acpi(struct vm *vm, uint64_t *rsdp)
 		.mcfg_bus_end = VMPCI_BUS_END,
 		.pci_win_base = VMPCI_WIN_GPA,
 		.pci_win_size = VMPCI_WIN_SIZE,
+		.pci_intx_gsi = VMPCI_INTX_GSI,
 	};
 	int r = acpi_build(&d, (void *)(vm->ram_hpa + GUEST_ACPI_GPA),
 			   GUEST_ACPI_GPA, GUEST_ACPI_MAX, rsdp);

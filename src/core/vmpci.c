@@ -40,6 +40,25 @@ static void msi(void *ctx, const struct apic_msg *m)
 	vmirq_msi(ctx, m);
 }
 
+/* INTx is a level on a vIOAPIC pin, as the DSDT's _PRT routes it. */
+static void intx(void *ctx, unsigned int gsi, bool level)
+{
+	struct vm *vm = ctx;
+
+	spin_lock(&vm->dev_lock);
+	vioapic_set_irq(&vm->ioapic, gsi, level);
+	spin_unlock(&vm->dev_lock);
+}
+
+/* How the device at @slot signals: MSI-X, or INTA on its _PRT GSI. */
+static struct virtio_irq irq_of(struct vm *vm, unsigned int slot)
+{
+	return (struct virtio_irq){
+		.send = msi, .intx = intx, .ctx = vm,
+		.gsi = VMPCI_INTX_GSI + slot % 4,
+	};
+}
+
 /* virtio-console lines join the UART's on the guest's console. */
 static void console_emit(void *ctx, const char *line, unsigned int len)
 {
@@ -52,8 +71,9 @@ static void console_emit(void *ctx, const char *line, unsigned int len)
 
 static int add_console(struct vm *vm)
 {
+	struct virtio_irq irq = irq_of(vm, VMPCI_SLOT_CONSOLE);
 	int r = virtio_console_init(&vm->vcon, &vm->ram_view, console_emit,
-				    msi, vm);
+				    &irq);
 
 	if (!r)
 		r = pci_plug(&vm->pci, VMPCI_SLOT_CONSOLE, &vm->vcon.vp.pci);
@@ -67,6 +87,7 @@ static int add_console(struct vm *vm)
 /* A RAM disk from the hypervisor's frames, zeroed: it outlives the guest. */
 static int add_blk(struct vm *vm)
 {
+	struct virtio_irq irq = irq_of(vm, VMPCI_SLOT_BLK);
 	uint64_t size = vm->cfg->blk_size, pa;
 	int r;
 
@@ -77,8 +98,7 @@ static int add_blk(struct vm *vm)
 		return -ENOMEM;
 	}
 	memset((void *)pa, 0, size);
-	r = virtio_blk_init(&vm->vblk, &vm->ram_view, (uint8_t *)pa, size, msi,
-			    vm);
+	r = virtio_blk_init(&vm->vblk, &vm->ram_view, (uint8_t *)pa, size, &irq);
 	if (!r)
 		r = pci_plug(&vm->pci, VMPCI_SLOT_BLK, &vm->vblk.vp.pci);
 	if (!r)

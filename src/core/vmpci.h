@@ -19,6 +19,8 @@
 #define VMPCI_WIN_SIZE		0x10000000ull
 #define VMPCI_ECAM_GPA		0xe0000000ull
 #define VMPCI_BUS_END		0	/* bus 0 only */
+/* INTx: the DSDT's _PRT routes device D's INTA to GSI 16 + D % 4. */
+#define VMPCI_INTX_GSI		16
 
 struct vm;
 

@@ -14,7 +14,8 @@
 #            its summary matches the one computed here)
 #   bzimage  tests/configs/linux-bzimage.ini: the bzImage as Debian ships
 #            it, 1 vCPU, through the 64-bit boot protocol (decompressor
-#            included); test-bochs-linux-bzimage.sh runs it
+#            included), with pci=nomsi: the virtio console works on INTx;
+#            test-bochs-linux-bzimage.sh runs it
 #   mb2check tests/configs/mb2check-linux.ini: Linux as in pvh beside the
 #            Asterinas boot-contract kernel (tests/guests/mb2check, 2
 #            vCPUs): both must finish; test-bochs-linux-mb2check.sh runs it
@@ -87,6 +88,18 @@ print("%#018x" % h)')
 	fi
 	expect_line "[plat] platform: 14 items, 0 failed" \
 		"the platform guest beside Linux failed"
+	;;
+bzimage)
+	# pci=nomsi: interrupts come on INTx (GSIs 17 and 18, level); a
+	# block read completes only on its interrupt.
+	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0; 00:01.0 is 0x1af4:0x1043, INTx on IRQ 17" \
+		"Linux did not bring up /dev/hvc0 on INTx"
+	expect_line "[linux] HVTEST CHECK virtio-blk: ok /dev/vda: 2048 sectors" \
+		"Linux did not write and read back /dev/vda on INTx"
+	expect_line "read back; INTx on IRQ 18" \
+		"the block device did not use INTx (IRQ 18)"
+	expect_line "[linux] HVTEST VIRTIO-CONSOLE hello from" \
+		"the line Linux wrote to hvc0 never reached the console"
 	;;
 mb2check)
 	expect_line "[mb] mb2check: 17 passed, 0 failed, 0 skipped" \

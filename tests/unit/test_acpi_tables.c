@@ -623,6 +623,44 @@ static void test_dsdt_pci(void **state)
 	assert_int_equal(rd32(v + 4), 0xe0000000);
 	assert_int_equal(rd32(v + 8), 1 << 20);
 
+	/*
+	 * With INTx GSIs, a _PRT follows the _CRS: 31 devices x 4 pins,
+	 * each Package (4) { 0xDDDDFFFF, pin, Zero, GSI }.
+	 */
+	d.pci_intx_gsi = 16;
+	f = fadt_of(&d, GPA, &used);
+	t = at(rd64(f + 140), used, GPA);
+	end = t + rd32(t + 4);
+	v = named(t + 36, end, "_PRT");
+	assert_non_null(v);
+	assert_int_equal(v[0], 0x12);			/* PackageOp */
+	len = pkglen(v + 1, &n);
+	p = v + 1 + n;
+	assert_int_equal(*p++, 124);			/* NumElements */
+	for (uint32_t dev = 1; dev < 32; dev++) {
+		for (uint32_t pin = 0; pin < 4; pin++) {
+			assert_int_equal(p[0], 0x12);
+			assert_int_equal(p[2], 4);
+			assert_int_equal(p[3], 0x0c);	/* DWordConst */
+			assert_int_equal(rd32(p + 4), dev << 16 | 0xffff);
+			p += 8;
+			if (pin) {
+				assert_int_equal(p[0], pin == 1 ? 0x01 : 0x0a);
+				p += pin == 1 ? 1 : 2;
+			} else {
+				assert_int_equal(*p++, 0x00);
+			}
+			assert_int_equal(*p++, 0x00);	/* a GSI */
+			assert_int_equal(p[0], 0x0a);
+			assert_int_equal(p[1], 16 + (dev + pin) % 4);
+			p += 2;
+		}
+	}
+	assert_ptr_equal(p, v + 1 + len);
+	d.pci_intx_gsi = 21;				/* no room for four */
+	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
+	d.pci_intx_gsi = 0;
+
 	/* A window past 4 GiB, or none, is refused. */
 	d.pci_win_size = 0;
 	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
@@ -787,6 +825,7 @@ static void test_bound(void **state)
 
 	d.x2apic = true;
 	d.mcfg_base = 0xb0000000;
+	d.pci_intx_gsi = 16;
 	for (uint32_t n = 1; n <= 600; n += 7) {
 		d.n_vcpus = n;
 		int size = acpi_tables_size(&d, 0x1004);
@@ -920,6 +959,7 @@ static int dump(const char *dir)
 		.reset_port = 0xcf9, .reset_value = 6,
 		.mcfg_base = 0xb0000000, .mcfg_bus_end = 0,
 		.pci_win_base = 0xc0000000, .pci_win_size = 0x20000000,
+		.pci_intx_gsi = 16,
 	}, 0xe0000);
 	d.n_vcpus = 1;
 	d.reset_port = 0;

@@ -98,6 +98,27 @@ static void test_pkglength(void **state)
 	assert_int_equal(buf[13], 0x0b);
 }
 
+static void test_package(void **state)
+{
+	/* Name (_PRT, Package (1) { Package (2) { 0x0001FFFF, One } }) */
+	static const uint8_t want[] = {
+		0x08, '_', 'P', 'R', 'T', 0x12, 0x0b, 0x01,
+		0x12, 0x08, 0x02, 0x0c, 0xff, 0xff, 0x01, 0x00, 0x01,
+	};
+	struct aml a;
+
+	aml_init(&a, buf, sizeof(buf));
+	aml_name(&a, "_PRT");
+	aml_package(&a, 1);
+	aml_package(&a, 2);
+	aml_int(&a, 0x1ffff);
+	aml_int(&a, 1);
+	aml_close(&a);
+	aml_close(&a);
+	assert_int_equal(aml_end(&a), sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+}
+
 static void test_errors(void **state)
 {
 	struct aml a;
@@ -161,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_eisaid),
 		cmocka_unit_test(test_int),
 		cmocka_unit_test(test_pkglength),
+		cmocka_unit_test(test_package),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_resources),
 	};

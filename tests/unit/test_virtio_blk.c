@@ -22,7 +22,7 @@ static void setup(void)
 {
 	memset(ram, 0, sizeof(ram));
 	memset(disk, 0, sizeof(disk));
-	assert_int_equal(virtio_blk_init(&blk, &mem, disk, DISK, f_send, NULL), 0);
+	assert_int_equal(virtio_blk_init(&blk, &mem, disk, DISK, &irq), 0);
 	vdrv_plug(&blk.vp);
 	vdrv_up(VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE |
 		VIRTIO_BLK_F_FLUSH);
@@ -71,9 +71,9 @@ static void test_config(void **state)
 	assert_int_equal(rd(VPCI_DEVICE + 20, 4), 512);
 	assert_int_equal(rd(VPCI_DEVICE + 60, 4), 0);
 	/* Bad images are refused. */
-	assert_int_equal(virtio_blk_init(&blk, &mem, disk, 1000, f_send, NULL),
+	assert_int_equal(virtio_blk_init(&blk, &mem, disk, 1000, &irq),
 			 -EINVAL);
-	assert_int_equal(virtio_blk_init(&blk, &mem, NULL, DISK, f_send, NULL),
+	assert_int_equal(virtio_blk_init(&blk, &mem, NULL, DISK, &irq),
 			 -EINVAL);
 }
 

@@ -26,7 +26,7 @@ static void setup(void)
 {
 	memset(ram, 0, sizeof(ram));
 	n_lines = 0;
-	assert_int_equal(virtio_console_init(&con, &mem, f_emit, f_send, NULL), 0);
+	assert_int_equal(virtio_console_init(&con, &mem, f_emit, &irq), 0);
 	vdrv_plug(&con.vp);
 }
 
@@ -156,11 +156,18 @@ static void test_pci_cfg_window(void **state)
 static void test_intx_isr(void **state)
 {
 	setup();
+	/* INTA, its GSI in the line register as firmware leaves it. */
+	assert_int_equal(cfg_rd(PCI_INT_PIN, 1), 1);
+	assert_int_equal(cfg_rd(PCI_INT_LINE, 1), 18);
 	vdrv_up(0);
+	assert_int_equal(intx_level, 0);		/* reset lowered it */
 	cfg_wr(con.vp.msix.cap + 2, 2, 0);		/* MSI-X off */
 	send_text(0, "y\n", 0x30000);
 	assert_int_equal(n_sent, 0);
+	assert_int_equal(intx_level, 1);		/* asserted... */
+	assert_int_equal(intx_gsi, 18);
 	assert_int_equal(rd(VPCI_ISR, 1), 1);		/* queue interrupt */
+	assert_int_equal(intx_level, 0);		/* ...until the read */
 	assert_int_equal(rd(VPCI_ISR, 1), 0);		/* read clears */
 	/* The driver asked for no interrupt: none. */
 	put16(AVAIL(VCON_TX), VIRTQ_AVAIL_F_NO_INTERRUPT);

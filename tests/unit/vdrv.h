@@ -35,11 +35,25 @@ static struct virtio_pci *vdev;
 static struct apic_msg sent[16];
 static int n_sent;
 
+static int intx_level = -1;	/* the INTx pin as last driven */
+static unsigned int intx_gsi;
+
 static inline void f_send(void *ctx, const struct apic_msg *m)
 {
 	assert_true(n_sent < 16);
 	sent[n_sent++] = *m;
 }
+
+static inline void f_intx(void *ctx, unsigned int gsi, bool level)
+{
+	intx_gsi = gsi;
+	intx_level = level;
+}
+
+/* MSI-X to f_send, INTA to f_intx on GSI 18. */
+static const struct virtio_irq irq = {
+	.send = f_send, .intx = f_intx, .gsi = 18,
+};
 
 static inline uint32_t cfg_rd(uint32_t off, unsigned int size)
 {
