@@ -203,6 +203,11 @@ static int check_desc(const struct acpi_guest_desc *d)
 		return -EINVAL;
 	if (d->pci_intx_gsi && (d->pci_intx_gsi < 16 || d->pci_intx_gsi > 20))
 		return -EINVAL;
+	if (d->virtio_mmio_n &&
+	    (d->virtio_mmio_n > 16 || d->virtio_mmio_base & 0x1ff ||
+	     !BELOW_4G((uint64_t)d->virtio_mmio_base + 0x200 * d->virtio_mmio_n - 1) ||
+	     d->virtio_mmio_gsi + d->virtio_mmio_n > 24))
+		return -EINVAL;
 	/* The host bridge's _CRS has 32-bit fields for both. */
 	if (d->mcfg_base &&
 	    (!BELOW_4G(d->mcfg_base + ((d->mcfg_bus_end + 1ull) << 20) - 1) ||
@@ -234,6 +239,32 @@ static void prt(struct aml *a, uint8_t gsi_base)
 	aml_close(a);
 }
 
+/* virtio-mmio devices as Linux's virtio_mmio driver finds them in ACPI. */
+static int virtio_mmio_devices(struct aml *a, const struct acpi_guest_desc *d)
+{
+	for (unsigned int i = 0; i < d->virtio_mmio_n; i++) {
+		char name[5] = { 'V', 'R', (char)('0' + i / 10), (char)('0' + i % 10), 0 };
+		struct aml_res r;
+		int n;
+
+		aml_device(a, name);
+		aml_name(a, "_HID");
+		aml_string(a, "LNRO0005");
+		aml_name(a, "_UID");
+		aml_int(a, i);
+		aml_res_init(&r);
+		aml_res_mem_fixed(&r, d->virtio_mmio_base + 0x200 * i, 0x200);
+		aml_res_irq(&r, d->virtio_mmio_gsi + i, true);
+		n = aml_res_end(&r);
+		if (n < 0)
+			return n;
+		aml_name(a, "_CRS");
+		aml_buffer(a, r.b, (size_t)n);
+		aml_close(a);
+	}
+	return 0;
+}
+
 /*
  * The DSDT's AML: \_S5_, and with ECAM the host bridge and the ECAM range
  * as a motherboard resource. Returns its length, or -ENOSPC.
@@ -246,9 +277,15 @@ static int dsdt_body(const struct acpi_guest_desc *d, uint8_t *out, size_t cap)
 
 	aml_init(&a, out, cap);
 	aml_raw(&a, dsdt_aml, sizeof(dsdt_aml));
-	if (!d->mcfg_base)
+	if (!d->mcfg_base && !d->virtio_mmio_n)
 		return aml_end(&a);
 	aml_scope(&a, "_SB_");
+	if (virtio_mmio_devices(&a, d))
+		return -ENOSPC;
+	if (!d->mcfg_base) {
+		aml_close(&a);
+		return aml_end(&a);
+	}
 	aml_device(&a, "PCI0");
 	aml_name(&a, "_HID");
 	aml_eisaid(&a, "PNP0A08");		/* PCI Express root bridge */

@@ -61,6 +61,14 @@ struct acpi_guest_desc {
 	 * (level, active low, as PCI wants); 0: no _PRT.
 	 */
 	uint8_t pci_intx_gsi;
+	/*
+	 * virtio-mmio: @virtio_mmio_n devices (LNRO0005, \_SB.VR00...) in
+	 * 512-byte slots from @virtio_mmio_base, slot i on GSI
+	 * @virtio_mmio_gsi + i, edge, active high. 0: none.
+	 */
+	uint8_t virtio_mmio_n;
+	uint32_t virtio_mmio_base;
+	uint8_t virtio_mmio_gsi;
 	char oem_id[7];			/* up to 6 characters; "" = "HVISOR" */
 };
 

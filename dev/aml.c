@@ -8,6 +8,7 @@
 #define AML_ONE		0x01
 #define AML_NAME	0x08
 #define AML_BYTE	0x0a
+#define AML_STRING	0x0d
 #define AML_WORD	0x0b
 #define AML_DWORD	0x0c
 #define AML_QWORD	0x0e
@@ -93,6 +94,12 @@ void aml_int(struct aml *a, uint64_t v)
 		put8(a, AML_QWORD);
 		put_le(a, v, 8);
 	}
+}
+
+void aml_string(struct aml *a, const char *str)
+{
+	put8(a, AML_STRING);
+	put(a, str, strlen(str) + 1);	/* with its NUL */
 }
 
 static int hexval(char c)
@@ -221,6 +228,7 @@ void aml_buffer(struct aml *a, const void *p, size_t n)
 #define RES_MEM32_FIXED	0x86	/* large items */
 #define RES_DWORD_ADDR	0x87
 #define RES_WORD_ADDR	0x88
+#define RES_EXT_IRQ	0x89
 
 #define ADDR_MEM	0	/* address space descriptor resource types */
 #define ADDR_BUS	2
@@ -289,6 +297,16 @@ void aml_res_mem_fixed(struct aml_res *r, uint32_t base, uint32_t len)
 	res_put(r, MEM_RW, 1);
 	res_put(r, base, 4);
 	res_put(r, len, 4);
+}
+
+void aml_res_irq(struct aml_res *r, uint32_t gsi, bool edge)
+{
+	res_put(r, RES_EXT_IRQ, 1);
+	res_put(r, 6, 2);
+	/* Consumer; edge or level; active high; exclusive. */
+	res_put(r, 1u | (edge ? 2u : 0u), 1);
+	res_put(r, 1, 1);			/* one interrupt */
+	res_put(r, gsi, 4);
 }
 
 int aml_res_end(struct aml_res *r)

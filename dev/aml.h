@@ -36,6 +36,8 @@ void aml_raw(struct aml *a, const void *p, size_t n);
 void aml_name(struct aml *a, const char seg[4]);
 /* An integer in its shortest form (Zero, One, Byte/Word/DWord/QWordConst). */
 void aml_int(struct aml *a, uint64_t v);
+/* A string constant ("LNRO0005"). */
+void aml_string(struct aml *a, const char *str);
 /* EisaId ("PNP0A08"): a DWordConst of the compressed ID. */
 void aml_eisaid(struct aml *a, const char *id);
 /* The compressed EISA ID of @id (3 capitals, 4 hex digits), 0 if bad. */
@@ -71,6 +73,9 @@ void aml_res_io(struct aml_res *r, uint16_t min, uint16_t max, uint8_t align,
 void aml_res_mem_window(struct aml_res *r, uint32_t base, uint32_t len);
 /* Memory32Fixed (ReadWrite, base, len): a range it consumes. */
 void aml_res_mem_fixed(struct aml_res *r, uint32_t base, uint32_t len);
+/* Interrupt (ResourceConsumer, Edge or Level, ActiveHigh, Exclusive)
+ * { @gsi }: the extended interrupt descriptor. */
+void aml_res_irq(struct aml_res *r, uint32_t gsi, bool edge);
 /* EndTag; returns the template's length, or -ENOSPC. */
 int aml_res_end(struct aml_res *r);
 

@@ -13,14 +13,14 @@
 /* Header and status take two of a chain's segments. */
 #define SEG_MAX			(VIRTQ_MAX_SEGS - 2)
 
-static struct virtio_blk *blk_of(struct virtio_pci *vp)
+static struct virtio_blk *blk_of(struct virtio_dev *vd)
 {
-	return vp->backend;
+	return vd->backend;
 }
 
-static uint32_t cfg_read(struct virtio_pci *vp, uint32_t off, unsigned int size)
+static uint32_t cfg_read(struct virtio_dev *vd, uint32_t off, unsigned int size)
 {
-	const struct virtio_blk *b = blk_of(vp);
+	const struct virtio_blk *b = blk_of(vd);
 	uint8_t cfg[CFG_LEN] = { 0 };
 	uint64_t cap = b->size / VBLK_SECTOR;
 	uint32_t v = 0;
@@ -106,10 +106,10 @@ static uint32_t request(struct virtio_blk *b, struct virtq *q,
 	return written + 1;
 }
 
-static void notify(struct virtio_pci *vp, unsigned int qi)
+static void notify(struct virtio_dev *vd, unsigned int qi)
 {
-	struct virtio_blk *b = blk_of(vp);
-	struct virtq *q = &vp->vq[0];
+	struct virtio_blk *b = blk_of(vd);
+	struct virtq *q = &vd->vq[0];
 	struct virtq_chain c;
 	bool pushed = false;
 	int r;
@@ -124,9 +124,9 @@ static void notify(struct virtio_pci *vp, unsigned int qi)
 		pushed = true;
 	}
 	if (r < 0)
-		virtio_pci_fail(vp);
+		virtio_fail(vd);
 	if (pushed)
-		virtio_pci_used(vp, 0);
+		virtio_used(vd, 0);
 }
 
 const struct virtio_dev_ops virtio_blk_ops = {
@@ -143,8 +143,7 @@ const struct virtio_dev_ops virtio_blk_ops = {
 };
 
 int virtio_blk_init(struct virtio_blk *b, const struct virtq_mem *mem,
-		    uint8_t *disk, uint64_t size,
-		    const struct virtio_irq *irq)
+		    uint8_t *disk, uint64_t size)
 {
 	if (!disk || !size || size % VBLK_SECTOR)
 		return -EINVAL;
@@ -152,7 +151,7 @@ int virtio_blk_init(struct virtio_blk *b, const struct virtq_mem *mem,
 	b->size = size;
 	b->reads = b->writes = b->flushes = b->errors = 0;
 	b->bytes_read = b->bytes_written = 0;
-	return virtio_pci_init(&b->vp, &virtio_blk_ops, b, mem, irq);
+	return virtio_dev_init(&b->vd, &virtio_blk_ops, b, mem);
 }
 
 uint64_t virtio_blk_checksum(const struct virtio_blk *b)

@@ -13,7 +13,7 @@
 #ifndef HV_DEV_VIRTIO_BLK_H
 #define HV_DEV_VIRTIO_BLK_H
 
-#include "dev/virtio_pci.h"
+#include "dev/virtio.h"
 
 #define VIRTIO_ID_BLOCK		2
 #define VBLK_QUEUE_MAX		128
@@ -34,7 +34,7 @@
 #define VIRTIO_BLK_S_UNSUPP	2
 
 struct virtio_blk {
-	struct virtio_pci vp;
+	struct virtio_dev vd;
 	uint8_t *disk;
 	uint64_t size;			/* bytes, whole sectors */
 	uint64_t reads, writes, flushes, errors;
@@ -43,10 +43,10 @@ struct virtio_blk {
 
 extern const struct virtio_dev_ops virtio_blk_ops;
 
-/* Over guest RAM @mem, the image @disk of @size bytes (whole sectors),
- * signalling through @irq. 0 or -EINVAL. */
+/* Over guest RAM @mem, the image @disk of @size bytes (whole sectors).
+ * Put b->vd on a transport next. 0 or -EINVAL. */
 int virtio_blk_init(struct virtio_blk *b, const struct virtq_mem *mem,
-		    uint8_t *disk, uint64_t size, const struct virtio_irq *irq);
+		    uint8_t *disk, uint64_t size);
 /* FNV-1a (64 bits) of the whole image. */
 uint64_t virtio_blk_checksum(const struct virtio_blk *b);
 

@@ -6,21 +6,21 @@
 #define PCI_CLASS_COMM_OTHER	0x078000
 #define VCON_CFG_LEN		12	/* cols, rows, max_nr_ports, emerg_wr */
 
-static struct virtio_console *con_of(struct virtio_pci *vp)
+static struct virtio_console *con_of(struct virtio_dev *vd)
 {
-	return vp->backend;
+	return vd->backend;
 }
 
 /* Without F_SIZE, F_MULTIPORT and F_EMERG_WRITE every field reads 0. */
-static uint32_t cfg_read(struct virtio_pci *vp, uint32_t off, unsigned int size)
+static uint32_t cfg_read(struct virtio_dev *vd, uint32_t off, unsigned int size)
 {
 	return 0;
 }
 
 static void transmit(struct virtio_console *con)
 {
-	struct virtio_pci *vp = &con->vp;
-	struct virtq *q = &vp->vq[VCON_TX];
+	struct virtio_dev *vd = &con->vd;
+	struct virtq *q = &vd->vq[VCON_TX];
 	struct virtq_chain c;
 	bool pushed = false;
 	char buf[64];
@@ -39,21 +39,21 @@ static void transmit(struct virtio_console *con)
 		pushed = true;
 	}
 	if (r < 0)
-		virtio_pci_fail(vp);
+		virtio_fail(vd);
 	if (pushed)
-		virtio_pci_used(vp, VCON_TX);
+		virtio_used(vd, VCON_TX);
 }
 
-static void notify(struct virtio_pci *vp, unsigned int q)
+static void notify(struct virtio_dev *vd, unsigned int q)
 {
 	if (q == VCON_TX)
-		transmit(con_of(vp));
+		transmit(con_of(vd));
 	/* receiveq0: the buffers stay until there is input. */
 }
 
-static void con_reset(struct virtio_pci *vp)
+static void con_reset(struct virtio_dev *vd)
 {
-	linebuf_flush(&con_of(vp)->out);
+	linebuf_flush(&con_of(vd)->out);
 }
 
 const struct virtio_dev_ops virtio_console_ops = {
@@ -71,9 +71,9 @@ const struct virtio_dev_ops virtio_console_ops = {
 
 int virtio_console_init(struct virtio_console *con, const struct virtq_mem *mem,
 			void (*emit)(void *ctx, const char *line, unsigned int len),
-			const struct virtio_irq *irq)
+			void *ctx)
 {
 	con->tx_bytes = 0;
-	linebuf_init(&con->out, emit, irq->ctx);
-	return virtio_pci_init(&con->vp, &virtio_console_ops, con, mem, irq);
+	linebuf_init(&con->out, emit, ctx);
+	return virtio_dev_init(&con->vd, &virtio_console_ops, con, mem);
 }

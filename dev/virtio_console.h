@@ -9,7 +9,7 @@
 #define HV_DEV_VIRTIO_CONSOLE_H
 
 #include "dev/linebuf.h"
-#include "dev/virtio_pci.h"
+#include "dev/virtio.h"
 
 #define VIRTIO_ID_CONSOLE	3
 #define VCON_RX			0	/* receiveq0 */
@@ -17,7 +17,7 @@
 #define VCON_QUEUE_MAX		64
 
 struct virtio_console {
-	struct virtio_pci vp;
+	struct virtio_dev vd;
 	struct linebuf out;
 	uint64_t tx_bytes;
 };
@@ -25,11 +25,11 @@ struct virtio_console {
 extern const struct virtio_dev_ops virtio_console_ops;
 
 /*
- * Over the guest RAM @mem; lines go to @emit(irq->ctx, ...). Plug
- * con->vp.pci on the bus next. 0 or -errno.
+ * Over the guest RAM @mem; lines go to @emit(@ctx, ...). Put con->vd on
+ * a transport next. 0 or -errno.
  */
 int virtio_console_init(struct virtio_console *con, const struct virtq_mem *mem,
 			void (*emit)(void *ctx, const char *line, unsigned int len),
-			const struct virtio_irq *irq);
+			void *ctx);
 
 #endif

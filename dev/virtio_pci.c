@@ -13,7 +13,7 @@
 #define CAP_ISR			3
 #define CAP_DEVICE		4
 #define CAP_PCI_CFG		5
-#define ISR_QUEUE		1
+#define ISR_QUEUE		1	/* ISR bits (4.1.4.5) */
 #define ISR_CONFIG		2
 
 /* Common configuration fields (4.1.4.3). */
@@ -34,22 +34,10 @@
 #define CC_Q_DRIVER		0x28
 #define CC_Q_DEVICE		0x30
 #define CC_END			0x38	/* notify data and queue reset: read 0 */
-#define COMMON_LEN		0x40
 
 static struct virtio_pci *of(struct pci_dev *d)
 {
 	return d->ctx;
-}
-
-static uint64_t offered(const struct virtio_pci *vp)
-{
-	return vp->ops->features | VIRTIO_F_VERSION_1;
-}
-
-bool virtio_pci_live(const struct virtio_pci *vp)
-{
-	return (vp->status & VIRTIO_S_DRIVER_OK) &&
-	       !(vp->status & VIRTIO_S_NEEDS_RESET);
 }
 
 static void set_isr(struct virtio_pci *vp, uint8_t bit)
@@ -59,48 +47,31 @@ static void set_isr(struct virtio_pci *vp, uint8_t bit)
 		vp->intx(vp->ctx, vp->gsi, true);
 }
 
-static void signal(struct virtio_pci *vp, uint16_t vector, uint8_t isr_bit)
+/* The device's interrupt for queue @q (or, @q < 0, its configuration). */
+static void signal(void *transport, int q)
 {
+	struct virtio_pci *vp = transport;
+	uint16_t vector = q < 0 ? vp->cfg_vector : vp->vq_vector[q];
+
 	if (msix_enabled(&vp->msix)) {
 		if (vector != VIRTIO_NO_VECTOR)
 			msix_notify(&vp->msix, vector);
 		return;
 	}
-	set_isr(vp, isr_bit);
-}
-
-void virtio_pci_used(struct virtio_pci *vp, unsigned int q)
-{
-	if (q < vp->ops->n_queues && virtq_wants_interrupt(&vp->vq[q]))
-		signal(vp, vp->vq_vector[q], ISR_QUEUE);
-}
-
-void virtio_pci_fail(struct virtio_pci *vp)
-{
-	vp->failures++;
-	if (vp->status & VIRTIO_S_NEEDS_RESET)
-		return;
-	vp->status |= VIRTIO_S_NEEDS_RESET;
-	if (vp->status & VIRTIO_S_DRIVER_OK)
-		signal(vp, vp->cfg_vector, ISR_CONFIG);
+	set_isr(vp, q < 0 ? ISR_CONFIG : ISR_QUEUE);
 }
 
 static void reset(struct virtio_pci *vp)
 {
-	for (unsigned int i = 0; i < vp->ops->n_queues; i++) {
-		virtq_reset(&vp->vq[i], vp->ops->queue_max);
+	for (unsigned int i = 0; i < VIRTIO_MAX_QUEUES; i++)
 		vp->vq_vector[i] = VIRTIO_NO_VECTOR;
-	}
 	vp->cfg_vector = VIRTIO_NO_VECTOR;
 	vp->dev_sel = vp->drv_sel = 0;
-	vp->drv_features = 0;
-	vp->status = 0;
 	vp->q_sel = 0;
 	vp->isr = 0;
 	if (vp->intx)
 		vp->intx(vp->ctx, vp->gsi, false);
-	if (vp->ops->reset)
-		vp->ops->reset(vp);
+	virtio_dev_reset(vp->vd);
 }
 
 /* ---- config space: the capabilities --------------------------------------- */
@@ -209,26 +180,22 @@ static const struct pci_dev_ops virtio_pci_dev_ops = {
 	.bar_write = bar_write,
 };
 
-int virtio_pci_init(struct virtio_pci *vp, const struct virtio_dev_ops *ops,
-		    void *backend, const struct virtq_mem *mem,
+int virtio_pci_init(struct virtio_pci *vp, struct virtio_dev *vd,
 		    const struct virtio_irq *irq)
 {
+	const struct virtio_dev_ops *ops = vd->ops;
 	struct pci_dev *d = &vp->pci;
 	int c, r;
 
-	if (!ops->n_queues || ops->n_queues > VIRTIO_MAX_QUEUES ||
-	    ops->cfg_len > VPCI_DEVICE_MAX || !ops->queue_max ||
-	    ops->queue_max > VIRTQ_MAX_SIZE ||
-	    (ops->queue_max & (ops->queue_max - 1)))
+	if (ops->cfg_len > VPCI_DEVICE_MAX)
 		return -EINVAL;
 	memset(vp, 0, sizeof(*vp));
-	vp->ops = ops;
-	vp->backend = backend;
+	vp->vd = vd;
 	vp->intx = irq->intx;
 	vp->gsi = irq->gsi;
 	vp->ctx = irq->ctx;
-	for (unsigned int i = 0; i < ops->n_queues; i++)
-		virtq_init(&vp->vq[i], mem, ops->queue_max);
+	vd->signal = signal;
+	vd->transport = vp;
 	/* Modern only: revision 1, subsystem ID 0x40 and up (4.1.2.1). */
 	pci_dev_init(d, VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEVICE(ops->id),
 		     ops->pci_class, 1, &virtio_pci_dev_ops, vp);
@@ -241,7 +208,7 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_dev_ops *ops,
 	r = pci_add_bar(d, VIRTIO_PCI_BAR, VIRTIO_PCI_BAR_SIZE, true);
 	if (!r)
 		r = add_vcap(d, CAP_COMMON, VIRTIO_CAP_LEN, VPCI_COMMON,
-			     COMMON_LEN, false);
+			     VPCI_COMMON_LEN, false);
 	if (r >= 0) {
 		c = r = add_vcap(d, CAP_NOTIFY, VIRTIO_NOTIFY_CAP_LEN,
 				 VPCI_NOTIFY,
@@ -269,7 +236,7 @@ int virtio_pci_init(struct virtio_pci *vp, const struct virtio_dev_ops *ops,
 
 static struct virtq *selected(struct virtio_pci *vp)
 {
-	return vp->q_sel < vp->ops->n_queues ? &vp->vq[vp->q_sel] : NULL;
+	return vp->q_sel < vp->vd->ops->n_queues ? &vp->vd->vq[vp->q_sel] : NULL;
 }
 
 static uint64_t common_read(struct virtio_pci *vp, unsigned int off)
@@ -279,14 +246,16 @@ static uint64_t common_read(struct virtio_pci *vp, unsigned int off)
 	switch (off) {
 	case CC_DFSELECT: return vp->dev_sel;
 	case CC_DF:
-		return vp->dev_sel < 2 ? (uint32_t)(offered(vp) >> (32 * vp->dev_sel)) : 0;
+		return vp->dev_sel < 2 ?
+		       (uint32_t)(virtio_dev_offered(vp->vd) >> (32 * vp->dev_sel)) : 0;
 	case CC_GFSELECT: return vp->drv_sel;
 	case CC_GF:
-		return vp->drv_sel < 2 ? (uint32_t)(vp->drv_features >> (32 * vp->drv_sel)) : 0;
+		return vp->drv_sel < 2 ?
+		       (uint32_t)(vp->vd->drv_features >> (32 * vp->drv_sel)) : 0;
 	case CC_MSIX: return vp->cfg_vector;
-	case CC_NUMQ: return vp->ops->n_queues;
-	case CC_STATUS: return vp->status;
-	case CC_GENERATION: return vp->generation;
+	case CC_NUMQ: return vp->vd->ops->n_queues;
+	case CC_STATUS: return vp->vd->status;
+	case CC_GENERATION: return vp->vd->generation;
 	case CC_Q_SELECT: return vp->q_sel;
 	case CC_Q_SIZE: return q ? q->size : 0;
 	case CC_Q_MSIX: return q ? vp->vq_vector[vp->q_sel] : VIRTIO_NO_VECTOR;
@@ -326,45 +295,31 @@ static void set_half(uint64_t *r, unsigned int half, uint64_t v)
 	*r = (*r & ~(0xffffffffull << s)) | ((v & 0xffffffff) << s);
 }
 
-static void write_status(struct virtio_pci *vp, uint8_t v)
-{
-	uint64_t f = vp->drv_features;
-
-	if (!v) {
-		reset(vp);
-		return;
-	}
-	/* FEATURES_OK only for a subset of what was offered, with 1.x. */
-	if ((v & VIRTIO_S_FEATURES_OK) && !(vp->status & VIRTIO_S_FEATURES_OK) &&
-	    ((f & ~offered(vp)) || !(f & VIRTIO_F_VERSION_1)))
-		v &= (uint8_t)~VIRTIO_S_FEATURES_OK;
-	/* The device's own NEEDS_RESET stays until the reset. */
-	vp->status = v | (vp->status & VIRTIO_S_NEEDS_RESET);
-}
-
 static void common_write(struct virtio_pci *vp, unsigned int off, uint64_t v)
 {
 	struct virtq *q = selected(vp);
-	bool set_up = !(vp->status & VIRTIO_S_DRIVER_OK);
+	bool set_up = !(vp->vd->status & VIRTIO_S_DRIVER_OK);
 
 	switch (off) {
 	case CC_DFSELECT: vp->dev_sel = (uint32_t)v; break;
 	case CC_GFSELECT: vp->drv_sel = (uint32_t)v; break;
-	case CC_GF:
-		if (vp->drv_sel < 2 && !(vp->status & VIRTIO_S_FEATURES_OK))
-			set_half(&vp->drv_features, vp->drv_sel, v);
-		break;
+	case CC_GF: virtio_dev_set_features(vp->vd, vp->drv_sel, (uint32_t)v); break;
 	case CC_MSIX: vp->cfg_vector = vector(vp, v); break;
-	case CC_STATUS: write_status(vp, (uint8_t)v); break;
+	case CC_STATUS:
+		if (!(uint8_t)v)
+			reset(vp);
+		else
+			virtio_dev_set_status(vp->vd, (uint8_t)v);
+		break;
 	case CC_Q_SELECT: vp->q_sel = (uint16_t)v; break;
 	case CC_Q_MSIX:
 		if (q)
 			vp->vq_vector[vp->q_sel] = vector(vp, v);
 		break;
 	case CC_Q_ENABLE:
-		/* Only 1 may be written, once (4.1.4.3.2). */
-		if (q && v == 1 && !q->ready && virtq_enable(q))
-			virtio_pci_fail(vp);
+		/* Only 1 may be written (4.1.4.3.2). */
+		if (v == 1)
+			virtio_dev_enable_queue(vp->vd, vp->q_sel);
 		break;
 	default:
 		/* Sizes and ring addresses, while the queue is off. */
@@ -393,7 +348,7 @@ int virtio_pci_bar_read(struct virtio_pci *vp, uint64_t off,
 			unsigned int size, uint64_t *val)
 {
 	*val = 0;
-	if (in(off, size, VPCI_COMMON, COMMON_LEN)) {
+	if (in(off, size, VPCI_COMMON, VPCI_COMMON_LEN)) {
 		unsigned int f = (unsigned int)(off - VPCI_COMMON);
 
 		/* A 64-bit read of a 64-bit field, or a field as it is. */
@@ -411,10 +366,11 @@ int virtio_pci_bar_read(struct virtio_pci *vp, uint64_t off,
 			vp->intx(vp->ctx, vp->gsi, false);
 		return 0;
 	}
-	if (in(off, size, VPCI_DEVICE, vp->ops->cfg_len)) {
-		if (vp->ops->cfg_read)
-			*val = vp->ops->cfg_read(vp, (uint32_t)(off - VPCI_DEVICE),
-						 size);
+	if (in(off, size, VPCI_DEVICE, vp->vd->ops->cfg_len)) {
+		if (vp->vd->ops->cfg_read)
+			*val = vp->vd->ops->cfg_read(vp->vd,
+						     (uint32_t)(off - VPCI_DEVICE),
+						     size);
 		return 0;
 	}
 	if (in(off, size, VPCI_MSIX_TABLE, vp->msix.n * MSIX_ENTRY_SIZE))
@@ -428,7 +384,7 @@ int virtio_pci_bar_read(struct virtio_pci *vp, uint64_t off,
 int virtio_pci_bar_write(struct virtio_pci *vp, uint64_t off,
 			 unsigned int size, uint64_t val)
 {
-	if (in(off, size, VPCI_COMMON, COMMON_LEN)) {
+	if (in(off, size, VPCI_COMMON, VPCI_COMMON_LEN)) {
 		unsigned int f = (unsigned int)(off - VPCI_COMMON);
 
 		if (size == 8 && f >= CC_Q_DESC && f < CC_END && !(f & 7)) {
@@ -439,17 +395,17 @@ int virtio_pci_bar_write(struct virtio_pci *vp, uint64_t off,
 		}
 		return 0;
 	}
-	if (in(off, size, VPCI_DEVICE, vp->ops->cfg_len)) {
-		if (vp->ops->cfg_write && !(vp->status & VIRTIO_S_NEEDS_RESET))
-			vp->ops->cfg_write(vp, (uint32_t)(off - VPCI_DEVICE),
-					   size, (uint32_t)val);
+	if (in(off, size, VPCI_DEVICE, vp->vd->ops->cfg_len)) {
+		if (vp->vd->ops->cfg_write &&
+		    !(vp->vd->status & VIRTIO_S_NEEDS_RESET))
+			vp->vd->ops->cfg_write(vp->vd, (uint32_t)(off - VPCI_DEVICE),
+					       size, (uint32_t)val);
 		return 0;
 	}
-	if (in(off, size, VPCI_NOTIFY, VPCI_NOTIFY_MULT * vp->ops->n_queues)) {
-		unsigned int q = (unsigned int)(off - VPCI_NOTIFY) / VPCI_NOTIFY_MULT;
-
-		if (virtio_pci_live(vp) && vp->vq[q].ready && vp->ops->notify)
-			vp->ops->notify(vp, q);
+	if (in(off, size, VPCI_NOTIFY,
+	       VPCI_NOTIFY_MULT * vp->vd->ops->n_queues)) {
+		virtio_dev_notify(vp->vd,
+				  (unsigned int)(off - VPCI_NOTIFY) / VPCI_NOTIFY_MULT);
 		return 0;
 	}
 	if (in(off, size, VPCI_MSIX_TABLE, vp->msix.n * MSIX_ENTRY_SIZE))

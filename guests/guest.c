@@ -15,6 +15,7 @@
 #include "src/core/vendor.h"
 #include "src/core/vmirq.h"
 #include "src/core/vmpci.h"
+#include "src/core/vmvirtio.h"
 
 #define RAM_ALIGN	(2ULL << 20)
 
@@ -189,6 +190,12 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 	r = vmpci_create(vm);
 	if (r) {
 		pr_err("hvisor: guest '%s': its PCI bus could not be built (%d)\n",
+		       g->name, r);
+		return r;
+	}
+	r = vmvirtio_create(vm);
+	if (r) {
+		pr_err("hvisor: guest '%s': its virtio devices could not be built (%d)\n",
 		       g->name, r);
 		return r;
 	}

@@ -7,6 +7,7 @@
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "src/core/vmpci.h"
+#include "src/core/vmvirtio.h"
 
 /*
  * The guest's ACPI tables, from its configuration, in the BIOS area where
@@ -30,8 +31,15 @@ int guest_build_acpi(struct vm *vm, uint64_t *rsdp)
 		.pci_win_size = VMPCI_WIN_SIZE,
 		.pci_intx_gsi = VMPCI_INTX_GSI,
 	};
-	int r = acpi_build(&d, (void *)(vm->ram_hpa + GUEST_ACPI_GPA),
-			   GUEST_ACPI_GPA, GUEST_ACPI_MAX, rsdp);
+	int r;
+
+	if (vm->cfg->virtio_mmio) {
+		d.virtio_mmio_n = (uint8_t)vmvirtio_count(vm->cfg);
+		d.virtio_mmio_base = (uint32_t)VMVIRTIO_MMIO_GPA;
+		d.virtio_mmio_gsi = VMVIRTIO_MMIO_GSI;
+	}
+	r = acpi_build(&d, (void *)(vm->ram_hpa + GUEST_ACPI_GPA),
+		       GUEST_ACPI_GPA, GUEST_ACPI_MAX, rsdp);
 
 	if (r < 0)
 		pr_err("hvisor: guest '%s': its ACPI tables could not be built (%d)\n",

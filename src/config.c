@@ -63,7 +63,7 @@ enum hyp_key {
 enum guest_key {
 	GK_KIND, GK_KERNEL, GK_INITRD, GK_MODULES, GK_CMDLINE, GK_MEMORY,
 	GK_VCPUS, GK_CPUS, GK_WEIGHT, GK_ROOT, GK_WATCHDOG, GK_PV, GK_VIRTIO,
-	GK_N
+	GK_TRANSPORT, GK_N
 };
 
 struct guest_meta {
@@ -832,6 +832,19 @@ static void parse_virtio(struct parse_ctx *c, const char *key, const char *val)
 	c->g->virtio = devs;
 }
 
+static const struct choice transports[] = {
+	{ "pci", 0 }, { "mmio", 1 },
+};
+
+static void parse_transport(struct parse_ctx *c, const char *key,
+			    const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, transports, &v))
+		c->g->virtio_mmio = v;
+}
+
 static void parse_root(struct parse_ctx *c, const char *key, const char *val)
 {
 	int idx = c->g - c->cfg->guests;
@@ -864,6 +877,7 @@ static const struct key_desc guest_keys[GK_N] = {
 	[GK_WATCHDOG]	= { "watchdog_s", parse_watchdog, false },
 	[GK_PV]		= { "pv", parse_pv, false },
 	[GK_VIRTIO]	= { "virtio", parse_virtio, false },
+	[GK_TRANSPORT]	= { "virtio_transport", parse_transport, false },
 };
 
 /* ---- sections ---------------------------------------------------------- */

@@ -81,6 +81,7 @@ struct guest_config {
 	uint32_t pv;			/* CFG_PV_* the guest is offered */
 	uint32_t virtio;		/* CFG_VIRTIO_* devices on its PCI bus */
 	uint64_t blk_size;		/* virtio-blk RAM disk bytes (blk:ram:SIZE) */
+	bool virtio_mmio;		/* virtio_transport = mmio (else pci) */
 };
 
 /* In-hypervisor virtio devices, "virtio = console" in hvisor.ini. */

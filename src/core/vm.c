@@ -11,7 +11,7 @@
 #include "src/core/exit.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
-#include "src/core/vmpci.h"
+#include "src/core/vmvirtio.h"
 #include "sched/trace.h"
 #include "src/lib/fmt.h"
 
@@ -378,7 +378,7 @@ int vms_summary(void)
 		spin_lock(&vms[i].uart_lock);
 		vuart_flush(&vms[i].uart);
 		spin_unlock(&vms[i].uart_lock);
-		vmpci_flush(&vms[i]);
+		vmvirtio_flush(&vms[i]);
 	}
 	pr_info("hvisor: summary of %u guest(s):\n", nr_vms);
 	for (uint32_t i = 0; i < nr_vms; i++) {
@@ -398,7 +398,7 @@ int vms_summary(void)
 		print_exit_reasons(vm);
 		print_exit_costs(vm);
 		print_pv(vm);
-		vmpci_summary(vm);
+		vmvirtio_summary(vm);
 		if (vm->exit_code)
 			print_tail(vm);
 	}

@@ -13,6 +13,8 @@
 #include "dev/pci_host.h"
 #include "dev/virtio_blk.h"
 #include "dev/virtio_console.h"
+#include "dev/virtio_mmio.h"
+#include "dev/virtio_pci.h"
 #include "dev/vioapic.h"
 #include "dev/vlapic.h"
 #include "dev/vpic.h"
@@ -76,8 +78,9 @@ struct vm {
 	struct vreset reset;
 	struct locked_pio locked[10];
 	/*
-	 * PCI bus 0, its host bridge and its devices (src/core/vmpci.c),
-	 * under pci_lock: config space and the BAR window.
+	 * PCI bus 0, its host bridge and the virtio devices on it or on
+	 * virtio-mmio (src/core/vmpci.c, vmvirtio.c), under pci_lock: config
+	 * space, the BAR window, the virtio-mmio slots.
 	 */
 	spinlock_t pci_lock;
 	struct pci_bus pci;
@@ -87,6 +90,11 @@ struct vm {
 	struct virtq_mem ram_view;	/* RAM as virtqueues see it */
 	struct virtio_console vcon;	/* virtio = console */
 	struct virtio_blk vblk;		/* virtio = blk:ram:SIZE */
+	/* their transports (src/core/vmvirtio.c) */
+	struct virtio_pci vcon_pci, vblk_pci;
+	struct virtio_mmio vmmio[2];
+	unsigned int n_vmmio;
+	struct locked_mmio vmmio_win;
 	struct vlapic *lapics[VM_MAX_VCPUS];
 	/* COM1, under its own lock: its IRQ line takes dev_lock inside it. */
 	spinlock_t uart_lock;

@@ -24,11 +24,8 @@
 
 struct vm;
 
-/* Build @vm's bus, host bridge and virtio devices; register their accesses. */
+/* Build @vm's bus and host bridge and register their accesses (under
+ * vm->pci_lock); devices are plugged later (src/core/vmvirtio.c). */
 int vmpci_create(struct vm *vm);
-/* Every vCPU is off: the virtio console's last partial line. */
-void vmpci_flush(struct vm *vm);
-/* The exit summary's lines for @vm's devices. */
-void vmpci_summary(const struct vm *vm);
 
 #endif

@@ -5,8 +5,9 @@
  * Every lock has a class, and classes nest in one order only (outer
  * first; docs/DESIGN.md, "Locks"):
  *
- *   LOCK_PCI    a guest's PCI bus: config space, the BARs of its devices
- *               (a virtio console's line takes uart_lock; MSIs wake vCPUs)
+ *   LOCK_PCI    a guest's PCI bus (config space, its devices' BARs) and
+ *               virtio-mmio slots (a virtio console's line takes uart_lock;
+ *               MSIs and IRQ lines wake vCPUs, lines take dev_lock)
  *   LOCK_UART   a guest's vUART (its interrupt line takes dev_lock)
  *   LOCK_DEV    a guest's shared device models (PIC, IOAPIC, PIT, RTC,
  *               PM, reset); delivering to a vLAPIC wakes vCPUs

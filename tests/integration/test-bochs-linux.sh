@@ -18,7 +18,9 @@
 #            test-bochs-linux-bzimage.sh runs it
 #   mb2check tests/configs/mb2check-linux.ini: Linux as in pvh beside the
 #            Asterinas boot-contract kernel (tests/guests/mb2check, 2
-#            vCPUs): both must finish; test-bochs-linux-mb2check.sh runs it
+#            vCPUs): both must finish; Linux's virtio console and block
+#            device are on virtio-mmio (ACPI LNRO0005) here;
+#            test-bochs-linux-mb2check.sh runs it
 #
 # The kernel and initramfs come from `make linux` (cached in $BUILD/linux).
 # /init (scripts/rootfs/init) runs the checks named by hvtest= on the
@@ -102,6 +104,17 @@ bzimage)
 		"the line Linux wrote to hvc0 never reached the console"
 	;;
 mb2check)
+	# virtio-mmio: slot 0 (console) on GSI 16, slot 1 (blk) on GSI 17.
+	expect_line "hvisor: guest 'linux': virtio-console (virtio-mmio) at 0xfeb00000, GSI 16" \
+		"hvisor did not put the console in virtio-mmio slot 0"
+	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0; virtio-mmio LNRO0005:00" \
+		"Linux did not bring up /dev/hvc0 on virtio-mmio"
+	expect_line "[linux] HVTEST VIRTIO-CONSOLE hello from" \
+		"the line Linux wrote to hvc0 never reached the console"
+	expect_line "[linux] HVTEST CHECK virtio-blk: ok /dev/vda: 2048 sectors" \
+		"Linux did not write and read back /dev/vda on virtio-mmio"
+	expect_line "read back; virtio-mmio LNRO0005:01, IRQ 17" \
+		"the block device did not interrupt on GSI 17"
 	expect_line "[mb] mb2check: 17 passed, 0 failed, 0 skipped" \
 		"mb2check beside Linux did not pass every item"
 	;;

@@ -669,6 +669,52 @@ static void test_dsdt_pci(void **state)
 	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
 }
 
+/* virtio-mmio slots as LNRO0005 devices, with or without PCI. */
+static void test_dsdt_virtio_mmio(void **state)
+{
+	struct acpi_guest_desc d = desc(2);
+	const uint8_t *f, *t, *end, *v;
+	int used;
+
+	d.virtio_mmio_n = 2;
+	d.virtio_mmio_base = 0xfeb00000;
+	d.virtio_mmio_gsi = 16;
+	for (int pci = 0; pci < 2; pci++) {
+		d.mcfg_base = pci ? 0xe0000000 : 0;
+		f = fadt_of(&d, GPA, &used);
+		t = at(rd64(f + 140), used, GPA);
+		assert_int_equal(s5_scan(t), ACPI_SLP_TYP_S5);
+		end = t + rd32(t + 4);
+		for (int i = 0; i < 2; i++) {
+			const uint8_t *dev = t + 36;
+			char seg[5] = { 'V', 'R', '0', (char)('0' + i), 0 };
+
+			while (dev < end - 4 && memcmp(dev, seg, 4))
+				dev++;
+			assert_true(dev < end - 4);
+			v = named(dev, end, "_HID");
+			assert_int_equal(v[0], 0x0d);		/* StringPrefix */
+			assert_string_equal((const char *)v + 1, "LNRO0005");
+			v = named(dev, end, "_CRS") + 4;	/* the descriptors */
+			assert_int_equal(v[0], 0x86);		/* Memory32Fixed */
+			assert_int_equal(rd32(v + 4), 0xfeb00000 + 0x200 * i);
+			assert_int_equal(rd32(v + 8), 0x200);
+			v += 12;
+			assert_int_equal(v[0], 0x89);		/* Interrupt */
+			assert_int_equal(v[3], 0x03);		/* consumer, edge, high */
+			assert_int_equal(v[4], 1);
+			assert_int_equal(rd32(v + 5), 16 + i);
+		}
+		assert_int_equal(named(t + 36, end, "_PRT") != NULL, 0);
+	}
+	/* Slots past GSI 23, or unaligned, are refused. */
+	d.virtio_mmio_gsi = 23;
+	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
+	d.virtio_mmio_gsi = 16;
+	d.virtio_mmio_base = 0xfeb00100;
+	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
+}
+
 static void test_facs(void **state)
 {
 	struct acpi_guest_desc d = desc(2);
@@ -960,6 +1006,8 @@ static int dump(const char *dir)
 		.mcfg_base = 0xb0000000, .mcfg_bus_end = 0,
 		.pci_win_base = 0xc0000000, .pci_win_size = 0x20000000,
 		.pci_intx_gsi = 16,
+		.virtio_mmio_n = 2, .virtio_mmio_base = 0xfeb00000,
+		.virtio_mmio_gsi = 20,
 	}, 0xe0000);
 	d.n_vcpus = 1;
 	d.reset_port = 0;
@@ -984,6 +1032,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fadt_options),
 		cmocka_unit_test(test_dsdt_s5),
 		cmocka_unit_test(test_dsdt_pci),
+		cmocka_unit_test(test_dsdt_virtio_mmio),
 		cmocka_unit_test(test_facs),
 		cmocka_unit_test(test_mcfg),
 		cmocka_unit_test(test_enospc),

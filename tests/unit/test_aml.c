@@ -98,6 +98,17 @@ static void test_pkglength(void **state)
 	assert_int_equal(buf[13], 0x0b);
 }
 
+static void test_string(void **state)
+{
+	struct aml a;
+
+	aml_init(&a, buf, sizeof(buf));
+	aml_string(&a, "LNRO0005");
+	assert_int_equal(aml_end(&a), 10);
+	assert_int_equal(buf[0], 0x0d);
+	assert_memory_equal(buf + 1, "LNRO0005", 9);
+}
+
 static void test_package(void **state)
 {
 	/* Name (_PRT, Package (1) { Package (2) { 0x0001FFFF, One } }) */
@@ -158,6 +169,8 @@ static void test_resources(void **state)
 		/* Memory32Fixed (ReadWrite, 0xe0000000, 1 MiB) */
 		0x86, 0x09, 0x00, 0x01, 0x00, 0x00, 0x00, 0xe0, 0x00, 0x00,
 		0x10, 0x00,
+		/* Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) {17} */
+		0x89, 0x06, 0x00, 0x03, 0x01, 0x11, 0x00, 0x00, 0x00,
 		0x79, 0x00,
 	};
 	struct aml_res r;
@@ -167,6 +180,7 @@ static void test_resources(void **state)
 	aml_res_io(&r, 0xcf8, 0xcf8, 1, 8);
 	aml_res_mem_window(&r, 0xc0000000, 0x10000000);
 	aml_res_mem_fixed(&r, 0xe0000000, 0x100000);
+	aml_res_irq(&r, 17, true);
 	assert_int_equal(aml_res_end(&r), sizeof(want));
 	assert_memory_equal(r.b, want, sizeof(want));
 
@@ -182,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_eisaid),
 		cmocka_unit_test(test_int),
 		cmocka_unit_test(test_pkglength),
+		cmocka_unit_test(test_string),
 		cmocka_unit_test(test_package),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_resources),

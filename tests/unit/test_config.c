@@ -391,6 +391,13 @@ static void test_virtio_key(void **state)
 		   "t.ini:5: [guest a] virtio: ", "unknown device 'blkx'");
 	expect_one(parse(GUEST_A "virtio = console,\n"),
 		   "t.ini:5: [guest a] virtio: ", "empty name in the list");
+	/* The transport. */
+	assert_int_equal(parse(GUEST_A "virtio = console\nvirtio_transport = mmio\n"), 0);
+	assert_true(cfg.guests[0].virtio_mmio);
+	assert_int_equal(parse(GUEST_A "virtio_transport = pci\n"), 0);
+	assert_false(cfg.guests[0].virtio_mmio);
+	expect_one(parse(GUEST_A "virtio_transport = usb\n"),
+		   "t.ini:5: [guest a] virtio_transport: ", "bad value 'usb'");
 	/* RAM disk sizes: whole sectors, 4K to 256M. */
 	expect_one(parse(GUEST_A "virtio = blk:ram:1000\n"),
 		   "t.ini:5: [guest a] virtio: ",

@@ -16,14 +16,15 @@
 
 static uint8_t disk[DISK];
 static struct virtio_blk blk;
+static struct virtio_pci vp;
 static uint16_t slot;		/* next free descriptor triple */
 
 static void setup(void)
 {
 	memset(ram, 0, sizeof(ram));
 	memset(disk, 0, sizeof(disk));
-	assert_int_equal(virtio_blk_init(&blk, &mem, disk, DISK, &irq), 0);
-	vdrv_plug(&blk.vp);
+	assert_int_equal(virtio_blk_init(&blk, &mem, disk, DISK), 0);
+	vdrv_plug(&vp, &blk.vd);
 	vdrv_up(VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE |
 		VIRTIO_BLK_F_FLUSH);
 	slot = 0;
@@ -71,9 +72,9 @@ static void test_config(void **state)
 	assert_int_equal(rd(VPCI_DEVICE + 20, 4), 512);
 	assert_int_equal(rd(VPCI_DEVICE + 60, 4), 0);
 	/* Bad images are refused. */
-	assert_int_equal(virtio_blk_init(&blk, &mem, disk, 1000, &irq),
+	assert_int_equal(virtio_blk_init(&blk, &mem, disk, 1000),
 			 -EINVAL);
-	assert_int_equal(virtio_blk_init(&blk, &mem, NULL, DISK, &irq),
+	assert_int_equal(virtio_blk_init(&blk, &mem, NULL, DISK),
 			 -EINVAL);
 }
 
@@ -120,14 +121,14 @@ static void test_bad_requests(void **state)
 	assert_int_equal(req(VIRTIO_BLK_T_IN, 0, 100, true), VIRTIO_BLK_S_IOERR);
 	assert_int_equal(req(77, 0, 0, false), VIRTIO_BLK_S_UNSUPP);
 	assert_int_equal(blk.errors, 5);
-	assert_false(blk.vp.status & VIRTIO_S_NEEDS_RESET);
+	assert_false(blk.vd.status & VIRTIO_S_NEEDS_RESET);
 	for (int i = 0; i < DISK; i++)
 		assert_int_equal(disk[i], 0);
 
 	/* No status byte: nothing to answer with, the device needs a reset. */
 	vdrv_desc(0, 0, HDR, 16, 0, 0);
 	vdrv_kick(0, 0);
-	assert_true(blk.vp.status & VIRTIO_S_NEEDS_RESET);
+	assert_true(blk.vd.status & VIRTIO_S_NEEDS_RESET);
 }
 
 static void test_checksum(void **state)

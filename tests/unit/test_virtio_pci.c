@@ -12,6 +12,7 @@
 #include "vdrv.h"
 
 static struct virtio_console con;
+static struct virtio_pci vp;
 static char lines[8][LINEBUF_MAX + 1];
 static int n_lines;
 
@@ -26,8 +27,8 @@ static void setup(void)
 {
 	memset(ram, 0, sizeof(ram));
 	n_lines = 0;
-	assert_int_equal(virtio_console_init(&con, &mem, f_emit, &irq), 0);
-	vdrv_plug(&con.vp);
+	assert_int_equal(virtio_console_init(&con, &mem, f_emit, NULL), 0);
+	vdrv_plug(&vp, &con.vd);
 }
 
 /* One readable descriptor for @text in slot @slot of the tx queue. */
@@ -107,14 +108,14 @@ static void test_bad_queue_needs_reset(void **state)
 	vdrv_desc(VCON_TX, 0, VDRV_RAM - 1, 2, 0, 0);
 	vdrv_kick(VCON_TX, 0);
 	assert_true(rd(0x14, 1) & VIRTIO_S_NEEDS_RESET);
-	assert_false(virtio_pci_live(&con.vp));
+	assert_false(virtio_dev_live(&con.vd));
 	assert_int_equal(n_sent, 1);
 	assert_int_equal(sent[0].vector, 0x40);
 	assert_int_equal(n_lines, 0);
-	assert_int_equal(con.vp.failures, 1);
+	assert_int_equal(con.vd.failures, 1);
 	/* Kicks do nothing until a reset; the reset brings it back. */
 	vdrv_kick(VCON_TX, 0);
-	assert_int_equal(con.vp.failures, 1);
+	assert_int_equal(con.vd.failures, 1);
 	wr(0x14, 1, 0);
 	assert_int_equal(rd(0x14, 1), 0);
 	memset(ram, 0, sizeof(ram));
@@ -161,7 +162,7 @@ static void test_intx_isr(void **state)
 	assert_int_equal(cfg_rd(PCI_INT_LINE, 1), 18);
 	vdrv_up(0);
 	assert_int_equal(intx_level, 0);		/* reset lowered it */
-	cfg_wr(con.vp.msix.cap + 2, 2, 0);		/* MSI-X off */
+	cfg_wr(vp.msix.cap + 2, 2, 0);		/* MSI-X off */
 	send_text(0, "y\n", 0x30000);
 	assert_int_equal(n_sent, 0);
 	assert_int_equal(intx_level, 1);		/* asserted... */

@@ -114,10 +114,11 @@ static inline uint32_t find_cap(uint8_t type, uint32_t *off, uint32_t *len)
 	return 0;
 }
 
-/* Plug @vp at VDRV_SLOT of a fresh bus, with RAM cleared. */
-static inline void vdrv_plug(struct virtio_pci *vp)
+/* @vd on the function @vp at VDRV_SLOT of a fresh bus. */
+static inline void vdrv_plug(struct virtio_pci *vp, struct virtio_dev *vd)
 {
 	pci_bus_init(&bus, VDRV_WIN, 0x100000);
+	assert_int_equal(virtio_pci_init(vp, vd, &irq), 0);
 	assert_int_equal(pci_plug(&bus, VDRV_SLOT, &vp->pci), 0);
 	vdev = vp;
 	n_sent = 0;
@@ -126,7 +127,7 @@ static inline void vdrv_plug(struct virtio_pci *vp)
 static inline void vdrv_queue(unsigned int q, uint16_t vec)
 {
 	wr(0x16, 2, q);
-	assert_int_equal(rd(0x18, 2), vdev->ops->queue_max);
+	assert_int_equal(rd(0x18, 2), vdev->vd->ops->queue_max);
 	wr(0x18, 2, VDRV_QSZ);
 	wr(0x1a, 2, vec);
 	assert_int_equal(rd(0x1a, 2), vec);		/* accepted */
@@ -147,7 +148,7 @@ static inline void vdrv_queue(unsigned int q, uint16_t vec)
  */
 static inline void vdrv_up(uint64_t features)
 {
-	unsigned int nq = vdev->ops->n_queues;
+	unsigned int nq = vdev->vd->ops->n_queues;
 	uint32_t off, len;
 
 	assert_int_not_equal(find_cap(1, &off, &len), 0);	/* common */
@@ -181,7 +182,7 @@ static inline void vdrv_up(uint64_t features)
 	for (unsigned int q = 0; q < nq; q++)
 		vdrv_queue(q, (uint16_t)(q + 1));
 	wr(0x14, 1, 0x0f);				/* DRIVER_OK */
-	assert_true(virtio_pci_live(vdev));
+	assert_true(virtio_dev_live(vdev->vd));
 }
 
 static inline void vdrv_desc(unsigned int q, uint16_t i, uint64_t addr, uint32_t len,
