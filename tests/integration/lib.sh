@@ -67,6 +67,20 @@ bochs_boot() {
 		true
 }
 
+# linux_boot NAME INI TIMEOUT: bochs_boot for a configuration with
+# Debian's kernel: `make linux` first (the kernel and initramfs from
+# $BUILD/linux), 1 GiB of emulated RAM, TIMEOUT seconds unless
+# TEST_TIMEOUT says otherwise; BOCHS_ARGS may add options.
+linux_boot() {
+	if ! make -s BUILD="$BUILD" linux; then
+		abort "make linux (Debian kernel, initramfs) failed"
+	fi
+	ISO_DIRS=("$BUILD/linux")
+	BOCHS_ARGS=(-m 1024 "${BOCHS_ARGS[@]}")
+	TEST_TIMEOUT=${TEST_TIMEOUT:-$3}
+	bochs_boot "$1" "$2"
+}
+
 # expect_exit WANT [WHY]: the run exited with WANT.
 expect_exit() {
 	[ "$rc" -eq "$1" ] || fail+=("exit code $rc, want $1${2:+ ($2)}")

@@ -15,13 +15,7 @@ cd "$(dirname "$0")/../.."
 # shellcheck source=tests/integration/lib.sh
 . tests/integration/lib.sh
 
-if ! make -s BUILD="$BUILD" linux; then
-	abort "make linux (Debian kernel, initramfs) failed"
-fi
-ISO_DIRS=("$BUILD/linux")
-BOCHS_ARGS=(-m 1024)
-TEST_TIMEOUT=${TEST_TIMEOUT:-1500}
-bochs_boot linux-busy tests/configs/linux-busy.ini
+linux_boot linux-busy tests/configs/linux-busy.ini 1500
 expect_exit 0
 expect_line "[linux] HVTEST INIT" "Linux never reached /init"
 expect_line "[linux] HVTEST CHECK cpus: ok 4 online" "Linux did not bring up 4 CPUs"

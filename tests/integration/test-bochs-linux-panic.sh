@@ -14,15 +14,10 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
 tag=test-bochs-linux-panic
-if ! make -s BUILD="$BUILD" linux; then
-	abort "make linux (Debian kernel, initramfs) failed"
-fi
 keys=$BUILD/test-linux-panic.keys
 printf 'bye\r' >"$keys"
-ISO_DIRS=("$BUILD/linux")
-BOCHS_ARGS=(-m 1024 -k "$keys" -K "guest 'linux' stopped: reset")
-TEST_TIMEOUT=${TEST_TIMEOUT:-1200}
-bochs_boot linux-panic tests/configs/linux-panic.ini
+BOCHS_ARGS=(-k "$keys" -K "guest 'linux' stopped: reset")
+linux_boot linux-panic tests/configs/linux-panic.ini 1200
 expect_exit 64 "the reset guest counts as stopped by hvisor"
 expect_line "[linux] HVTEST END panic" "/init never triggered the panic"
 expect_line "Kernel panic - not syncing: sysrq triggered crash"

@@ -41,14 +41,8 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
 tag=test-bochs-linux-$mode
-if ! make -s BUILD="$BUILD" linux; then
-	abort "make linux (Debian kernel, initramfs) failed"
-fi
-ISO_DIRS=("$BUILD/linux")
-BOCHS_ARGS=(-m 1024)
 # A boot takes about 3 minutes of wall time on an idle machine.
-TEST_TIMEOUT=${TEST_TIMEOUT:-1200}
-bochs_boot "linux-$mode" "$ini"
+linux_boot "linux-$mode" "$ini" 1200
 expect_exit 0
 expect_line "[linux] HVTEST INIT" "Linux never reached /init"
 expect_line "[linux] HVTEST PASS" "/init's checks did not all pass"
