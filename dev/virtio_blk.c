@@ -8,10 +8,12 @@
 #define HDR_LEN			16
 #define CFG_LEN			64	/* through the zoned fields: read as 0 */
 #define CFG_CAPACITY		0
+#define CFG_SIZE_MAX		8
 #define CFG_SEG_MAX		12
 #define CFG_BLK_SIZE		20
 /* Header and status take two of a chain's segments. */
 #define SEG_MAX			(VIRTQ_MAX_SEGS - 2)
+#define REQ_MAX			((uint64_t)SEG_MAX * VBLK_SIZE_MAX)
 
 static struct virtio_blk *blk_of(struct virtio_dev *vd)
 {
@@ -28,6 +30,7 @@ static uint32_t cfg_read(struct virtio_dev *vd, uint32_t off, unsigned int size)
 	for (int i = 0; i < 8; i++)
 		cfg[CFG_CAPACITY + i] = (uint8_t)(cap >> (8 * i));
 	for (int i = 0; i < 4; i++) {
+		cfg[CFG_SIZE_MAX + i] = (uint8_t)(VBLK_SIZE_MAX >> (8 * i));
 		cfg[CFG_SEG_MAX + i] = (uint8_t)(SEG_MAX >> (8 * i));
 		cfg[CFG_BLK_SIZE + i] = (uint8_t)(VBLK_SECTOR >> (8 * i));
 	}
@@ -45,10 +48,12 @@ static uint64_t le(const uint8_t *p, unsigned int n)
 	return v;
 }
 
-/* Whether [sector, + len) lies in the image, in whole sectors. */
+/* Whether [sector, + len) lies in the image, in whole sectors, and the
+ * request keeps to the size the driver was told. */
 static bool in_disk(const struct virtio_blk *b, uint64_t sector, uint64_t len)
 {
-	return !(len % VBLK_SECTOR) && sector <= b->size / VBLK_SECTOR &&
+	return !(len % VBLK_SECTOR) && len <= REQ_MAX &&
+	       sector <= b->size / VBLK_SECTOR &&
 	       len <= b->size - sector * VBLK_SECTOR;
 }
 
@@ -135,8 +140,8 @@ const struct virtio_dev_ops virtio_blk_ops = {
 	.pci_class = PCI_CLASS_STORAGE_OTHER,
 	.n_queues = 1,
 	.queue_max = VBLK_QUEUE_MAX,
-	.features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE |
-		    VIRTIO_BLK_F_FLUSH,
+	.features = VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX |
+		    VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH,
 	.cfg_len = CFG_LEN,
 	.cfg_read = cfg_read,
 	.notify = notify,

@@ -2,7 +2,9 @@
 /*
  * A virtio block device (virtio 1.x, 5.2) over a disk image in the
  * hypervisor's memory (a RAM disk): read, write, flush and get-ID
- * requests, with SEG_MAX, BLK_SIZE and FLUSH offered. The image outlives
+ * requests, with SIZE_MAX, SEG_MAX, BLK_SIZE and FLUSH offered. A request
+ * is served in one go on the notifying vCPU, so its size is bounded
+ * (SIZE_MAX x SEG_MAX): a guest cannot hold its pCPU copying its disk. The image outlives
  * the guest, and its checksum (FNV-1a, 64 bits) goes into the exit
  * summary, so a test can prove what was written.
  *
@@ -20,7 +22,9 @@
 #define VBLK_SECTOR		512
 #define VBLK_ID			"hvisor-ramdisk"
 #define VBLK_ID_LEN		20
+#define VBLK_SIZE_MAX		65536	/* bytes in one segment */
 
+#define VIRTIO_BLK_F_SIZE_MAX	(1ull << 1)
 #define VIRTIO_BLK_F_SEG_MAX	(1ull << 2)
 #define VIRTIO_BLK_F_BLK_SIZE	(1ull << 6)
 #define VIRTIO_BLK_F_FLUSH	(1ull << 9)

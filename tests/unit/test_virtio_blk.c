@@ -25,8 +25,8 @@ static void setup(void)
 	memset(disk, 0, sizeof(disk));
 	assert_int_equal(virtio_blk_init(&blk, &mem, disk, DISK), 0);
 	vdrv_plug(&vp, &blk.vd);
-	vdrv_up(VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE |
-		VIRTIO_BLK_F_FLUSH);
+	vdrv_up(VIRTIO_BLK_F_SIZE_MAX | VIRTIO_BLK_F_SEG_MAX |
+		VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_FLUSH);
 	slot = 0;
 }
 
@@ -62,12 +62,13 @@ static void test_config(void **state)
 	assert_int_equal(cfg_rd(0, 4), 0x1042 << 16 | 0x1af4);
 	assert_int_equal(cfg_rd(0x08, 4) >> 8, 0x018000);
 	assert_int_not_equal(find_cap(4, &off, &len), 0);
-	/* The offer: SEG_MAX, BLK_SIZE, FLUSH. */
+	/* The offer: SIZE_MAX, SEG_MAX, BLK_SIZE, FLUSH. */
 	wr(0x00, 4, 0);
-	assert_int_equal(rd(0x04, 4), (1 << 2) | (1 << 6) | (1 << 9));
-	/* capacity (sectors), seg_max, blk_size. */
+	assert_int_equal(rd(0x04, 4), (1 << 1) | (1 << 2) | (1 << 6) | (1 << 9));
+	/* capacity (sectors), size_max, seg_max, blk_size. */
 	assert_int_equal(rd(VPCI_DEVICE, 4), DISK / 512);
 	assert_int_equal(rd(VPCI_DEVICE + 4, 4), 0);
+	assert_int_equal(rd(VPCI_DEVICE + 8, 4), VBLK_SIZE_MAX);
 	assert_int_equal(rd(VPCI_DEVICE + 12, 4), VIRTQ_MAX_SEGS - 2);
 	assert_int_equal(rd(VPCI_DEVICE + 20, 4), 512);
 	assert_int_equal(rd(VPCI_DEVICE + 60, 4), 0);
@@ -131,6 +132,39 @@ static void test_bad_requests(void **state)
 	assert_true(blk.vd.status & VIRTIO_S_NEEDS_RESET);
 }
 
+/*
+ * A request over SIZE_MAX x SEG_MAX (126 x 64 KiB) is refused even
+ * inside the disk: 14 descriptors of 1 MiB each (all of RAM, which the
+ * device only reads for a write).
+ */
+static void test_request_max(void **state)
+{
+	static uint8_t big[16 << 20];
+	static struct virtio_blk bb;
+	static struct virtio_pci bvp;
+
+	memset(ram, 0, sizeof(ram));
+	assert_int_equal(virtio_blk_init(&bb, &mem, big, sizeof(big)), 0);
+	vdrv_plug(&bvp, &bb.vd);
+	vdrv_up(VIRTIO_BLK_F_SEG_MAX);
+	put32(HDR, VIRTIO_BLK_T_OUT);
+	vdrv_desc(0, 0, HDR, 16, VIRTQ_DESC_F_NEXT, 1);
+	for (uint16_t i = 1; i <= 14; i++)
+		vdrv_desc(0, i, 0, VDRV_RAM, VIRTQ_DESC_F_NEXT, i + 1);
+	vdrv_desc(0, 15, STATUS, 1, VIRTQ_DESC_F_WRITE, 0);
+	ram[STATUS] = 0xff;
+	vdrv_kick(0, 0);
+	assert_int_equal(ram[STATUS], VIRTIO_BLK_S_IOERR);
+	assert_int_equal(bb.writes, 0);
+	/* 7 of them (7 MiB) are within the bound. */
+	vdrv_desc(0, 7, 0, VDRV_RAM, VIRTQ_DESC_F_NEXT, 15);
+	ram[STATUS] = 0xff;
+	vdrv_kick(0, 0);
+	assert_int_equal(ram[STATUS], VIRTIO_BLK_S_OK);
+	assert_int_equal(bb.writes, 1);
+	assert_int_equal(bb.bytes_written, 7 << 20);
+}
+
 static void test_checksum(void **state)
 {
 	setup();
@@ -150,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_write_read_flush),
 		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_request_max),
 		cmocka_unit_test(test_checksum),
 	};
 

@@ -19,7 +19,7 @@
 #include "dev/pci.h"
 #include "dev/virtio_pci.h"
 
-#define VDRV_RAM	(512 * 1024)
+#define VDRV_RAM	(1024 * 1024)
 #define VDRV_WIN	0xc0000000ull
 #define VDRV_SLOT	1
 #define VDRV_QSZ	16
