@@ -92,7 +92,7 @@ bzimage)
 		"Linux did not bring up /dev/hvc0 on INTx"
 	expect_line "[linux] HVTEST CHECK virtio-blk: ok /dev/vda: 2048 sectors" \
 		"Linux did not write and read back /dev/vda on INTx"
-	expect_line "read back; INTx on IRQ 18" \
+	expect_line "read back; 00:02.0 is 0x1af4:0x1042, INTx on IRQ 18" \
 		"the block device did not use INTx (IRQ 18)"
 	expect_line "[linux] HVTEST VIRTIO-CONSOLE hello from" \
 		"the line Linux wrote to hvc0 never reached the console"
