@@ -251,18 +251,29 @@ void aml_res_init(struct aml_res *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * An address space descriptor (6.4.3.5) of a range a bridge produces:
+ * @w bytes per field (2: Word, 4: DWord), min and max fixed.
+ */
+static void addr_desc(struct aml_res *r, uint8_t tag, uint8_t type,
+		      uint8_t type_flags, unsigned int w, uint64_t min,
+		      uint64_t len)
+{
+	res_put(r, tag, 1);
+	res_put(r, 3 + 5 * w, 2);		/* body length */
+	res_put(r, type, 1);
+	res_put(r, ADDR_MIN_FIXED | ADDR_MAX_FIXED, 1);	/* producer */
+	res_put(r, type_flags, 1);
+	res_put(r, 0, w);			/* granularity */
+	res_put(r, min, w);
+	res_put(r, min + len - 1, w);		/* max */
+	res_put(r, 0, w);			/* translation */
+	res_put(r, len, w);
+}
+
 void aml_res_bus(struct aml_res *r, uint16_t min, uint16_t max)
 {
-	res_put(r, RES_WORD_ADDR, 1);
-	res_put(r, 13, 2);			/* body length */
-	res_put(r, ADDR_BUS, 1);
-	res_put(r, ADDR_MIN_FIXED | ADDR_MAX_FIXED, 1);	/* producer */
-	res_put(r, 0, 1);			/* type-specific flags */
-	res_put(r, 0, 2);			/* granularity */
-	res_put(r, min, 2);
-	res_put(r, max, 2);
-	res_put(r, 0, 2);			/* translation */
-	res_put(r, (uint32_t)max - min + 1, 2);
+	addr_desc(r, RES_WORD_ADDR, ADDR_BUS, 0, 2, min, (uint32_t)max - min + 1);
 }
 
 void aml_res_io(struct aml_res *r, uint16_t min, uint16_t max, uint8_t align,
@@ -278,16 +289,8 @@ void aml_res_io(struct aml_res *r, uint16_t min, uint16_t max, uint8_t align,
 
 void aml_res_mem_window(struct aml_res *r, uint32_t base, uint32_t len)
 {
-	res_put(r, RES_DWORD_ADDR, 1);
-	res_put(r, 23, 2);
-	res_put(r, ADDR_MEM, 1);
-	res_put(r, ADDR_MIN_FIXED | ADDR_MAX_FIXED, 1);
-	res_put(r, MEM_RW, 1);			/* non-cacheable */
-	res_put(r, 0, 4);			/* granularity */
-	res_put(r, base, 4);
-	res_put(r, (uint64_t)base + len - 1, 4);
-	res_put(r, 0, 4);
-	res_put(r, len, 4);
+	/* Read-write, non-cacheable. */
+	addr_desc(r, RES_DWORD_ADDR, ADDR_MEM, MEM_RW, 4, base, len);
 }
 
 void aml_res_mem_fixed(struct aml_res *r, uint32_t base, uint32_t len)

@@ -35,15 +35,19 @@ uint64_t virtio_dev_offered(const struct virtio_dev *vd)
 	return vd->ops->features | VIRTIO_F_VERSION_1;
 }
 
-void virtio_dev_set_features(struct virtio_dev *vd, unsigned int half,
-			     uint32_t v)
+void virtio_set_half(uint64_t *r, unsigned int half, uint32_t v)
 {
 	unsigned int s = 32 * half;
 
+	*r = (*r & ~(0xffffffffull << s)) | ((uint64_t)v << s);
+}
+
+void virtio_dev_set_features(struct virtio_dev *vd, unsigned int half,
+			     uint32_t v)
+{
 	if (half > 1 || (vd->status & VIRTIO_S_FEATURES_OK))
 		return;
-	vd->drv_features = (vd->drv_features & ~(0xffffffffull << s)) |
-			   ((uint64_t)v << s);
+	virtio_set_half(&vd->drv_features, half, v);
 }
 
 void virtio_dev_set_status(struct virtio_dev *vd, uint8_t v)

@@ -68,6 +68,9 @@ int virtio_dev_init(struct virtio_dev *vd, const struct virtio_dev_ops *ops,
 void virtio_dev_reset(struct virtio_dev *vd);
 /* The features offered: the backend's and VERSION_1. */
 uint64_t virtio_dev_offered(const struct virtio_dev *vd);
+/* Sets 32 bits of @r: the low half (@half 0) or the high (1), as the
+ * transports' registers write 64-bit values. */
+void virtio_set_half(uint64_t *r, unsigned int half, uint32_t v);
 /* The driver's features, 32 bits at @half; ignored after FEATURES_OK. */
 void virtio_dev_set_features(struct virtio_dev *vd, unsigned int half,
 			     uint32_t v);

@@ -98,13 +98,6 @@ static uint32_t reg_read(struct virtio_mmio *m, uint64_t off)
 	}
 }
 
-static void set_half(uint64_t *r, bool hi, uint32_t v)
-{
-	unsigned int s = hi ? 32 : 0;
-
-	*r = (*r & ~(0xffffffffull << s)) | ((uint64_t)v << s);
-}
-
 static void reg_write(struct virtio_mmio *m, uint64_t off, uint32_t v)
 {
 	struct virtq *q = selected(m);
@@ -139,15 +132,15 @@ static void reg_write(struct virtio_mmio *m, uint64_t off, uint32_t v)
 		break;
 	case R_DESC_LO: case R_DESC_HI:
 		if (setup)
-			set_half(&q->desc, off == R_DESC_HI, v);
+			virtio_set_half(&q->desc, off == R_DESC_HI, v);
 		break;
 	case R_DRIVER_LO: case R_DRIVER_HI:
 		if (setup)
-			set_half(&q->avail, off == R_DRIVER_HI, v);
+			virtio_set_half(&q->avail, off == R_DRIVER_HI, v);
 		break;
 	case R_DEVICE_LO: case R_DEVICE_HI:
 		if (setup)
-			set_half(&q->used, off == R_DEVICE_HI, v);
+			virtio_set_half(&q->used, off == R_DEVICE_HI, v);
 		break;
 	default:
 		break;

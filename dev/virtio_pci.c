@@ -288,13 +288,6 @@ static uint16_t vector(const struct virtio_pci *vp, uint64_t v)
 	return v < vp->msix.n ? (uint16_t)v : VIRTIO_NO_VECTOR;
 }
 
-static void set_half(uint64_t *r, unsigned int half, uint64_t v)
-{
-	unsigned int s = 32 * half;
-
-	*r = (*r & ~(0xffffffffull << s)) | ((v & 0xffffffff) << s);
-}
-
 static void common_write(struct virtio_pci *vp, unsigned int off, uint64_t v)
 {
 	struct virtq *q = selected(vp);
@@ -328,11 +321,13 @@ static void common_write(struct virtio_pci *vp, unsigned int off, uint64_t v)
 		if (off == CC_Q_SIZE)
 			q->size = (uint16_t)v;
 		else if (off >= CC_Q_DESC && off < CC_Q_DRIVER)
-			set_half(&q->desc, (off - CC_Q_DESC) / 4, v);
+			virtio_set_half(&q->desc, (off - CC_Q_DESC) / 4, (uint32_t)v);
 		else if (off >= CC_Q_DRIVER && off < CC_Q_DEVICE)
-			set_half(&q->avail, (off - CC_Q_DRIVER) / 4, v);
+			virtio_set_half(&q->avail, (off - CC_Q_DRIVER) / 4,
+					(uint32_t)v);
 		else if (off >= CC_Q_DEVICE && off < CC_END)
-			set_half(&q->used, (off - CC_Q_DEVICE) / 4, v);
+			virtio_set_half(&q->used, (off - CC_Q_DEVICE) / 4,
+					(uint32_t)v);
 		break;
 	}
 }

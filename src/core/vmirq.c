@@ -230,6 +230,13 @@ void vmirq_isa_irq(struct vm *vm, unsigned int irq, bool level)
 	spin_unlock(&vm->dev_lock);
 }
 
+void vmirq_gsi(struct vm *vm, unsigned int gsi, bool level)
+{
+	spin_lock(&vm->dev_lock);
+	vioapic_set_irq(&vm->ioapic, gsi, level);
+	spin_unlock(&vm->dev_lock);
+}
+
 static void pit_fired(struct sw_timer *t, uint64_t now)
 {
 	struct vm *vm = t->data;

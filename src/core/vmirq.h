@@ -27,6 +27,8 @@ int vmirq_lapic_new(struct vcpu *v, const struct vlapic_config *c,
 void vmirq_vcpu_pre_entry(struct vcpu *v);
 /* Set an ISA interrupt line (8259 and vIOAPIC; IRQ0 is GSI 2). */
 void vmirq_isa_irq(struct vm *vm, unsigned int irq, bool level);
+/* Set a vIOAPIC pin that no 8259 line shares (PCI INTx, virtio-mmio). */
+void vmirq_gsi(struct vm *vm, unsigned int gsi, bool level);
 /* An MSI (or MSI-X) message from one of @vm's devices. From any pCPU. */
 void vmirq_msi(struct vm *vm, const struct apic_msg *m);
 /* The vCPU has something new (from any pCPU): wake it or make it exit. */

@@ -22,11 +22,7 @@ static void msi(void *ctx, const struct apic_msg *m)
 /* INTx, and a virtio-mmio slot's line, are levels on vIOAPIC pins. */
 static void line(void *ctx, unsigned int gsi, bool level)
 {
-	struct vm *vm = ctx;
-
-	spin_lock(&vm->dev_lock);
-	vioapic_set_irq(&vm->ioapic, gsi, level);
-	spin_unlock(&vm->dev_lock);
+	vmirq_gsi(ctx, gsi, level);
 }
 
 /* virtio-console lines join the UART's on the guest's console. */
