@@ -125,6 +125,12 @@ void sched_wake(struct sched_entity *se, uint64_t now);
  * left waiting behind a whole slice of someone else.
  */
 void sched_interrupt(struct sched_entity *se, uint64_t now);
+/*
+ * The running entity @se opened its interrupt window (it had interrupts
+ * off when it was entered to take one): a short run for an interrupt
+ * counts from here, once, up to twice its length in all.
+ */
+void sched_irq_open(struct sched_entity *se, uint64_t now);
 /* The running entity gives up the rest of its slice (PAUSE loop). */
 void sched_yield(struct sched_entity *se, uint64_t now);
 /* The slice timer fired on @cpu. */

@@ -38,6 +38,7 @@ enum trace_irq {
 	TRI_BEHIND,	/* another waits for its early run: comes after it */
 	TRI_CAPPED,	/* refused: too far ahead in virtual time */
 	TRI_THIRD,	/* a third while two wait: waits its turn */
+	TRI_OPEN,	/* running early: its window opened, the run restarts */
 };
 
 #define TRACE_NONE	0xffff

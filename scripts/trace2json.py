@@ -26,7 +26,7 @@ import re
 import sys
 
 IRQ_WHAT = ["none", "extend", "next", "preempt", "after-run", "behind",
-            "capped", "third"]
+            "capped", "third", "open"]
 NONE = 0xFFFF
 
 

@@ -66,7 +66,7 @@ int vmx_enter(struct guest_regs *regs, int launched);	/* entry.S */
 /* Basic exit reason -> what the core is told. */
 static const enum vm_exit_kind kinds[EXIT_REASON_MAX] = {
 	[EXIT_EXTERNAL_INTR] = VM_EXIT_VENDOR,
-	[EXIT_INTR_WINDOW] = VM_EXIT_VENDOR,
+	[EXIT_INTR_WINDOW] = VM_EXIT_IRQ_WINDOW,
 	[EXIT_CR_ACCESS] = VM_EXIT_VENDOR,
 	[EXIT_APIC_ACCESS] = VM_EXIT_VENDOR,
 	[EXIT_APIC_WRITE] = VM_EXIT_VENDOR,
@@ -134,9 +134,6 @@ void vendor_handle_exit(struct vcpu *v)
 	switch (v->exit.reason) {
 	case EXIT_EXTERNAL_INTR:
 		handle_external_intr(v);
-		break;
-	case EXIT_INTR_WINDOW:
-		/* Nothing to do: the next entry delivers what is pending. */
 		break;
 	case EXIT_CR_ACCESS:
 		vmx_handle_cr_access(v);

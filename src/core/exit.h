@@ -18,6 +18,7 @@ enum vm_exit_kind {
 	VM_EXIT_PREEMPT,	/* the slice or a timer ran out */
 	VM_EXIT_HLT,
 	VM_EXIT_PAUSE,		/* a PAUSE loop */
+	VM_EXIT_IRQ_WINDOW,	/* the guest can take an interrupt again */
 	VM_EXIT_CPUID,
 	VM_EXIT_VMCALL,
 	VM_EXIT_IO,

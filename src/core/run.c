@@ -106,6 +106,12 @@ static void handle_pause(struct vcpu *v)
 	sched_yield(&v->se, v->exit.tsc);
 }
 
+static void handle_irq_window(struct vcpu *v)
+{
+	/* The next entry delivers what waited; the scheduler may stretch. */
+	sched_irq_open(&v->se, v->exit.tsc);
+}
+
 static void handle_vmcall(struct vcpu *v)
 {
 	v->regs.rax = hypercall(v, v->regs.rax, &v->regs.rbx);
@@ -188,6 +194,7 @@ static const exit_handler_t handlers[VM_EXIT_KINDS] = {
 	[VM_EXIT_PREEMPT] = handle_preempt_timer,
 	[VM_EXIT_HLT] = handle_hlt,
 	[VM_EXIT_PAUSE] = handle_pause,
+	[VM_EXIT_IRQ_WINDOW] = handle_irq_window,
 	[VM_EXIT_CPUID] = handle_cpuid,
 	[VM_EXIT_VMCALL] = handle_vmcall,
 	[VM_EXIT_IO] = handle_io,

@@ -685,6 +685,75 @@ static void test_interrupt_remote_cut_kicks(void **state)
 }
 
 /*
+ * By hand: an early run whose vCPU had interrupts off restarts when its
+ * window opens, once, and never past twice its length; an open window
+ * outside an early run changes nothing. Without this the run ended 250
+ * us after the pick however much of it the guest spent with IF = 0.
+ */
+static void test_interrupt_window_restarts_early_run(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(2, &a, &b);
+	/* A whole slice: the window is nothing to the scheduler. */
+	sched_irq_open(&a->se, t + US(100));
+	assert_true(sched_slice_end(0, t + US(100)) == t + US(1000));
+
+	sched_interrupt(&b->se, t + US(200));
+	assert_true(sched_pick(0, t + US(200)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(200)) == t + US(450));
+	/* IF came back 100 us in: 250 us from there. */
+	sched_irq_open(&b->se, t + US(300));
+	assert_true(sched_slice_end(0, t + US(300)) == t + US(550));
+	/* Once only. */
+	sched_irq_open(&b->se, t + US(400));
+	assert_true(sched_slice_end(0, t + US(400)) == t + US(550));
+	sched_tick(0, t + US(550));
+	assert_true(sched_pick(0, t + US(550)) == &a->se);
+
+	/* Under twice the short run: 240 us in, it ends 490 us in. */
+	sched_interrupt(&b->se, t + US(600));
+	assert_true(sched_pick(0, t + US(600)) == &b->se);
+	sched_irq_open(&b->se, t + US(840));
+	assert_true(sched_slice_end(0, t + US(840)) == t + US(1090));
+	/* Past its end it is not an early run any more. */
+	sched_tick(0, t + US(1090));
+	assert_true(sched_pick(0, t + US(1100)) == &a->se);
+	sched_irq_open(&a->se, t + US(1150));
+	assert_true(sched_slice_end(0, t + US(1150)) == t + US(2100));
+}
+
+/*
+ * By hand: the running vCPU's slice ends, and its interrupt comes before
+ * the pick (its own timer, on its own pCPU: the exit for the slice end
+ * runs the timers first). It goes on for a short run to take it instead
+ * of waiting a whole slice of the other; a yield still passes the turn.
+ */
+static void test_interrupt_between_tick_and_pick(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(2, &a, &b);
+	sched_tick(0, t + US(1000));
+	assert_true(sched_need_resched(0));
+	sched_interrupt(&a->se, t + US(1005));
+	assert_int_equal(a->se.st.boosts, 1);
+	assert_true(sched_pick(0, t + US(1010)) == &a->se);
+	assert_true(sched_slice_end(0, t + US(1010)) == t + US(1260));
+	sched_tick(0, t + US(1260));
+	assert_true(sched_pick(0, t + US(1260)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(1260)) == t + US(2260));
+
+	/* b yields (a PAUSE loop), then gets an interrupt: a runs. */
+	sched_yield(&b->se, t + US(1500));
+	sched_interrupt(&b->se, t + US(1505));
+	assert_int_equal(b->se.st.boosts, 0);
+	assert_true(sched_pick(0, t + US(1510)) == &a->se);
+}
+
+/*
  * By hand: a vCPU far ahead (weight 16: its virtual time runs 16x) gets
  * no early run, and one that leaves the queue before the pick is not
  * picked.
@@ -1524,6 +1593,8 @@ int main(void)
 		cmocka_unit_test(test_fair_interrupts_in_phase),
 		cmocka_unit_test(test_fair_cyclictest_pattern),
 		cmocka_unit_test(test_interrupt_cap_by_hand),
+		cmocka_unit_test(test_interrupt_window_restarts_early_run),
+		cmocka_unit_test(test_interrupt_between_tick_and_pick),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_idle_pull),
