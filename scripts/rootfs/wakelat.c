@@ -5,6 +5,7 @@
  * builds it static; /init's "overcommit" check runs it).
  *
  *   wakelat [-s SLEEPERS] [-h HOGS] [-p PERIOD_US] [-t SECONDS] [-f PRIO] [-c]
+ *           [-l N]
  *
  * Each sleeper is a thread that sleeps until the next multiple of PERIOD
  * (clock_nanosleep, CLOCK_MONOTONIC, absolute) and records how late it
@@ -17,6 +18,11 @@
  * sleeper then shares its vCPU with a hog, the case where only the
  * hypervisor can make it prompt (it must run a busy vCPU when it has an
  * interrupt, not at its next turn).
+ *
+ * With -l N, each sleeper's first N wakes over half a period late are
+ * listed with the TSC at which they woke (the guest's TSC is the host's
+ * under hvisor), to be found in hvisor's event trace:
+ *   wakelat: late sleeper I cpu C tsc T by_us L
  *
  * Prints two lines per sleeper: its figures, and the CPUs it woke on with
  * how many of those wakes were over half a period late; then
@@ -48,12 +54,21 @@ static long period_us = 1000;
 static int fifo_prio;
 static double seconds = 3;
 static int pin;
+static int list_late;
+
+struct late_wake {
+	uint64_t tsc;
+	uint32_t by_us;
+	int cpu;
+};
 
 struct sleeper {
 	pthread_t th;
 	uint32_t *late_us;	/* one entry per wake */
 	long n, missed;
 	long wakes[MAX_CPUS], late[MAX_CPUS];	/* per CPU woken on */
+	struct late_wake *listed;		/* -l: the first list_late */
+	int n_listed;
 	int idx;
 };
 
@@ -91,11 +106,12 @@ static void *sleep_loop(void *arg)
 
 	while (next < end && s->n < MAX_WAKES) {
 		struct timespec t = { next / 1000000000u, next % 1000000000u };
-		uint64_t woke, late;
+		uint64_t woke, late, tsc;
 		int cpu;
 
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR)
 			;
+		tsc = __builtin_ia32_rdtsc();
 		woke = now_ns();
 		late = woke > next ? woke - next : 0;
 		s->late_us[s->n++] = late / 1000;
@@ -104,6 +120,9 @@ static void *sleep_loop(void *arg)
 			s->wakes[cpu]++;
 			s->late[cpu] += late > period / 2;
 		}
+		if (late > period / 2 && s->n_listed < list_late)
+			s->listed[s->n_listed++] = (struct late_wake){
+				tsc, late / 1000, cpu };
 		next += period;
 		/* Woke past the next deadline too: those periods are lost. */
 		while (next <= woke) {
@@ -148,7 +167,7 @@ static int cmp_u32(const void *a, const void *b)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: wakelat [-s SLEEPERS] [-h HOGS] [-p PERIOD_US] [-t SECONDS] [-f PRIO] [-c]\n");
+	fprintf(stderr, "usage: wakelat [-s SLEEPERS] [-h HOGS] [-p PERIOD_US] [-t SECONDS] [-f PRIO] [-c] [-l N]\n");
 	exit(1);
 }
 
@@ -161,7 +180,7 @@ int main(int argc, char **argv)
 	long total = 0, missed = 0, k = 0;
 	double hog_total = 0;
 
-	while ((opt = getopt(argc, argv, "s:h:p:t:f:c")) != -1) {
+	while ((opt = getopt(argc, argv, "s:h:p:t:f:cl:")) != -1) {
 		switch (opt) {
 		case 's': n_sleep = atoi(optarg); break;
 		case 'h': n_hog = atoi(optarg); break;
@@ -169,11 +188,13 @@ int main(int argc, char **argv)
 		case 't': seconds = atof(optarg); break;
 		case 'f': fifo_prio = atoi(optarg); break;
 		case 'c': pin = 1; break;
+		case 'l': list_late = atoi(optarg); break;
 		default: usage();
 		}
 	}
 	if (n_sleep < 1 || n_sleep > MAX_SLEEPERS || n_hog < 0 ||
-	    n_hog > MAX_HOGS || period_us < 10 || seconds <= 0)
+	    n_hog > MAX_HOGS || period_us < 10 || seconds <= 0 ||
+	    list_late < 0 || list_late > MAX_WAKES)
 		usage();
 	/* Page faults must not count as lateness. */
 	mlockall(MCL_CURRENT | MCL_FUTURE);
@@ -202,7 +223,8 @@ int main(int argc, char **argv)
 		memset(&sl[i], 0, sizeof(sl[i]));
 		sl[i].idx = i;
 		sl[i].late_us = calloc(MAX_WAKES, sizeof(uint32_t));
-		if (!sl[i].late_us ||
+		sl[i].listed = calloc(list_late + 1, sizeof(*sl[i].listed));
+		if (!sl[i].late_us || !sl[i].listed ||
 		    pthread_create(&sl[i].th, &attr, sleep_loop, &sl[i]))
 			return fprintf(stderr, "wakelat: no sleeper thread\n"), 1;
 	}
@@ -231,6 +253,11 @@ int main(int argc, char **argv)
 				printf(" %d:%ld(late %ld)", c, sl[i].wakes[c],
 				       sl[i].late[c]);
 		printf("\n");
+		for (int j = 0; j < sl[i].n_listed; j++)
+			printf("wakelat: late sleeper %d cpu %d tsc %llu by_us %u\n",
+			       i, sl[i].listed[j].cpu,
+			       (unsigned long long)sl[i].listed[j].tsc,
+			       sl[i].listed[j].by_us);
 	}
 	qsort(all, total, sizeof(uint32_t), cmp_u32);
 	printf("wakelat: wakes %ld lateness_us p50 %u p99 %u max %u missed %ld (%.2f%%)\n",
