@@ -63,7 +63,7 @@ enum hyp_key {
 enum guest_key {
 	GK_KIND, GK_KERNEL, GK_INITRD, GK_MODULES, GK_CMDLINE, GK_MEMORY,
 	GK_VCPUS, GK_CPUS, GK_WEIGHT, GK_ROOT, GK_WATCHDOG, GK_PV, GK_VIRTIO,
-	GK_TRANSPORT, GK_N
+	GK_TRANSPORT, GK_MAC, GK_N
 };
 
 struct guest_meta {
@@ -71,6 +71,7 @@ struct guest_meta {
 	int mem_line;
 	int vcpus_line;			/* 0 when the key is not set */
 	int cpus_line;
+	int virtio_line;
 	char sec[CFG_SEC_TEXT];
 };
 
@@ -761,7 +762,7 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 	c->g->pv = pv;
 }
 
-#define VIRTIO_KNOWN	"console, blk:ram:SIZE"
+#define VIRTIO_KNOWN	"console, blk:ram:SIZE, net:SWITCH"
 
 /* blk:ram:SIZE, a RAM disk of whole sectors. 0 or -1 (reported). */
 static int parse_blk_ram(struct parse_ctx *c, const char *key, const char *s,
@@ -785,9 +786,32 @@ static int parse_blk_ram(struct parse_ctx *c, const char *key, const char *s,
 	return 0;
 }
 
+static bool valid_name_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '-';
+}
+
+/* net:SWITCH, a port on the switch of that name. 0 or -1 (reported). */
+static int parse_net(struct parse_ctx *c, const char *key, const char *s,
+		     size_t len)
+{
+	size_t n = len - 4;
+
+	for (size_t i = 4; i < len; i++)
+		if (!valid_name_char(s[i]))
+			n = 0;
+	if (!n || n >= CFG_NET_NAME_MAX) {
+		key_err(c, key, "'%.*s': want net:SWITCH, a switch name of 1 to %d letters, digits, '-' or '_'",
+			(int)(len > 40 ? 40 : len), s, CFG_NET_NAME_MAX - 1);
+		return -1;
+	}
+	copy_cut(c->g->net_switch, sizeof(c->g->net_switch), s + 4, n);
+	return 0;
+}
+
 /*
- * virtio = console, blk:ram:SIZE: the devices on the guest's PCI bus.
- * blk:IMAGE and net are issue 15's next steps: refused by name.
+ * virtio = console, blk:ram:SIZE, net:SWITCH: the guest's devices.
+ * blk:IMAGE is issue 15's next step: refused by name.
  */
 static void parse_virtio(struct parse_ctx *c, const char *key, const char *val)
 {
@@ -811,11 +835,16 @@ static void parse_virtio(struct parse_ctx *c, const char *key, const char *val)
 			if (parse_blk_ram(c, key, s, len))
 				return;
 			bit = CFG_VIRTIO_BLK;
+		} else if (len >= 4 && !strcasecmp(kind, "net:")) {
+			if (parse_net(c, key, s, len))
+				return;
+			bit = CFG_VIRTIO_NET;
+		} else if (len == 3 && !strcasecmp(name, "net")) {
+			key_err(c, key, "net wants the switch it plugs into: net:SWITCH (e.g. net:sw0)");
+			return;
 		} else if ((len == 3 || (len > 3 && s[3] == ':')) &&
-			   (!strcasecmp(name, "blk") || !strcasecmp(name, "net") ||
-			    !strcasecmp(kind, "blk:") || !strcasecmp(kind, "net:"))) {
-			key_err(c, key, "virtio %.3s%s is not supported yet (known: " VIRTIO_KNOWN ")",
-				kind, kind[0] == 'b' || kind[0] == 'B' ? " from an image" : "");
+			   (!strcasecmp(name, "blk") || !strcasecmp(kind, "blk:"))) {
+			key_err(c, key, "virtio blk from an image is not supported yet (known: " VIRTIO_KNOWN ")");
 			return;
 		} else {
 			key_err(c, key, "unknown device '%.*s' (known: " VIRTIO_KNOWN ")",
@@ -824,12 +853,47 @@ static void parse_virtio(struct parse_ctx *c, const char *key, const char *val)
 		}
 		if (devs & bit) {
 			key_err(c, key, "%s is listed twice",
-				bit == CFG_VIRTIO_BLK ? "blk" : "console");
+				bit == CFG_VIRTIO_BLK ? "blk" :
+				bit == CFG_VIRTIO_NET ? "net" : "console");
 			return;
 		}
 		devs |= bit;
 	}
 	c->g->virtio = devs;
+	c->meta[c->g - c->cfg->guests].virtio_line = c->line;
+}
+
+/* mac = 02:00:00:00:00:01: the virtio-net address, unicast, not zero. */
+static void parse_mac(struct parse_ctx *c, const char *key, const char *val)
+{
+	uint8_t *m = c->g->mac;
+	unsigned int i = 0, any = 0;
+	const char *p = val;
+
+	for (; i < 6; i++) {
+		unsigned int v = 0, digits = 0;
+
+		while (isxdigit((unsigned char)*p) && digits < 3) {
+			v = v * 16 + (unsigned int)(isdigit((unsigned char)*p) ?
+				*p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
+			p++;
+			digits++;
+		}
+		if (digits != 2 || (i < 5 && *p++ != ':'))
+			break;
+		m[i] = (uint8_t)v;
+		any |= v;
+	}
+	if (i < 6 || *p) {
+		key_err(c, key, "'%s': want six hex bytes, 02:00:00:00:00:01", val);
+		return;
+	}
+	if ((m[0] & 1) || !any) {
+		key_err(c, key, "%s is a %s address; a NIC needs a unicast one", val,
+			any ? "multicast" : "zero");
+		return;
+	}
+	c->g->mac_set = true;
 }
 
 static const struct choice transports[] = {
@@ -878,6 +942,7 @@ static const struct key_desc guest_keys[GK_N] = {
 	[GK_PV]		= { "pv", parse_pv, false },
 	[GK_VIRTIO]	= { "virtio", parse_virtio, false },
 	[GK_TRANSPORT]	= { "virtio_transport", parse_transport, false },
+	[GK_MAC]	= { "mac", parse_mac, false },
 };
 
 /* ---- sections ---------------------------------------------------------- */
@@ -915,6 +980,35 @@ static void check_guest_kind(struct parse_ctx *c)
 		       "kind = linux takes one initrd and no modules (modules are for kind = multiboot2)");
 }
 
+/*
+ * A virtio-net address: mac = ..., else 02:68:76 ("hv", locally
+ * administered) and 24 bits of the guest's name (FNV-1a), so it stays
+ * the same from boot to boot.
+ */
+static void check_mac(struct parse_ctx *c)
+{
+	struct guest_config *g = c->g;
+	uint32_t h = 2166136261u;
+
+	if (!g)
+		return;
+	if (g->mac_set && !(g->virtio & CFG_VIRTIO_NET)) {
+		report(c, c->key_line[GK_MAC], cur_sec(c), "mac",
+		       "mac without a network device (virtio = net:SWITCH)");
+		return;
+	}
+	if (g->mac_set)
+		return;
+	for (const char *p = g->name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	g->mac[0] = 0x02;
+	g->mac[1] = 0x68;
+	g->mac[2] = 0x76;
+	g->mac[3] = (uint8_t)(h >> 16);
+	g->mac[4] = (uint8_t)(h >> 8);
+	g->mac[5] = (uint8_t)h;
+}
+
 /* Checks that need the whole section: required keys, kind's rules. */
 static void close_section(struct parse_ctx *c)
 {
@@ -931,13 +1025,10 @@ static void close_section(struct parse_ctx *c)
 		if (keys[i].required && !c->key_line[i])
 			sec_err(c, c->sec_line, "missing required key '%s'",
 				keys[i].name);
-	if (c->sec == SEC_GUEST)
+	if (c->sec == SEC_GUEST) {
 		check_guest_kind(c);
-}
-
-static bool valid_name_char(char ch)
-{
-	return isalnum((unsigned char)ch) || ch == '_' || ch == '-';
+		check_mac(c);
+	}
 }
 
 static bool valid_guest_name(const char *name)
@@ -1216,6 +1307,32 @@ static void format_cpus(uint64_t mask, char *buf, size_t size)
 	}
 }
 
+/* Two guests on one switch with one MAC address would steal each
+ * other's frames. */
+static void check_nets(struct parse_ctx *c)
+{
+	const struct hv_config *cfg = c->cfg;
+
+	for (uint32_t i = 0; i < cfg->n_guests; i++) {
+		const struct guest_config *g = &cfg->guests[i];
+
+		if (!(g->virtio & CFG_VIRTIO_NET))
+			continue;
+		for (uint32_t j = 0; j < i; j++) {
+			const struct guest_config *o = &cfg->guests[j];
+
+			if (!(o->virtio & CFG_VIRTIO_NET) ||
+			    strcmp(o->net_switch, g->net_switch) ||
+			    memcmp(o->mac, g->mac, 6))
+				continue;
+			report(c, c->meta[i].virtio_line, c->meta[i].sec, "virtio",
+			       "guest '%s' has the MAC address of guest '%s' on switch %s (set mac = in one of them)",
+			       g->name, o->name, g->net_switch);
+			break;
+		}
+	}
+}
+
 /*
  * scheduler = partition gives every vCPU a pCPU of its own. Refuse what
  * would need sharing: a guest with more vCPUs than its own cpus list,
@@ -1356,6 +1473,7 @@ int config_parse(const char *file, const char *text,
 		       "no guests (add a [guest NAME] section)");
 	check_memory(&c);
 	check_partition(&c);
+	check_nets(&c);
 	return c.errors ? -EINVAL : 0;
 }
 

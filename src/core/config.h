@@ -62,6 +62,8 @@ struct hyp_config {
 	uint32_t trace_records;		/* per pCPU, 0: off (sched/trace.h) */
 };
 
+#define CFG_NET_NAME_MAX	16
+
 struct guest_config {
 	char name[CFG_NAME_MAX];
 	int line;			/* line of the [guest NAME] header */
@@ -82,11 +84,15 @@ struct guest_config {
 	uint32_t virtio;		/* CFG_VIRTIO_* devices on its PCI bus */
 	uint64_t blk_size;		/* virtio-blk RAM disk bytes (blk:ram:SIZE) */
 	bool virtio_mmio;		/* virtio_transport = mmio (else pci) */
+	char net_switch[CFG_NET_NAME_MAX];	/* virtio-net's switch (net:NAME) */
+	uint8_t mac[6];			/* mac = ..., or derived from the name */
+	bool mac_set;
 };
 
 /* In-hypervisor virtio devices, "virtio = console" in hvisor.ini. */
 #define CFG_VIRTIO_CONSOLE	(1u << 0)
 #define CFG_VIRTIO_BLK		(1u << 1)
+#define CFG_VIRTIO_NET		(1u << 2)
 #define CFG_BLK_MAX		(256ull << 20)
 
 /* KVM paravirtual features (src/core/pv.h), "pv = steal" in hvisor.ini. */

@@ -361,6 +361,59 @@ static void test_long_lines(void **state)
 	expect_msg(1, "t.ini:7: [guest a] bogus: unknown key");
 }
 
+#define GUEST_B	"[guest b]\nkind = multiboot2\nkernel = hello.elf\nmemory = 16M\n"
+
+/* net:SWITCH, and the MAC: given, or derived from the name. */
+static void test_virtio_net_key(void **state)
+{
+	const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+	uint8_t derived[6];
+
+	assert_int_equal(parse(GUEST_A "virtio = console, net:sw-0_1\n"), 0);
+	assert_int_equal(cfg.guests[0].virtio, CFG_VIRTIO_CONSOLE | CFG_VIRTIO_NET);
+	assert_string_equal(cfg.guests[0].net_switch, "sw-0_1");
+	/* 02:68:76 and three bytes of the name's hash, the same each time. */
+	assert_int_equal(cfg.guests[0].mac[0], 0x02);
+	assert_int_equal(cfg.guests[0].mac[1], 0x68);
+	assert_int_equal(cfg.guests[0].mac[2], 0x76);
+	memcpy(derived, cfg.guests[0].mac, 6);
+	assert_int_equal(parse(GUEST_A "virtio = net:sw0\n" GUEST_B "virtio = net:sw0\n"), 0);
+	assert_memory_equal(cfg.guests[0].mac, derived, 6);
+	assert_memory_not_equal(cfg.guests[0].mac, cfg.guests[1].mac, 6);
+	assert_int_equal(parse(GUEST_A "virtio = net:sw0\nmac = 52:54:00:AB:cd:ef\n"), 0);
+	assert_memory_equal(cfg.guests[0].mac, mac, 6);
+
+	expect_one(parse(GUEST_A "virtio = net\n"),
+		   "t.ini:5: [guest a] virtio: ", "net wants the switch it plugs into: net:SWITCH");
+	expect_one(parse(GUEST_A "virtio = net:\n"),
+		   "t.ini:5: [guest a] virtio: ", "'net:': want net:SWITCH");
+	expect_one(parse(GUEST_A "virtio = net:a.b\n"),
+		   "t.ini:5: [guest a] virtio: ", "'net:a.b': want net:SWITCH");
+	expect_one(parse(GUEST_A "virtio = net:sixteen-letters-\n"),
+		   "t.ini:5: [guest a] virtio: ", "a switch name of 1 to 15 letters");
+	expect_one(parse(GUEST_A "virtio = net:a, net:b\n"),
+		   "t.ini:5: [guest a] virtio: ", "net is listed twice");
+	expect_one(parse(GUEST_A "mac = 02:00:00:00:00:01\n"),
+		   "t.ini:5: [guest a] mac: ", "mac without a network device");
+	expect_one(parse(GUEST_A "virtio = net:a\nmac = 02:00:00:00:00\n"),
+		   "t.ini:6: [guest a] mac: ", "want six hex bytes");
+	expect_one(parse(GUEST_A "virtio = net:a\nmac = 02:00:00:00:00:001\n"),
+		   "t.ini:6: [guest a] mac: ", "want six hex bytes");
+	expect_one(parse(GUEST_A "virtio = net:a\nmac = 02:00:00:00:00:0g\n"),
+		   "t.ini:6: [guest a] mac: ", "want six hex bytes");
+	expect_one(parse(GUEST_A "virtio = net:a\nmac = 01:00:5e:00:00:01\n"),
+		   "t.ini:6: [guest a] mac: ", "is a multicast address");
+	expect_one(parse(GUEST_A "virtio = net:a\nmac = 00:00:00:00:00:00\n"),
+		   "t.ini:6: [guest a] mac: ", "is a zero address");
+	/* One address twice on a switch; on two switches it is fine. */
+	expect_one(parse(GUEST_A "virtio = net:a\nmac = 02:00:00:00:00:01\n"
+			 GUEST_B "virtio = net:a\nmac = 02:00:00:00:00:01\n"),
+		   "t.ini:11: [guest b] virtio: ",
+		   "guest 'b' has the MAC address of guest 'a' on switch a");
+	assert_int_equal(parse(GUEST_A "virtio = net:a\nmac = 02:00:00:00:00:01\n"
+			       GUEST_B "virtio = net:b\nmac = 02:00:00:00:00:01\n"), 0);
+}
+
 static void test_virtio_key(void **state)
 {
 	assert_int_equal(parse(GUEST_A "virtio = console\n"), 0);
@@ -380,13 +433,9 @@ static void test_virtio_key(void **state)
 		   "t.ini:5: [guest a] virtio: ", "blk is listed twice");
 	expect_one(parse(GUEST_A "virtio = console, blk:disk.img\n"),
 		   "t.ini:5: [guest a] virtio: ",
-		   "virtio blk from an image is not supported yet (known: console, blk:ram:SIZE)");
-	expect_one(parse(GUEST_A "virtio = net\n"),
-		   "t.ini:5: [guest a] virtio: ", "virtio net is not supported yet");
-	expect_one(parse(GUEST_A "virtio = net:sw0\n"),
-		   "t.ini:5: [guest a] virtio: ", "virtio net is not supported yet");
+		   "virtio blk from an image is not supported yet (known: console, blk:ram:SIZE, net:SWITCH)");
 	expect_one(parse(GUEST_A "virtio = gpu\n"),
-		   "t.ini:5: [guest a] virtio: ", "unknown device 'gpu' (known: console, blk:ram:SIZE)");
+		   "t.ini:5: [guest a] virtio: ", "unknown device 'gpu' (known: console, blk:ram:SIZE, net:SWITCH)");
 	expect_one(parse(GUEST_A "virtio = blkx\n"),
 		   "t.ini:5: [guest a] virtio: ", "unknown device 'blkx'");
 	expect_one(parse(GUEST_A "virtio = console,\n"),
@@ -1082,6 +1131,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_virtio_rejected),
 		cmocka_unit_test(test_virtio_key),
+		cmocka_unit_test(test_virtio_net_key),
 		cmocka_unit_test(test_key_outside_section),
 		cmocka_unit_test(test_hypervisor_section),
 		cmocka_unit_test(test_guest_names),
