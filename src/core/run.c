@@ -21,6 +21,7 @@
 #include "src/core/vcpu.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
+#include "src/core/vmnet.h"
 #include "sched/trace.h"
 
 typedef void (*exit_handler_t)(struct vcpu *v);
@@ -329,6 +330,8 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 		if (v->exit.kind == VM_EXIT_PREEMPT)
 			cpu->preempt_exit_tsc = v->exit.tsc;
 		vcpu_handle_exit(v);
+		/* Frames a guest sent: moved with no lock held (vmnet.h). */
+		vmnet_poll();
 		if (!exit_is_fast(v))
 			break;
 		now = rdtsc();

@@ -11,6 +11,7 @@
 #include "src/core/exit.h"
 #include "src/core/vendor.h"
 #include "src/core/vm.h"
+#include "src/core/vmnet.h"
 #include "src/core/vmvirtio.h"
 #include "sched/trace.h"
 #include "src/lib/fmt.h"
@@ -402,6 +403,7 @@ int vms_summary(void)
 		if (vm->exit_code)
 			print_tail(vm);
 	}
+	vmnet_summary_switches();
 	vms_print_sched(true);
 	print_trace();
 	return worst;

@@ -14,6 +14,7 @@
 #include "dev/virtio_blk.h"
 #include "dev/virtio_console.h"
 #include "dev/virtio_mmio.h"
+#include "dev/virtio_net.h"
 #include "dev/virtio_pci.h"
 #include "dev/vioapic.h"
 #include "dev/vlapic.h"
@@ -90,9 +91,11 @@ struct vm {
 	struct virtq_mem ram_view;	/* RAM as virtqueues see it */
 	struct virtio_console vcon;	/* virtio = console */
 	struct virtio_blk vblk;		/* virtio = blk:ram:SIZE */
+	struct virtio_net vnet;		/* virtio = net:SWITCH */
+	uint32_t net_sw, net_port;	/* its switch and port (vmnet.c) */
 	/* their transports (src/core/vmvirtio.c) */
-	struct virtio_pci vcon_pci, vblk_pci;
-	struct virtio_mmio vmmio[2];
+	struct virtio_pci vcon_pci, vblk_pci, vnet_pci;
+	struct virtio_mmio vmmio[3];
 	unsigned int n_vmmio;
 	struct locked_mmio vmmio_win;
 	struct vlapic *lapics[VM_MAX_VCPUS];

@@ -6,12 +6,14 @@
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "src/core/vmirq.h"
+#include "src/core/vmnet.h"
 #include "src/core/vmpci.h"
 #include "src/core/vmvirtio.h"
 
 unsigned int vmvirtio_count(const struct guest_config *g)
 {
-	return !!(g->virtio & CFG_VIRTIO_CONSOLE) + !!(g->virtio & CFG_VIRTIO_BLK);
+	return !!(g->virtio & CFG_VIRTIO_CONSOLE) + !!(g->virtio & CFG_VIRTIO_BLK) +
+	       !!(g->virtio & CFG_VIRTIO_NET);
 }
 
 static void msi(void *ctx, const struct apic_msg *m)
@@ -133,6 +135,12 @@ int vmvirtio_create(struct vm *vm)
 	}
 	if (!r && (vm->cfg->virtio & CFG_VIRTIO_BLK))
 		r = add_blk(vm);
+	if (!r && (vm->cfg->virtio & CFG_VIRTIO_NET)) {
+		r = vmnet_create(vm);
+		if (!r)
+			r = attach(vm, &vm->vnet.vd, &vm->vnet_pci,
+				   VMVIRTIO_SLOT_NET);
+	}
 	if (!r && vm->cfg->virtio_mmio)
 		r = vm_mmio_register_locked(vm, &vm->vmmio_win, &vm->pci_lock,
 					    VMVIRTIO_MMIO_GPA,
@@ -162,4 +170,6 @@ void vmvirtio_summary(const struct vm *vm)
 			vm->name, b->size >> 10, b->reads, b->bytes_read >> 10,
 			b->writes, b->bytes_written >> 10, b->flushes, b->errors,
 			b->vd.failures, virtio_blk_checksum(b));
+	if (vm->cfg->virtio & CFG_VIRTIO_NET)
+		vmnet_summary(vm);
 }

@@ -7,7 +7,7 @@
  *
  *   0xFEB0_0000 + 0x200 * i   slot i, on GSI 16 + i (edge, active high)
  *
- * contiguous from slot 0 in the order console, blk; the slots after the
+ * contiguous from slot 0 in the order console, blk, net; the slots after the
  * last device read as empty (no magic), where Asterinas stops scanning.
  * The guest's ACPI tables describe them (guests/layout.c). All under
  * vm->pci_lock.
@@ -22,6 +22,7 @@
 #define VMVIRTIO_MMIO_GSI	16
 #define VMVIRTIO_SLOT_CONSOLE	1	/* virtio-pci device numbers */
 #define VMVIRTIO_SLOT_BLK	2
+#define VMVIRTIO_SLOT_NET	3
 
 struct vm;
 struct guest_config;

@@ -8,6 +8,9 @@
  *   LOCK_PCI    a guest's PCI bus (config space, its devices' BARs) and
  *               virtio-mmio slots (a virtio console's line takes uart_lock;
  *               MSIs and IRQ lines wake vCPUs, lines take dev_lock)
+ *   LOCK_NETSW  the guests' Ethernet switches (taken alone: a frame is
+ *               copied out under the sender's pci_lock, routed under
+ *               this, put in under each receiver's)
  *   LOCK_UART   a guest's vUART (its interrupt line takes dev_lock)
  *   LOCK_DEV    a guest's shared device models (PIC, IOAPIC, PIT, RTC,
  *               PM, reset); delivering to a vLAPIC wakes vCPUs
@@ -28,6 +31,7 @@
 enum lock_class {
 	LOCK_UNCLASSED,		/* never initialized: a bug under lockdep */
 	LOCK_PCI,
+	LOCK_NETSW,
 	LOCK_UART,
 	LOCK_DEV,
 	LOCK_RQ,
