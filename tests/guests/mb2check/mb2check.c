@@ -60,12 +60,7 @@
  * Time limits use the TSC rate from CPUID 0x15, or assume 1 GHz without
  * it (Bochs' TSC runs at its ips, 50 MHz in our scripts: 20 times longer).
  */
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
-#define BIT(n)			(1u << (n))
+#include "mb2check.h"
 
 /* ---- from entry.S ----------------------------------------------------- */
 
@@ -135,11 +130,8 @@ void isr_dispatch(struct isr_frame *f);
 
 /* IOAPIC */
 #define IOAPIC_WIN		0x10
-#define IOAPIC_REG_VER		0x01
-#define IOAPIC_REG_RTE(pin)	(0x10 + 2 * (pin))
 #define RTE_BUSY		BIT(12)
 #define RTE_REMOTE_IRR		BIT(14)
-#define RTE_MASKED		BIT(16)
 
 /* COM1 */
 #define COM1			0x3f8
@@ -160,9 +152,6 @@ void isr_dispatch(struct isr_frame *f);
 
 /* ---- small things ------------------------------------------------------- */
 
-void *memcpy(void *d, const void *s, size_t n);
-void *memset(void *d, int c, size_t n);
-
 void *memcpy(void *d, const void *s, size_t n)
 {
 	uint8_t *dp = d;
@@ -180,119 +169,6 @@ void *memset(void *d, int c, size_t n)
 	while (n--)
 		*dp++ = (uint8_t)c;
 	return d;
-}
-
-static bool mem_eq(const void *a, const void *b, size_t n)
-{
-	const uint8_t *x = a, *y = b;
-
-	for (; n; n--)
-		if (*x++ != *y++)
-			return false;
-	return true;
-}
-
-static size_t str_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outw(uint16_t port, uint16_t v)
-{
-	asm volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-struct cpuid_r {
-	uint32_t a, b, c, d;
-};
-
-static struct cpuid_r cpuid(uint32_t leaf, uint32_t sub)
-{
-	struct cpuid_r r;
-
-	asm volatile("cpuid" : "=a"(r.a), "=b"(r.b), "=c"(r.c), "=d"(r.d)
-		     : "a"(leaf), "c"(sub));
-	return r;
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	asm volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-		     "d"((uint32_t)(v >> 32)) : "memory");
-}
-
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t read_cr0(void)
-{
-	uint64_t v;
-
-	asm volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static uint64_t read_cr4(void)
-{
-	uint64_t v;
-
-	asm volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static void write_cr4(uint64_t v)
-{
-	asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
-
-static inline void cpu_relax(void)
-{
-	asm volatile("pause" : : : "memory");
-}
-
-static uint32_t rd32(uint64_t addr)
-{
-	return *(volatile uint32_t *)addr;
-}
-
-static void wr32(uint64_t addr, uint32_t v)
-{
-	*(volatile uint32_t *)addr = v;
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -429,8 +305,7 @@ static void vfmt(struct sbuf *sb, const char *f, va_list ap)
 	}
 }
 
-static void print(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static void print(const char *f, ...)
+void print(const char *f, ...)
 {
 	va_list ap;
 
@@ -470,18 +345,14 @@ static void problem(struct sbuf *sb, const char *f, ...)
 
 /* ---- results ---------------------------------------------------------------- */
 
-enum result { RES_PASS, RES_FAIL, RES_SKIP };
-
 static unsigned int n_pass, n_fail, n_skip;
 static const char *cur_item;
 static bool cur_reported;
-static bool kvm;		/* CPUID 0x40000000 says KVMKVMKVM */
+bool kvm;		/* CPUID 0x40000000 says KVMKVMKVM */
 
 static void finish(void) __attribute__((noreturn));
 
-static void report(enum result r, const char *f, ...)
-	__attribute__((format(printf, 2, 3)));
-static void report(enum result r, const char *f, ...)
+void report(enum result r, const char *f, ...)
 {
 	static const char *const word[] = { "PASS", "FAIL", "SKIP" };
 	va_list ap;
@@ -505,19 +376,6 @@ static void report(enum result r, const char *f, ...)
 	print("\n");
 }
 
-#define PASS(...)	do { report(RES_PASS, __VA_ARGS__); return; } while (0)
-#define FAIL(...)	do { report(RES_FAIL, __VA_ARGS__); return; } while (0)
-#define SKIP(...)	do { report(RES_SKIP, __VA_ARGS__); return; } while (0)
-/* A platform feature that is missing: FAIL under KVM, SKIP when bare. */
-#define NEED(cond, what)						\
-	do {								\
-		if (!(cond)) {						\
-			if (kvm)					\
-				FAIL("%s", what);			\
-			SKIP("bare platform: %s", what);		\
-		}							\
-	} while (0)
-
 static void run_item(const char *name, void (*fn)(void))
 {
 	cur_item = name;
@@ -533,7 +391,7 @@ static void run_item(const char *name, void (*fn)(void))
 static uint64_t tsc_hz;		/* from CPUID 0x15, or 0 */
 
 /* TSC ticks for @us; a 1 GHz TSC is assumed when its rate is unknown. */
-static uint64_t us_to_ticks(uint64_t us)
+uint64_t us_to_ticks(uint64_t us)
 {
 	return tsc_hz ? us * (tsc_hz / 1000000) : us * 1000;
 }
@@ -633,10 +491,24 @@ static const char *apic_mode(void)
 	return x2apic_on ? "x2APIC" : "xAPIC";
 }
 
-static void apic_eoi(void)
+void apic_eoi(void)
 {
 	if (x2apic_on || xapic_on)
 		apic_write(APIC_EOI, 0);
+}
+
+/*
+ * The LVT timer in TSC-deadline mode fires at @tsc (VEC_TIMER): a HLT
+ * that waits for a device wakes by then at the latest. False without a
+ * local APIC or TSC-deadline mode.
+ */
+bool wakeup_at(uint64_t tsc)
+{
+	if (!(x2apic_on || xapic_on) || !(cpuid(1, 0).c & BIT(24)))
+		return false;
+	apic_write(APIC_LVT_TIMER, LVT_TSCDL | VEC_TIMER);
+	wrmsr(MSR_TSC_DEADLINE, tsc);
+	return true;
 }
 
 /* What the handlers saw. */
@@ -683,6 +555,10 @@ void isr_dispatch(struct isr_frame *f)
 		break;
 	case VEC_SPURIOUS:
 		break;		/* no EOI for the spurious vector */
+	case VEC_VIRTIO ... VEC_VIRTIO + VIRTIO_SLOTS - 1:
+		virtio_irq(v - VEC_VIRTIO);
+		apic_eoi();
+		break;
 	default:
 		stray_vector = v;
 		stray_hits++;
@@ -701,7 +577,7 @@ static char cmdline[CMDLINE_MAX];
  * decimal, or hex with a 0x prefix; @hex says it is hex without one too.
  * Returns 1 when found and valid, 0 when absent, -1 when malformed.
  */
-static int arg_u64(const char *key, bool hex, uint64_t *val)
+int arg_u64(const char *key, bool hex, uint64_t *val)
 {
 	const char *p = cmdline;
 	size_t klen = str_len(key);
@@ -895,8 +771,8 @@ static void madt_walk(void (*fn)(uint8_t type, const uint8_t *e, uint8_t len,
 
 static uint32_t madt_cpus;		/* enabled LAPIC/x2APIC entries */
 static uint32_t madt_ids[AP_MAX + 1];
-static uint64_t ioapic_addr;		/* the IOAPIC with GSI base 0 */
-static uint32_t ioapic_gsi_base;
+uint64_t ioapic_addr;		/* the IOAPIC with GSI base 0 */
+uint32_t ioapic_gsi_base;
 static uint32_t uart_gsi = UART_IRQ;	/* IRQ4, unless an override moves it */
 
 /* ---- power off ------------------------------------------------------------------ */
@@ -1632,13 +1508,13 @@ static void t_ap_start(void)
 	     apic_mode(), n, ids.buf, self);
 }
 
-static uint32_t ioapic_read(uint32_t reg)
+uint32_t ioapic_read(uint32_t reg)
 {
 	wr32(ioapic_addr, reg);
 	return rd32(ioapic_addr + IOAPIC_WIN);
 }
 
-static void ioapic_write(uint32_t reg, uint32_t v)
+void ioapic_write(uint32_t reg, uint32_t v)
 {
 	wr32(ioapic_addr, reg);
 	wr32(ioapic_addr + IOAPIC_WIN, v);
@@ -1759,5 +1635,6 @@ void mb2check_main(void)
 	run_item("icr-idle", t_icr_idle);
 	run_item("ap-start", t_ap_start);
 	run_item("ioapic-dest0", t_ioapic_dest0);
+	virtio_items(run_item);
 	finish();
 }
