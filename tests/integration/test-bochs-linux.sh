@@ -8,18 +8,21 @@
 #            vmlinux through its PVH entry, 2 vCPUs, beside the platform
 #            test guest with 2 more: 4 vCPUs on 2 pCPUs under fair; Linux
 #            must find the PCI host bridge and use its ECAM (check pci)
-#            and drive the virtio console on it (/dev/hvc0's line reaches
-#            hvisor's console) and the virtio-blk RAM disk (what /init
-#            writes is read back, and hvisor's checksum of the image in
-#            its summary matches the one computed here)
+#            and drive the virtio console on virtio-mmio (ACPI LNRO0005;
+#            /dev/hvc0's line reaches hvisor's console) and the virtio-blk
+#            RAM disk (what /init writes is read back, and hvisor's
+#            checksum of the image in its summary matches the one
+#            computed here)
 #   bzimage  tests/configs/linux-bzimage.ini: the bzImage as Debian ships
 #            it, 1 vCPU, through the 64-bit boot protocol (decompressor
 #            included), with pci=nomsi: the virtio console works on INTx;
 #            test-bochs-linux-bzimage.sh runs it
 #   mb2check tests/configs/mb2check-linux.ini: Linux as in pvh beside the
 #            Asterinas boot-contract kernel (tests/guests/mb2check, 2
-#            vCPUs): both must finish; Linux's virtio console and block
-#            device are on virtio-mmio (ACPI LNRO0005) here;
+#            vCPUs): both must finish. Linux's virtio console, block
+#            and network devices are on PCI (MSI-X), mb2check's on
+#            virtio-mmio, which it drives as Asterinas does; Linux pings
+#            mb2check through hvisor's switch and mb2check answers;
 #            test-bochs-linux-mb2check.sh runs it
 #
 # The kernel and initramfs come from `make linux` (cached in $BUILD/linux).
@@ -57,16 +60,19 @@ case $mode in
 pvh)
 	expect_line "[linux] HVTEST CHECK pci: ok" \
 		"Linux did not find hvisor's PCI host bridge (or did not use ECAM)"
-	expect_line "hvisor: guest 'linux': virtio-console (virtio-pci) at 00:01.0" \
-		"hvisor did not put the virtio console on the bus"
-	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0" \
-		"Linux did not bring up /dev/hvc0 on the virtio console"
+	# virtio-mmio: slot 0 (console) on GSI 16, slot 1 (blk) on GSI 17.
+	expect_line "hvisor: guest 'linux': virtio-console (virtio-mmio) at 0xfeb00000, GSI 16" \
+		"hvisor did not put the console in virtio-mmio slot 0"
+	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0; virtio-mmio LNRO0005:00" \
+		"Linux did not bring up /dev/hvc0 on virtio-mmio"
 	# /init writes this line to /dev/hvc0 alone: seen, it came through
 	# the virtqueue.
 	expect_line "[linux] HVTEST VIRTIO-CONSOLE hello from" \
 		"the line Linux wrote to hvc0 never reached the console"
 	expect_line "[linux] HVTEST CHECK virtio-blk: ok /dev/vda: 2048 sectors, serial hvisor-ramdisk" \
-		"Linux did not write and read back /dev/vda"
+		"Linux did not write and read back /dev/vda on virtio-mmio"
+	expect_line "read back; virtio-mmio LNRO0005:01, IRQ 17" \
+		"the block device did not interrupt on GSI 17"
 	# The image hvisor holds after the guest: 1 MiB of zeros with what
 	# /init wrote at 4096 (yes PATTERN | head -c 65536), by FNV-1a 64.
 	want=$(python3 -c '
@@ -98,22 +104,37 @@ bzimage)
 		"the line Linux wrote to hvc0 never reached the console"
 	;;
 mb2check)
-	# virtio-mmio: slot 0 (console) on GSI 16, slot 1 (blk) on GSI 17.
-	expect_line "hvisor: guest 'linux': virtio-console (virtio-mmio) at 0xfeb00000, GSI 16" \
-		"hvisor did not put the console in virtio-mmio slot 0"
-	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0; virtio-mmio LNRO0005:00" \
-		"Linux did not bring up /dev/hvc0 on virtio-mmio"
+	# Linux: virtio-pci with MSI-X, the network device at 00:03.0.
+	expect_line "hvisor: guest 'linux': virtio-console (virtio-pci) at 00:01.0" \
+		"hvisor did not put Linux's virtio console on the bus"
+	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0; 00:01.0 is 0x1af4:0x1043, 3 MSI-X vectors" \
+		"Linux did not bring up /dev/hvc0 with MSI-X"
 	expect_line "[linux] HVTEST VIRTIO-CONSOLE hello from" \
 		"the line Linux wrote to hvc0 never reached the console"
 	expect_line "[linux] HVTEST CHECK virtio-blk: ok /dev/vda: 2048 sectors" \
-		"Linux did not write and read back /dev/vda on virtio-mmio"
-	expect_line "read back; virtio-mmio LNRO0005:01, IRQ 17" \
-		"the block device did not interrupt on GSI 17"
-	expect_line "[mb] mb2check: 17 passed, 0 failed, 0 skipped" \
+		"Linux did not write and read back /dev/vda"
+	expect_line "hvisor: guest 'linux': virtio-net (virtio-pci) at 00:03.0" \
+		"hvisor did not put Linux's network device on the bus"
+	expect_line "3 packets transmitted, 3 packets received" \
+		"Linux's ping of mb2check through the switch did not get three replies"
+	expect_line "00:03.0 is 0x1af4:0x1041, 3 MSI-X vectors" \
+		"Linux's network device did not use MSI-X"
+	# mb2check: virtio-mmio slots 0-2 on GSIs 16-18, as Asterinas finds them.
+	expect_line "[mb] PASS virtio-scan: 3 slot(s) from feb00000, version 2, device IDs 321" \
+		"mb2check did not find three virtio-mmio slots"
+	expect_line "[mb] virtio-mmio PASS console" \
+		"mb2check's line on its virtio console never reached hvisor's console"
+	expect_line "[mb] virtio-mmio PASS blk" \
+		"mb2check's virtio-blk item did not pass"
+	expect_line "[mb] PASS virtio-net: slot 2" \
+		"mb2check did not answer Linux's pings on virtio-mmio"
+	expect_line "[mb] mb2check: 21 passed, 0 failed, 0 skipped" \
 		"mb2check beside Linux did not pass every item"
+	expect_line "hvisor: switch sw0: 2 port(s)" \
+		"hvisor's summary has no line for switch sw0"
 	;;
 esac
 # The check lines and the kernel's APIC/TSC/clocksource lines, for the log.
-grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL|VIRTIO-CONSOLE)|virtio-(blk|console): |\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET)' \
+grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL|VIRTIO-CONSOLE)|virtio-(blk|console|net): |switch [a-z0-9_-]+: |\[mb\] virtio-mmio |\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET)' \
 	"$console" | sed "s/^/$tag: /" || true
 report
