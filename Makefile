@@ -196,6 +196,17 @@ $(BUILD)/guests/mb2check-module.bin:
 	$(say) GEN $@
 	$(Q)LC_ALL=C seq 1 5000 | head -c 12345 >$@
 
+# A disk image for virtio = blk:IMAGE (tests/configs/linux-pvh.ini): 1 MiB
+# of numbered lines, "hvisor-disk-000001" first, so a test knows every
+# byte of it (test-bochs-linux.sh checks hvisor's checksum of the disk
+# after Linux wrote to it).
+GUEST_BIN += $(BUILD)/guests/blk-test.img
+guests: $(BUILD)/guests/blk-test.img
+$(BUILD)/guests/blk-test.img:
+	@mkdir -p $(dir $@)
+	$(say) GEN $@
+	$(Q)LC_ALL=C seq -f 'hvisor-disk-%06g' 1 60000 | head -c 1048576 >$@
+
 # ---- images ---------------------------------------------------------------
 # The scripts find hvctl and put their logs under $BUILD.
 export BUILD

@@ -193,6 +193,15 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		       g->name, r);
 		return r;
 	}
+	vm->blk_image = NULL;
+	if (g->blk_image[0]) {
+		vm->blk_image = boot_find_module(bi, g->blk_image);
+		if (!vm->blk_image) {
+			pr_err("hvisor: guest '%s': disk image '%s' was not loaded\n",
+			       g->name, g->blk_image);
+			return -ENOENT;
+		}
+	}
 	r = vmvirtio_create(vm);
 	if (r) {
 		pr_err("hvisor: guest '%s': its virtio devices could not be built (%d)\n",

@@ -762,7 +762,7 @@ static void parse_pv(struct parse_ctx *c, const char *key, const char *val)
 	c->g->pv = pv;
 }
 
-#define VIRTIO_KNOWN	"console, blk:ram:SIZE, net:SWITCH"
+#define VIRTIO_KNOWN	"console, blk:ram:SIZE, blk:IMAGE, net:SWITCH"
 
 /* blk:ram:SIZE, a RAM disk of whole sectors. 0 or -1 (reported). */
 static int parse_blk_ram(struct parse_ctx *c, const char *key, const char *s,
@@ -789,6 +789,38 @@ static int parse_blk_ram(struct parse_ctx *c, const char *key, const char *s,
 static bool valid_name_char(char ch)
 {
 	return isalnum((unsigned char)ch) || ch == '_' || ch == '-';
+}
+
+/*
+ * blk:IMAGE, a disk image loaded as a boot module: it has to exist and
+ * be whole sectors. 0 or -1 (reported).
+ */
+static int parse_blk_image(struct parse_ctx *c, const char *key, const char *s,
+			   size_t len)
+{
+	const struct cfg_machine *m = c->m;
+	char *name = c->g->blk_image;
+	uint64_t size;
+	int ret;
+
+	if (len - 4 >= CFG_PATH_MAX) {
+		key_err(c, key, "blk: image name too long (at most %d characters)",
+			CFG_PATH_MAX - 1);
+		return -1;
+	}
+	copy_cut(name, CFG_PATH_MAX, s + 4, len - 4);
+	if (!m || !m->image_size)
+		return 0;
+	ret = m->image_size(m->ctx, name, &size);
+	if (ret == -ENOENT)
+		key_err(c, key, "blk: image '%s' not found", name);
+	else if (ret < 0)
+		key_err(c, key, "blk: image '%s' cannot be read (error %d)", name,
+			ret);
+	else if (!size || size % 512)
+		key_err(c, key, "blk: image '%s' is %llu bytes; a disk is whole 512-byte sectors",
+			name, (unsigned long long)size);
+	return ret < 0 || !size || size % 512 ? -1 : 0;
 }
 
 /* net:SWITCH, a port on the switch of that name. 0 or -1 (reported). */
@@ -831,7 +863,7 @@ static void parse_virtio(struct parse_ctx *c, const char *key, const char *val)
 		copy_cut(pre, sizeof(pre), s, len < 8 ? len : 8);
 		if (len < sizeof(name) && !strcasecmp(name, "console")) {
 			bit = CFG_VIRTIO_CONSOLE;
-		} else if (len > 8 && !strcasecmp(pre, "blk:ram:")) {
+		} else if (len >= 8 && !strcasecmp(pre, "blk:ram:")) {
 			if (parse_blk_ram(c, key, s, len))
 				return;
 			bit = CFG_VIRTIO_BLK;
@@ -842,9 +874,13 @@ static void parse_virtio(struct parse_ctx *c, const char *key, const char *val)
 		} else if (len == 3 && !strcasecmp(name, "net")) {
 			key_err(c, key, "net wants the switch it plugs into: net:SWITCH (e.g. net:sw0)");
 			return;
-		} else if ((len == 3 || (len > 3 && s[3] == ':')) &&
-			   (!strcasecmp(name, "blk") || !strcasecmp(kind, "blk:"))) {
-			key_err(c, key, "virtio blk from an image is not supported yet (known: " VIRTIO_KNOWN ")");
+		} else if (len > 4 && !strcasecmp(kind, "blk:")) {
+			if (parse_blk_image(c, key, s, len))
+				return;
+			bit = CFG_VIRTIO_BLK;
+		} else if ((len == 3 && !strcasecmp(name, "blk")) ||
+			   (len == 4 && !strcasecmp(kind, "blk:"))) {
+			key_err(c, key, "blk wants a disk: blk:IMAGE or blk:ram:SIZE");
 			return;
 		} else {
 			key_err(c, key, "unknown device '%.*s' (known: " VIRTIO_KNOWN ")",
@@ -1307,6 +1343,27 @@ static void format_cpus(uint64_t mask, char *buf, size_t size)
 	}
 }
 
+/* One disk image, two guests writing it: neither would see a disk. */
+static void check_disks(struct parse_ctx *c)
+{
+	const struct hv_config *cfg = c->cfg;
+
+	for (uint32_t i = 0; i < cfg->n_guests; i++) {
+		const struct guest_config *g = &cfg->guests[i];
+
+		if (!g->blk_image[0])
+			continue;
+		for (uint32_t j = 0; j < i; j++) {
+			if (strcmp(cfg->guests[j].blk_image, g->blk_image))
+				continue;
+			report(c, c->meta[i].virtio_line, c->meta[i].sec, "virtio",
+			       "disk image '%s' is guest '%s''s disk already",
+			       g->blk_image, cfg->guests[j].name);
+			break;
+		}
+	}
+}
+
 /* Two guests on one switch with one MAC address would steal each
  * other's frames. */
 static void check_nets(struct parse_ctx *c)
@@ -1474,6 +1531,7 @@ int config_parse(const char *file, const char *text,
 	check_memory(&c);
 	check_partition(&c);
 	check_nets(&c);
+	check_disks(&c);
 	return c.errors ? -EINVAL : 0;
 }
 

@@ -189,19 +189,24 @@ static void print_summary(const struct opts *o, const struct hv_config *cfg)
 	}
 }
 
-/* @g's images: the kernel, the initrd, then its modules ("" for none). */
+/*
+ * @g's images: the kernel, the initrd, its disk image, then its modules
+ * ("" for none).
+ */
 static const char *guest_image(const struct guest_config *g, uint32_t i)
 {
 	if (i == 0)
 		return g->kernel;
 	if (i == 1)
 		return g->initrd;
-	return i - 2 < g->n_modules ? g->modules[i - 2] : "";
+	if (i == 2)
+		return g->blk_image;
+	return i - 3 < g->n_modules ? g->modules[i - 3] : "";
 }
 
-#define IMAGES_PER_GUEST	(2 + CFG_MAX_MODULES)
+#define IMAGES_PER_GUEST	(3 + CFG_MAX_MODULES)
 
-/* One line per distinct image: kernel, initrd, modules, in INI order. */
+/* One line per distinct image: kernel, initrd, disk, modules, in INI order. */
 static int print_images(const struct opts *o, const struct hv_config *cfg)
 {
 	const char *seen[IMAGES_PER_GUEST * CFG_MAX_GUESTS];

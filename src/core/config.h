@@ -83,6 +83,7 @@ struct guest_config {
 	uint32_t pv;			/* CFG_PV_* the guest is offered */
 	uint32_t virtio;		/* CFG_VIRTIO_* devices on its PCI bus */
 	uint64_t blk_size;		/* virtio-blk RAM disk bytes (blk:ram:SIZE) */
+	char blk_image[CFG_PATH_MAX];	/* or its disk image (blk:IMAGE), "" */
 	bool virtio_mmio;		/* virtio_transport = mmio (else pci) */
 	char net_switch[CFG_NET_NAME_MAX];	/* virtio-net's switch (net:NAME) */
 	uint8_t mac[6];			/* mac = ..., or derived from the name */

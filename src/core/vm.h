@@ -58,6 +58,8 @@ enum vm_state {
 	VM_STOPPED,
 };
 
+struct boot_module;
+
 struct vm {
 	uint32_t id;
 	const struct guest_config *cfg;
@@ -90,7 +92,8 @@ struct vm {
 	struct locked_mmio pci_ecam, pci_win;
 	struct virtq_mem ram_view;	/* RAM as virtqueues see it */
 	struct virtio_console vcon;	/* virtio = console */
-	struct virtio_blk vblk;		/* virtio = blk:ram:SIZE */
+	struct virtio_blk vblk;		/* virtio = blk:ram:SIZE or blk:IMAGE */
+	const struct boot_module *blk_image;	/* blk:IMAGE's module */
 	struct virtio_net vnet;		/* virtio = net:SWITCH */
 	uint32_t net_sw, net_port;	/* its switch and port (vmnet.c) */
 	/* their transports (src/core/vmvirtio.c) */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include "mm/frame.h"
+#include "src/boot/boot_info.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "src/core/vmirq.h"
@@ -96,23 +97,40 @@ static int attach(struct vm *vm, struct virtio_dev *vd, struct virtio_pci *vp,
 	return r;
 }
 
-/* A RAM disk from the hypervisor's frames, zeroed: it outlives the guest. */
+/*
+ * The disk: a boot module used in place (blk:IMAGE: what the guest
+ * writes stays in it), or a RAM disk from the hypervisor's frames,
+ * zeroed. Either outlives the guest.
+ */
 static int add_blk(struct vm *vm)
 {
-	uint64_t size = vm->cfg->blk_size, pa;
+	const struct boot_module *m = vm->blk_image;
+	uint64_t size = m ? m->size : vm->cfg->blk_size, pa;
 	int r;
 
-	pa = frame_alloc_aligned((size + 4095) >> 12, 4096);
-	if (!pa) {
-		pr_err("hvisor: guest '%s': no %lu KiB left for its virtio-blk RAM disk\n",
-		       vm->name, size >> 10);
-		return -ENOMEM;
+	if (m) {
+		if (!size || size % VBLK_SECTOR) {
+			pr_err("hvisor: guest '%s': disk image '%s' is %lu bytes, not whole 512-byte sectors\n",
+			       vm->name, m->name, size);
+			return -EINVAL;
+		}
+		pa = m->base;
+	} else {
+		pa = frame_alloc_aligned((size + 4095) >> 12, 4096);
+		if (!pa) {
+			pr_err("hvisor: guest '%s': no %lu KiB left for its virtio-blk RAM disk\n",
+			       vm->name, size >> 10);
+			return -ENOMEM;
+		}
+		memset((void *)pa, 0, size);
 	}
-	memset((void *)pa, 0, size);
 	r = virtio_blk_init(&vm->vblk, &vm->ram_view, (uint8_t *)pa, size);
 	if (!r)
 		r = attach(vm, &vm->vblk.vd, &vm->vblk_pci, VMVIRTIO_SLOT_BLK);
-	if (!r)
+	if (!r && m)
+		pr_info("hvisor: guest '%s': virtio-blk disk image '%s', %lu KiB\n",
+			vm->name, m->name, size >> 10);
+	else if (!r)
 		pr_info("hvisor: guest '%s': virtio-blk RAM disk of %lu KiB\n",
 			vm->name, size >> 10);
 	return r;

@@ -69,6 +69,14 @@ for f in hvisor.ini "$CONFIGS"/*.ini; do
 done | tr ',' '\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | sort -u | while read -r name; do
 	[ -n "$name" ] && echo "image $name" >"$images/$name"
 done
+# Disk images (virtio = blk:NAME): whole 512-byte sectors.
+for f in hvisor.ini "$CONFIGS"/*.ini; do
+	case $(basename "$f") in bad-*) continue ;; esac
+	sed -n 's/^[[:space:]]*virtio[[:space:]]*=\(.*\)$/\1/p' "$f"
+done | tr ',' '\n' | sed -n 's/^[[:space:]]*blk:\([^[:space:]]*\)[[:space:]]*$/\1/p' |
+	grep -v '^ram:' | sort -u | while read -r name; do
+	head -c 1024 /dev/zero >"$images/$name"
+done
 
 # ---- usage --------------------------------------------------------------
 for args in "" "frob x.ini" "check" "check -L" "check a.ini b.ini" \
@@ -119,6 +127,14 @@ if run 0 images -L"$images" $CONFIGS/good-full.ini; then
 	fi
 	expect_in out "$(printf 'initrd.img\t%s/initrd.img' "$images")"
 	expect_in out "$(printf 'mod-b.bin\t%s/mod-b.bin' "$images")"
+fi
+# A disk image is an image too: after the initrd, before the modules.
+if run 0 images -L "$images" $CONFIGS/linux-pvh.ini; then
+	if [ "$(cut -f1 "$tmp/out" | tr '\n' ' ')" = "vmlinux rootfs.cpio.gz blk-test.img platform.elf " ]; then
+		ok
+	else
+		bad "linux-pvh.ini: want vmlinux rootfs.cpio.gz blk-test.img platform.elf, got $(cut -f1 "$tmp/out" | tr '\n' ' ')"
+	fi
 fi
 run 1 images -L "$images" $CONFIGS/bad-image.ini &&
 	expect_in err "image 'no-such-kernel.elf' not found"

@@ -48,6 +48,10 @@ static int fake_image_size(void *ctx, const char *name, uint64_t *size)
 
 	if (!strcmp(name, "unreadable.img"))
 		return -EIO;
+	if (!strcmp(name, "odd.img")) {
+		*size = 1000;
+		return 0;
+	}
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
 		if (!strcmp(name, known[i])) {
 			*size = 4096 * (i + 1);
@@ -363,6 +367,33 @@ static void test_long_lines(void **state)
 
 #define GUEST_B	"[guest b]\nkind = multiboot2\nkernel = hello.elf\nmemory = 16M\n"
 
+/* blk:IMAGE: a boot module, whole sectors, one guest's alone. */
+static void test_virtio_blk_image(void **state)
+{
+	assert_int_equal(parse(GUEST_A "virtio = blk:m2.bin\n"), 0);
+	assert_int_equal(cfg.guests[0].virtio, CFG_VIRTIO_BLK);
+	assert_string_equal(cfg.guests[0].blk_image, "m2.bin");
+	assert_true(cfg.guests[0].blk_size == 0);
+	expect_one(parse(GUEST_A "virtio = console, blk:disk.img\n"),
+		   "t.ini:5: [guest a] virtio: ", "blk: image 'disk.img' not found");
+	expect_one(parse(GUEST_A "virtio = blk:unreadable.img\n"),
+		   "t.ini:5: [guest a] virtio: ", "blk: image 'unreadable.img' cannot be read");
+	expect_one(parse(GUEST_A "virtio = blk:odd.img\n"),
+		   "t.ini:5: [guest a] virtio: ",
+		   "blk: image 'odd.img' is 1000 bytes; a disk is whole 512-byte sectors");
+	expect_one(parse(GUEST_A "virtio = blk\n"),
+		   "t.ini:5: [guest a] virtio: ", "blk wants a disk: blk:IMAGE or blk:ram:SIZE");
+	expect_one(parse(GUEST_A "virtio = blk:\n"),
+		   "t.ini:5: [guest a] virtio: ", "blk wants a disk");
+	expect_one(parse(GUEST_A "virtio = blk:ram:\n"),
+		   "t.ini:5: [guest a] virtio: ", "want a size from 4K to 256M");
+	expect_one(parse(GUEST_A "virtio = blk:m1.bin, blk:ram:1M\n"),
+		   "t.ini:5: [guest a] virtio: ", "blk is listed twice");
+	expect_one(parse(GUEST_A "virtio = blk:m1.bin\n" GUEST_B "virtio = blk:m1.bin\n"),
+		   "t.ini:10: [guest b] virtio: ",
+		   "disk image 'm1.bin' is guest 'a''s disk already");
+}
+
 /* net:SWITCH, and the MAC: given, or derived from the name. */
 static void test_virtio_net_key(void **state)
 {
@@ -431,11 +462,8 @@ static void test_virtio_key(void **state)
 		   "t.ini:5: [guest a] virtio: ", "console is listed twice");
 	expect_one(parse(GUEST_A "virtio = blk:ram:1M, blk:ram:2M\n"),
 		   "t.ini:5: [guest a] virtio: ", "blk is listed twice");
-	expect_one(parse(GUEST_A "virtio = console, blk:disk.img\n"),
-		   "t.ini:5: [guest a] virtio: ",
-		   "virtio blk from an image is not supported yet (known: console, blk:ram:SIZE, net:SWITCH)");
 	expect_one(parse(GUEST_A "virtio = gpu\n"),
-		   "t.ini:5: [guest a] virtio: ", "unknown device 'gpu' (known: console, blk:ram:SIZE, net:SWITCH)");
+		   "t.ini:5: [guest a] virtio: ", "unknown device 'gpu' (known: console, blk:ram:SIZE, blk:IMAGE, net:SWITCH)");
 	expect_one(parse(GUEST_A "virtio = blkx\n"),
 		   "t.ini:5: [guest a] virtio: ", "unknown device 'blkx'");
 	expect_one(parse(GUEST_A "virtio = console,\n"),
@@ -1132,6 +1160,7 @@ int main(void)
 		cmocka_unit_test(test_virtio_rejected),
 		cmocka_unit_test(test_virtio_key),
 		cmocka_unit_test(test_virtio_net_key),
+		cmocka_unit_test(test_virtio_blk_image),
 		cmocka_unit_test(test_key_outside_section),
 		cmocka_unit_test(test_hypervisor_section),
 		cmocka_unit_test(test_guest_names),
