@@ -10,7 +10,8 @@
 #   vmlinux    the uncompressed ELF kernel inside it, with its PVH entry
 #              note (scripts/extract-vmlinux.sh), without the zero tails
 #              of its segments and its symbols (scripts/lib/trim-elf.py)
-#   modules/   the virtio modules and what they depend on, laid out as
+#   modules/   the virtio modules, the PIIX ATA and SCSI disk drivers (for
+#              the bench's bare runs) and what they depend on, laid out as
 #              /lib/modules/RELEASE/ is (kernel/..., modules.dep,
 #              modules.builtin), ready to be copied there by mkrootfs.sh
 #   config     the kernel's .config (/boot/config-RELEASE), for reference
@@ -60,7 +61,7 @@ shift $((OPTIND - 1))
 # Wanted modules; those marked ? are taken only if the kernel has them.
 modules=(virtio virtio_ring virtio_pci virtio_pci_modern_dev
 	virtio_pci_legacy_dev virtio_blk virtio_net net_failover failover
-	virtio_console virtio_mmio?)
+	virtio_console virtio_mmio? ata_piix? sd_mod?)
 
 for t in apt-get apt-cache dpkg-deb readelf; do
 	command -v $t >/dev/null || die "$t not found"
@@ -120,7 +121,8 @@ fetch_symbols() {
 
 if [ -s "$dir/version" ] && [ "$(cat "$dir/version")" = "$release" ] &&
    [ -s "$dir/vmlinuz" ] && [ -s "$dir/vmlinux" ] && [ -s "$dir/System.map" ] &&
-   [ -s "$dir/modules/modules.dep" ]; then
+   [ -s "$dir/modules/modules.dep" ] &&
+   [ "$(cat "$dir/modules/wanted" 2>/dev/null)" = "${modules[*]}" ]; then
 	say "$release is cached in $dir (rm $dir/version to fetch again)"
 	[ $symbols = 0 ] || fetch_symbols
 	exit 0
@@ -269,6 +271,8 @@ for n in "${order[@]}"; do
 	say "module $n${deps[$n]:+ (needs ${deps[$n]// /, })}"
 done
 [ ! -f "$moddir/modules.builtin" ] || cp "$moddir/modules.builtin" "$stage/"
+# The list asked for: a cached DIR with another list is fetched again.
+echo "${modules[*]}" >"$stage/wanted"
 chmod -R u=rwX,go=rX "$stage"
 rm -rf "$dir/modules"
 mv "$stage" "$dir/modules"

@@ -14,6 +14,8 @@
 #                               puts it
 #   /usr/bin/wakelat            scripts/rootfs/wakelat.c, built static here
 #                               (the overcommit check's sleepers and hogs)
+#   /usr/bin/blkread            scripts/rootfs/blkread.c, built static here
+#                               (the bench's disk read)
 #   /usr/bin/sysbench           from sysbench, and /usr/bin/cyclictest
 #                               from rt-tests, with the shared libraries
 #                               they need (/lib/x86_64-linux-gnu) and their
@@ -62,6 +64,7 @@ shift $((OPTIND - 1))
 [ -n "$out" ] || out=$kdir/rootfs.cpio.gz
 init=$here/rootfs/init
 wakelat_c=$here/rootfs/wakelat.c
+blkread_c=$here/rootfs/blkread.c
 epoch=${SOURCE_DATE_EPOCH:-0}
 umask 022
 
@@ -125,6 +128,7 @@ stamp=$( {
 	sha256sum <"${BASH_SOURCE[0]}"
 	sha256sum <"$init"
 	sha256sum <"$wakelat_c"
+	sha256sum <"$blkread_c"
 	gcc --version | head -n 1
 	echo "$release"
 	(cd "$kdir/modules" && find . -type f | LC_ALL=C sort | xargs sha256sum)
@@ -201,6 +205,8 @@ say "busybox $(version_of busybox-static): $n applets"
 gcc -static -O2 -pthread -o "$stage/usr/bin/wakelat" "$wakelat_c" ||
 	die "building wakelat failed (gcc and libc6-dev are needed)"
 say "wakelat: $(stat -c %s "$stage/usr/bin/wakelat") bytes, static"
+gcc -static -O2 -o "$stage/usr/bin/blkread" "$blkread_c" ||
+	die "building blkread failed (gcc and libc6-dev are needed)"
 
 # A dynamic program from the packages, its libraries and the loader it names.
 stage_program() {

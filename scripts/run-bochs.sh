@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run-bochs.sh [-c CPUS] [-m MEM_MB] [-i IPS] [-t TIMEOUT_S] [-l LOGDIR]
-#              [-T TIME0] [-k KEYFILE [-K PATTERN]] ISO
+#              [-T TIME0] [-k KEYFILE [-K PATTERN]] [-d DISK] ISO
 #
 # Boots ISO (see scripts/mkiso.sh) under Bochs 2.7, the one emulator here
 # with VMX, headless, and streams its output live: port 0xE9 output (hvisor's
@@ -29,19 +29,23 @@
 # PATTERN (default "COM1 input goes to") appears in the 0xE9 output: COM1
 # is then a socket to scripts/lib/com1-keys.py, which still writes what
 # COM1 sends to serial.log.
+#
+# -d DISK attaches DISK, a flat image of whole cylinders (16 heads, 63
+# sectors: a multiple of 516096 bytes), as the ATA disk beside the CD-ROM
+# (ata0-slave): what a guest without hvisor reads as sda.
 set -euo pipefail
 
 prog=run-bochs
 die() { echo "$prog: error: $*" >&2; exit 2; }
 usage() {
 	echo "usage: $0 [-c CPUS] [-m MEM_MB] [-i IPS] [-t TIMEOUT_S]" \
-		"[-l LOGDIR] [-T TIME0] [-k KEYFILE [-K PATTERN]] ISO" >&2
+		"[-l LOGDIR] [-T TIME0] [-k KEYFILE [-K PATTERN]] [-d DISK] ISO" >&2
 	exit 2
 }
 
-cpus=2 mem=256 ips=50000000 tmo=300 logdir= keys= keypat="COM1 input goes to"
+cpus=2 mem=256 ips=50000000 tmo=300 logdir= keys= keypat="COM1 input goes to" disk=
 time0=local
-while getopts "c:m:i:t:l:T:k:K:h" opt; do
+while getopts "c:m:i:t:l:T:k:K:d:h" opt; do
 	case $opt in
 	c) cpus=$OPTARG ;;
 	m) mem=$OPTARG ;;
@@ -51,6 +55,7 @@ while getopts "c:m:i:t:l:T:k:K:h" opt; do
 	T) time0=$OPTARG ;;
 	k) keys=$OPTARG ;;
 	K) keypat=$OPTARG ;;
+	d) disk=$OPTARG ;;
 	*) usage ;;
 	esac
 done
@@ -74,6 +79,14 @@ logdir=${logdir:-${BUILD:-build}/bochs-$$}
 mkdir -p "$logdir"
 logdir=$(cd "$logdir" && pwd)
 iso=$(cd "$(dirname "$iso")" && pwd)/$(basename "$iso")
+disk_line=
+if [ -n "$disk" ]; then
+	[ -f "$disk" ] || die "disk image '$disk' not found"
+	size=$(stat -c %s "$disk")
+	[ $((size % 516096)) -eq 0 ] && [ "$size" -gt 0 ] ||
+		die "disk image '$disk' is $size bytes, not whole cylinders (516096 bytes: 16 heads, 63 sectors)"
+	disk_line="ata0-slave: type=disk, path=\"$(cd "$(dirname "$disk")" && pwd)/$(basename "$disk")\", mode=flat, cylinders=$((size / 516096)), heads=16, spt=63"
+fi
 serial=$logdir/serial.log
 stdout=$logdir/stdout.log
 blog=$logdir/bochs.log
@@ -108,6 +121,7 @@ cpu: model=corei7_skylake_x, count=$cpus, ips=$ips, reset_on_triple_fault=0
 clock: sync=none, time0=$time0
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-master: type=cdrom, path="$iso", status=inserted
+$disk_line
 boot: cdrom
 floppy_bootsig_check: disabled=1
 display_library: rfb, options="timeout=0"

@@ -144,6 +144,10 @@ def pool(boots):
                     if "max_us" in b.get("cyclictest", {})), default=None)
     p["p99s"] = [b["cyclictest"].get("p99_us", "-") for b in ok
                  if "cyclictest" in b]
+    reads = [b["blkread"] for b in ok if "mb_per_s" in b.get("blkread", {})]
+    p["blk"] = median(float(x["mb_per_s"]) for x in reads)
+    p["blk_dev"] = reads[0]["dev"] if reads else None
+    p["blk_bytes"] = reads[0]["bytes"] if reads else None
     p["guest_steal"] = median(float(b["steal"]["pct"]) for b in ok
                               if "pct" in b.get("steal", {}))
     p["hv_steal"] = median(hv_steal(b) for b in ok)
@@ -207,6 +211,22 @@ def main():
                        num(r["over"], "%.2f %%"), steal,
                        exits_per_s(r) if s != "bare" else "-", pth))
     report = "\n".join(rows) + "\n"
+    # The disk: a virtio-blk RAM disk under hvisor, Bochs' ATA disk bare.
+    bare_blk = bare.get("blk") if bare else None
+    rows = ["", "| setup | disk | bytes read | sequential read MB/s (guest time, median) | ratio to bare (ATA) |",
+            "|---|---|---|---|---|"]
+    for s in setups:
+        r = res[s]
+        if not r["ok"]:
+            continue
+        if r.get("blk") is None:
+            rows.append("| %s | none read | - | - | - |" % s)
+            continue
+        rows.append("| %s | %s (%s) | %s | %s | %s |" % (
+            s, r["blk_dev"], "ATA, ata_piix" if r["blk_dev"] == "sda" else
+            "virtio-blk", r["blk_bytes"], num(r["blk"], "%.2f"),
+            num(r["blk"] / bare_blk, "%.1f") if bare_blk else "no bare run"))
+    report += "\n".join(rows) + "\n"
     notes = ["- %s: %s" % (s, e) for s in setups
              for e in res[s]["errors"] if res[s]["ok"]]
     notes += ["- %s: %s" % (s, x)
