@@ -93,6 +93,9 @@ void virtio_fail(struct virtio_dev *vd)
 	if (vd->status & VIRTIO_S_NEEDS_RESET)
 		return;
 	vd->status |= VIRTIO_S_NEEDS_RESET;
+	vd->breaks++;
+	if (vd->broken)
+		vd->broken(vd->owner, vd);
 	if ((vd->status & VIRTIO_S_DRIVER_OK) && vd->signal)
 		vd->signal(vd->transport, -1);
 }

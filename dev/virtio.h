@@ -56,6 +56,10 @@ struct virtio_dev {
 	uint64_t drv_features;
 	uint8_t status, generation;
 	uint64_t failures;		/* times the driver broke the rules */
+	uint64_t breaks;		/* times that set NEEDS_RESET */
+	/* The owner hears of each NEEDS_RESET (a log line), if it asks. */
+	void (*broken)(void *owner, struct virtio_dev *vd);
+	void *owner;
 	/* The transport's: interrupt for queue @q, or (@q < 0) the config. */
 	void (*signal)(void *transport, int q);
 	void *transport;
@@ -90,7 +94,10 @@ void virtio_dev_notify(struct virtio_dev *vd, unsigned int q);
 /* The backend put buffers into queue @q's used ring: interrupt if the
  * driver wants one. */
 void virtio_used(struct virtio_dev *vd, unsigned int q);
-/* The driver broke a rule: NEEDS_RESET, and a configuration interrupt. */
+/*
+ * The driver broke a rule: NEEDS_RESET, a configuration interrupt and
+ * broken() for the owner, once until the device is reset.
+ */
 void virtio_fail(struct virtio_dev *vd);
 
 #endif

@@ -67,6 +67,22 @@ static const struct mmio_ops slots_ops = {
 	.name = "virtio-mmio", .read = slots_read, .write = slots_write,
 };
 
+/*
+ * A driver broke the virtqueue rules: one line, for the first three
+ * times (a guest resetting and breaking in a loop must not flood the
+ * console); the summary counts them all.
+ */
+static void broken(void *owner, struct virtio_dev *vd)
+{
+	const struct vm *vm = owner;
+
+	if (vd->breaks > 3)
+		return;
+	pr_warn("hvisor: guest '%s': %s: the driver broke the virtqueue rules; NEEDS_RESET until it resets the device%s\n",
+		vm->name, vd->ops->name,
+		vd->breaks == 3 ? " (not logged again)" : "");
+}
+
 /* @vd on the guest's transport; @slot is its PCI device number. */
 static int attach(struct vm *vm, struct virtio_dev *vd, struct virtio_pci *vp,
 		  unsigned int slot)
@@ -79,6 +95,8 @@ static int attach(struct vm *vm, struct virtio_dev *vd, struct virtio_pci *vp,
 	unsigned int i = vm->n_vmmio;
 	int r;
 
+	vd->broken = broken;
+	vd->owner = vm;
 	if (vm->cfg->virtio_mmio) {
 		virtio_mmio_init(&vm->vmmio[i], vd, line, VMVIRTIO_MMIO_GSI + i, vm);
 		vm->n_vmmio++;

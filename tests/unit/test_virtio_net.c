@@ -106,9 +106,21 @@ static void test_send_dropped(void **state)
 	assert_false(net.vd.status & VIRTIO_S_NEEDS_RESET);
 }
 
+static int breaks;
+
+static void broken(void *owner, struct virtio_dev *vd)
+{
+	assert_ptr_equal(owner, &net);
+	assert_ptr_equal(vd, &net.vd);
+	breaks++;
+}
+
 static void test_send_bad_chain(void **state)
 {
 	setup();
+	breaks = 0;
+	net.vd.broken = broken;
+	net.vd.owner = &net;
 	/* Outside guest RAM: the queue breaks, the device needs a reset. */
 	vdrv_desc(VNET_TX, 0, VDRV_RAM - 8, 64, 0, 0);
 	vdrv_kick(VNET_TX, 0);
@@ -116,6 +128,14 @@ static void test_send_bad_chain(void **state)
 	assert_true(net.vd.status & VIRTIO_S_NEEDS_RESET);
 	assert_int_equal(virtio_net_tx(&net, out), 0);
 	assert_int_equal(virtio_net_rx(&net, out, 60), -ENODEV);
+	/* The owner heard once, and a configuration interrupt went out. */
+	assert_int_equal(breaks, 1);
+	assert_int_equal(net.vd.breaks, 1);
+	assert_int_equal(sent[n_sent - 1].vector, 0x40);
+	/* Another broken rule before the reset: counted, not told again. */
+	virtio_fail(&net.vd);
+	assert_int_equal(breaks, 1);
+	assert_int_equal(net.vd.failures, 2);
 }
 
 static void test_receive(void **state)
