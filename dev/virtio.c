@@ -32,7 +32,8 @@ void virtio_dev_reset(struct virtio_dev *vd)
 
 uint64_t virtio_dev_offered(const struct virtio_dev *vd)
 {
-	return vd->ops->features | VIRTIO_F_VERSION_1;
+	/* Indirect tables are the queues' business (dev/virtq.c). */
+	return vd->ops->features | VIRTIO_F_VERSION_1 | VIRTIO_F_INDIRECT_DESC;
 }
 
 void virtio_set_half(uint64_t *r, unsigned int half, uint32_t v)
@@ -57,6 +58,9 @@ void virtio_dev_set_status(struct virtio_dev *vd, uint8_t v)
 	if ((v & VIRTIO_S_FEATURES_OK) && !(vd->status & VIRTIO_S_FEATURES_OK) &&
 	    ((f & ~virtio_dev_offered(vd)) || !(f & VIRTIO_F_VERSION_1)))
 		v &= (uint8_t)~VIRTIO_S_FEATURES_OK;
+	if ((v & VIRTIO_S_FEATURES_OK) && !(vd->status & VIRTIO_S_FEATURES_OK))
+		for (unsigned int i = 0; i < vd->ops->n_queues; i++)
+			vd->vq[i].indirect = f & VIRTIO_F_INDIRECT_DESC;
 	vd->status = v | (vd->status & VIRTIO_S_NEEDS_RESET);
 }
 

@@ -70,7 +70,7 @@ int virtio_dev_init(struct virtio_dev *vd, const struct virtio_dev_ops *ops,
 		    void *backend, const struct virtq_mem *mem);
 /* Status 0: queues off, features and status cleared, backend told. */
 void virtio_dev_reset(struct virtio_dev *vd);
-/* The features offered: the backend's and VERSION_1. */
+/* The features offered: the backend's, VERSION_1 and INDIRECT_DESC. */
 uint64_t virtio_dev_offered(const struct virtio_dev *vd);
 /* Sets 32 bits of @r: the low half (@half 0) or the high (1), as the
  * transports' registers write 64-bit values. */

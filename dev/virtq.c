@@ -82,9 +82,32 @@ static int broken(struct virtq *q)
 	return -EINVAL;
 }
 
+/*
+ * The indirect table at @addr becomes the one the chain goes on in:
+ * only once (never from inside a table, wherever it lies), as the
+ * chain's last descriptor, with whole entries inside RAM (virtio 1.x
+ * 2.7.5.3). False when the driver broke a rule.
+ */
+static bool enter_table(const struct virtq *q, uint16_t flags, uint64_t addr,
+			uint32_t len, bool *in_table, uint64_t *table,
+			uint32_t *n)
+{
+	if (!q->indirect || *in_table || (flags & VIRTQ_DESC_F_NEXT) ||
+	    !len || len % DESC_SIZE || len / DESC_SIZE > VIRTQ_MAX_SIZE ||
+	    !in_ram(q, addr, len))
+		return false;
+	*in_table = true;
+	*table = addr;
+	*n = len / DESC_SIZE;
+	return true;
+}
+
 int virtq_pop(struct virtq *q, struct virtq_chain *c)
 {
 	uint16_t avail_idx, i, n_seen = 0;
+	uint64_t table = q->desc;
+	uint32_t n_table = q->size;
+	bool in_table = false;
 	const uint8_t *d;
 
 	if (!q->ready || q->broken)
@@ -108,13 +131,22 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 		uint64_t addr;
 
 		/* More links than entries: the chain loops. */
-		if (++n_seen > q->size || c->n_out + c->n_in == VIRTQ_MAX_SEGS)
+		if (++n_seen > n_table || c->n_out + c->n_in == VIRTQ_MAX_SEGS)
 			return broken(q);
-		d = q->mem->base + q->desc + DESC_SIZE * i;
+		d = q->mem->base + table + DESC_SIZE * i;
 		addr = ld32(d) | (uint64_t)ld32(d + 4) << 32;
 		len = ld32(d + 8);
 		flags = ld16(d + 12);
-		if ((flags & VIRTQ_DESC_F_INDIRECT) || !in_ram(q, addr, len))
+		if (flags & VIRTQ_DESC_F_INDIRECT) {
+			/* Its WRITE flag means nothing (2.7.5.3.2). */
+			if (!enter_table(q, flags, addr, len, &in_table, &table,
+					 &n_table))
+				return broken(q);
+			i = 0;
+			n_seen = 0;
+			continue;
+		}
+		if (!in_ram(q, addr, len))
 			return broken(q);
 		if (flags & VIRTQ_DESC_F_WRITE) {
 			if ((uint64_t)c->in_len + len > UINT32_MAX)
@@ -132,7 +164,7 @@ int virtq_pop(struct virtq *q, struct virtq_chain *c)
 		if (!(flags & VIRTQ_DESC_F_NEXT))
 			break;
 		i = ld16(d + 14);
-		if (i >= q->size)
+		if (i >= n_table)
 			return broken(q);
 	}
 	q->last_avail++;

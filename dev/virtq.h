@@ -7,8 +7,10 @@
  * drive it.
  *
  * Nothing the guest wrote is trusted: ring addresses, indices, chain
- * links and lengths are checked, a chain longer than the queue is a loop,
- * and indirect descriptors (not offered) are refused. A bad queue is
+ * links and lengths are checked, a chain longer than its table is a loop,
+ * and an indirect table (VIRTIO_F_INDIRECT_DESC, when the driver took it)
+ * is checked the same way: inside RAM, whole descriptors, last in its
+ * chain, no indirect descriptor in it. A bad queue is
  * broken for good (the device then sets NEEDS_RESET); it never reads or
  * writes outside the guest's RAM.
  */
@@ -39,6 +41,7 @@ struct virtq {
 	uint64_t desc, avail, used;	/* guest-physical */
 	bool ready;			/* enabled and checked */
 	bool broken;
+	bool indirect;			/* the driver took INDIRECT_DESC */
 	uint16_t last_avail;		/* the next available entry to take */
 	uint16_t used_idx;		/* our copy of used->idx */
 };
@@ -55,6 +58,8 @@ struct virtq_chain {
 	struct virtq_seg seg[VIRTQ_MAX_SEGS];
 	uint32_t out_len, in_len;	/* bytes in each direction */
 };
+
+#define VIRTIO_F_INDIRECT_DESC	(1ull << 28)
 
 /* A queue with no rings yet, of at most @max_size entries. */
 void virtq_init(struct virtq *q, const struct virtq_mem *mem, uint16_t max_size);

@@ -64,7 +64,8 @@ static void test_config(void **state)
 	assert_int_not_equal(find_cap(4, &off, &len), 0);
 	/* The offer: SIZE_MAX, SEG_MAX, BLK_SIZE, FLUSH. */
 	wr(0x00, 4, 0);
-	assert_int_equal(rd(0x04, 4), (1 << 1) | (1 << 2) | (1 << 6) | (1 << 9));
+	assert_int_equal(rd(0x04, 4), (1 << 1) | (1 << 2) | (1 << 6) | (1 << 9) |
+			 (1 << 28));
 	/* capacity (sectors), size_max, seg_max, blk_size. */
 	assert_int_equal(rd(VPCI_DEVICE, 4), DISK / 512);
 	assert_int_equal(rd(VPCI_DEVICE + 4, 4), 0);

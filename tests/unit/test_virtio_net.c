@@ -49,7 +49,7 @@ static void test_config(void **state)
 	assert_int_equal(cfg_rd(0, 4), 0x1041 << 16 | 0x1af4);
 	assert_int_equal(cfg_rd(0x08, 4) >> 8, 0x020000);
 	wr(0x00, 4, 0);
-	assert_int_equal(rd(0x04, 4), (1 << 5) | (1 << 16));
+	assert_int_equal(rd(0x04, 4), (1 << 5) | (1 << 16) | (1 << 28));
 	for (int i = 0; i < 6; i++)
 		assert_int_equal(rd(VPCI_DEVICE + i, 1), mac[i]);
 	assert_int_equal(rd(VPCI_DEVICE + 6, 2), VIRTIO_NET_S_LINK_UP);

@@ -201,7 +201,7 @@ static void test_hostile(void **state)
 	make_avail(0);
 	expect_broken();
 
-	/* Indirect descriptors were not offered. */
+	/* Indirect descriptors the driver did not take. */
 	setup();
 	desc(0, DATA, 16, VIRTQ_DESC_F_INDIRECT, 0);
 	make_avail(0);
@@ -218,6 +218,110 @@ static void test_hostile(void **state)
 	setup();
 	desc(0, DATA, 4, 0, 0);
 	put16(AVAIL + 2, QSZ + 1);
+	expect_broken();
+}
+
+#define TABLE	0x4000		/* an indirect table */
+
+/* Entry @i of the indirect table at TABLE. */
+static void idesc(uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+		  uint16_t next)
+{
+	uint64_t d = TABLE + 16 * i;
+
+	put32(d, (uint32_t)addr);
+	put32(d + 4, (uint32_t)(addr >> 32));
+	put32(d + 8, len);
+	put16(d + 12, flags);
+	put16(d + 14, next);
+}
+
+/* INDIRECT_DESC taken: a chain in a table, after a direct descriptor. */
+static void test_indirect(void **state)
+{
+	struct virtq_chain c;
+	uint8_t buf[8];
+
+	setup();
+	q.indirect = true;
+	memcpy(ram + DATA, "headbody", 8);
+	/* Linux's way: the head alone, pointing at the table. */
+	idesc(0, DATA, 4, VIRTQ_DESC_F_NEXT, 2);
+	idesc(2, DATA + 4, 4, VIRTQ_DESC_F_NEXT, 1);
+	idesc(1, DATA + 0x100, 16, VIRTQ_DESC_F_WRITE, 0);
+	desc(3, TABLE, 3 * 16, VIRTQ_DESC_F_INDIRECT, 0);
+	make_avail(3);
+	assert_int_equal(virtq_pop(&q, &c), 1);
+	assert_int_equal(c.head, 3);
+	assert_int_equal(c.n_out, 2);
+	assert_int_equal(c.n_in, 1);
+	assert_int_equal(c.out_len, 8);
+	assert_int_equal(c.in_len, 16);
+	assert_int_equal(virtq_read(&q, &c, 0, buf, 8), 8);
+	assert_memory_equal(buf, "headbody", 8);
+	assert_int_equal(virtq_write(&q, &c, 0, "x", 1), 1);
+	assert_int_equal(ram[DATA + 0x100], 'x');
+	/* Direct descriptors, then the table last (2.7.5.3.2). */
+	desc(4, DATA, 4, VIRTQ_DESC_F_NEXT, 5);
+	desc(5, TABLE + 16, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	make_avail(4);
+	assert_int_equal(virtq_pop(&q, &c), 1);
+	assert_int_equal(c.n_out, 1);
+	assert_int_equal(c.n_in, 1);
+	virtq_push(&q, 3, 1);
+	assert_int_equal(get32(USED + 4), 3);
+}
+
+/* Every rule of an indirect table, each breaking the queue. */
+static void test_indirect_hostile(void **state)
+{
+	static const struct {
+		uint64_t addr;
+		uint32_t len;
+		uint16_t flags;
+	} bad[] = {
+		{ TABLE, 0, VIRTQ_DESC_F_INDIRECT },		/* empty */
+		{ TABLE, 24, VIRTQ_DESC_F_INDIRECT },		/* part of one */
+		{ RAM - 16, 32, VIRTQ_DESC_F_INDIRECT },	/* past RAM */
+		{ TABLE, 16, VIRTQ_DESC_F_INDIRECT | VIRTQ_DESC_F_NEXT },
+	};
+
+	for (unsigned int k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		setup();
+		q.indirect = true;
+		idesc(0, DATA, 4, 0, 0);
+		desc(0, bad[k].addr, bad[k].len, bad[k].flags, 1);
+		desc(1, DATA, 4, 0, 0);
+		make_avail(0);
+		expect_broken();
+	}
+
+	/* A table inside a table, even the ring's own as a table. */
+	setup();
+	q.indirect = true;
+	idesc(0, TABLE, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	desc(0, TABLE, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	make_avail(0);
+	expect_broken();
+	setup();
+	q.indirect = true;
+	desc(0, DESC, 16 * QSZ, VIRTQ_DESC_F_INDIRECT, 0);
+	make_avail(0);
+	expect_broken();
+
+	/* A loop, and a next past the table's end. */
+	setup();
+	q.indirect = true;
+	idesc(0, DATA, 4, VIRTQ_DESC_F_NEXT, 1);
+	idesc(1, DATA, 4, VIRTQ_DESC_F_NEXT, 0);
+	desc(0, TABLE, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	make_avail(0);
+	expect_broken();
+	setup();
+	q.indirect = true;
+	idesc(0, DATA, 4, VIRTQ_DESC_F_NEXT, 2);
+	desc(0, TABLE, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	make_avail(0);
 	expect_broken();
 }
 
@@ -263,6 +367,8 @@ int main(void)
 		cmocka_unit_test(test_wraps),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_long_chain),
+		cmocka_unit_test(test_indirect),
+		cmocka_unit_test(test_indirect_hostile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
