@@ -756,17 +756,29 @@ void sched_irq_open(struct sched_entity *se, uint64_t now)
  * or a third one got there first. Without this it waited its normal
  * turn: a whole slice of the other. rq->lock held, @se charged up to now.
  */
+/*
+ * May @se run early for its interrupt, ahead of @other? Counted either
+ * way: a boost, or one refused by the policy's cap.
+ */
+static bool boost_granted(struct sched_rq *rq, struct sched_entity *se,
+			  struct sched_entity *other)
+{
+	if (!pol->interrupt(rq, se, other)) {
+		se->st.irq_capped++;
+		return false;
+	}
+	se->st.boosts++;
+	return true;
+}
+
 static enum trace_irq irq_after(struct sched_rq *rq, struct sched_entity *se)
 {
 	se->st.irq_behind++;
 	if (rq->after)
 		return TRI_THIRD;	/* it waits its turn */
-	if (!pol->interrupt(rq, se, rq->next)) {
-		se->st.irq_capped++;
+	if (!boost_granted(rq, se, rq->next))
 		return TRI_CAPPED;
-	}
 	rq->after = se;
-	se->st.boosts++;
 	return TRI_BEHIND;
 }
 
@@ -806,16 +818,13 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 		/* Running: it keeps the pCPU long enough to take it. */
 		if (running && !rq->need_resched && rq->head) {
 			account(rq, se, now);
-			if (pol->interrupt(rq, se, rq->head)) {
+			what = TRI_CAPPED;
+			if (boost_granted(rq, se, rq->head)) {
 				if (rq->slice_end < end)
 					rq->slice_end = end;
 				rq->irq_until = end;
 				rq->irq_stretched = false;
-				se->st.boosts++;
 				what = TRI_EXTEND;
-			} else {
-				se->st.irq_capped++;
-				what = TRI_CAPPED;
 			}
 		} else if (running && rq->head && !rq->yielded && !rq->next) {
 			/*
@@ -825,20 +834,16 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 			 * of the other (a sleeper late by 1.1-1.3 ms).
 			 */
 			account(rq, se, now);
-			if (pol->interrupt(rq, se, rq->head)) {
+			what = TRI_CAPPED;
+			if (boost_granted(rq, se, rq->head)) {
 				rq->next = se;
-				se->st.boosts++;
 				what = TRI_NEXT;
-			} else {
-				se->st.irq_capped++;
-				what = TRI_CAPPED;
 			}
 		}
 	} else if (se->on_rq && !rq->next) {
 		if (running)
 			account(rq, curr, now);
-		if (!pol->interrupt(rq, se, running ? curr : rq->head)) {
-			se->st.irq_capped++;
+		if (!boost_granted(rq, se, running ? curr : rq->head)) {
 			what = TRI_CAPPED;
 		} else {
 			/*
@@ -847,7 +852,6 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 			 * that is coming anyway takes it first.
 			 */
 			rq->next = se;
-			se->st.boosts++;
 			if (!running || rq->need_resched) {
 				/* The pick is on its way. */
 				what = TRI_NEXT;
