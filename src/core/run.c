@@ -331,7 +331,7 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 			cpu->preempt_exit_tsc = v->exit.tsc;
 		vcpu_handle_exit(v);
 		/* Frames a guest sent: moved with no lock held (vmnet.h). */
-		vmnet_poll();
+		vmnet_poll(cpu->id);
 		if (!exit_is_fast(v))
 			break;
 		now = rdtsc();

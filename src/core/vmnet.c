@@ -15,11 +15,10 @@ static spinlock_t sw_lock = SPINLOCK_INIT(LOCK_NETSW);
 static struct netsw switches[CFG_MAX_GUESTS];
 static struct vm *port_vm[CFG_MAX_GUESTS][NETSW_MAX_PORTS];
 static uint32_t n_switches;
-/* Per pCPU: the VMs (a bit per id) whose transmit queue was notified. */
-static uint32_t pending[MAX_CPUS];
+uint32_t vmnet_pending[MAX_CPUS];
 static uint8_t frame[MAX_CPUS][VNET_FRAME_MAX];
 
-_Static_assert(CFG_MAX_GUESTS <= 32, "pending[] has a bit per VM");
+_Static_assert(CFG_MAX_GUESTS <= 32, "vmnet_pending[] has a bit per VM");
 _Static_assert(CFG_MAX_GUESTS <= NETSW_MAX_PORTS, "a switch has every guest");
 
 /* Under the sender's pci_lock: only mark it, on this pCPU. */
@@ -27,7 +26,7 @@ static void kick(void *ctx, struct virtio_net *n)
 {
 	const struct vm *vm = ctx;
 
-	pending[this_cpu()->id] |= 1u << vm->id;
+	vmnet_pending[this_cpu()->id] |= 1u << vm->id;
 }
 
 int vmnet_create(struct vm *vm)
@@ -90,18 +89,18 @@ static bool forward(struct vm *src, uint8_t *buf)
 	return false;
 }
 
-void vmnet_poll(void)
+void vmnet_flush(uint32_t cpu)
 {
-	uint32_t cpu = this_cpu()->id, left = 0;
+	uint32_t left = 0;
 
-	while (pending[cpu]) {
-		uint32_t id = (uint32_t)__builtin_ctz(pending[cpu]);
+	while (vmnet_pending[cpu]) {
+		uint32_t id = (uint32_t)__builtin_ctz(vmnet_pending[cpu]);
 
-		pending[cpu] &= ~(1u << id);
+		vmnet_pending[cpu] &= ~(1u << id);
 		if (!forward(&vms[id], frame[cpu]))
 			left |= 1u << id;
 	}
-	pending[cpu] = left;
+	vmnet_pending[cpu] = left;
 }
 
 void vmnet_summary(const struct vm *vm)

@@ -13,13 +13,24 @@
 #define HV_VMNET_H
 
 #include <stdint.h>
+#include "src/arch/percpu.h"
 
 struct vm;
 
+/* Per pCPU: the VMs (a bit per id) whose transmit queue was notified. */
+extern uint32_t vmnet_pending[MAX_CPUS];
+
 /* Put @vm's virtio-net device on its switch. 0 or -errno (reported). */
 int vmnet_create(struct vm *vm);
-/* Frames waiting on this pCPU's marked devices: move them. */
-void vmnet_poll(void);
+/* Move the frames of the devices marked on pCPU @cpu. */
+void vmnet_flush(uint32_t cpu);
+
+/* After every exit: a load and a branch unless a device was marked. */
+static inline void vmnet_poll(uint32_t cpu)
+{
+	if (vmnet_pending[cpu])
+		vmnet_flush(cpu);
+}
 /* The exit summary's line for @vm's device, and one per switch. */
 void vmnet_summary(const struct vm *vm);
 void vmnet_summary_switches(void);
