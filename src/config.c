@@ -505,24 +505,37 @@ static void parse_kind(struct parse_ctx *c, const char *key, const char *val)
 	c->meta[c->g - c->cfg->guests].kind_line = c->line;
 }
 
+/*
+ * Image @name has to exist on the machine: 0 and its @size (0 when the
+ * machine cannot tell), or -1 after an error naming it (@what prefixes
+ * the message, e.g. "blk: ").
+ */
+static int image_exists(struct parse_ctx *c, const char *key,
+			const char *what, const char *name, uint64_t *size)
+{
+	const struct cfg_machine *m = c->m;
+	int ret;
+
+	*size = 0;
+	if (!m || !m->image_size)
+		return 0;
+	ret = m->image_size(m->ctx, name, size);
+	if (ret == -ENOENT)
+		key_err(c, key, "%simage '%s' not found", what, name);
+	else if (ret < 0)
+		key_err(c, key, "%simage '%s' cannot be read (error %d)", what,
+			name, ret);
+	return ret < 0 ? -1 : 0;
+}
+
 /* An image name: stored as written, and it has to exist. */
 static void parse_image(struct parse_ctx *c, const char *key, const char *val,
 			char *dst)
 {
-	const struct cfg_machine *m = c->m;
 	uint64_t size;
-	int ret;
 
-	if (copy_str(c, key, val, dst, CFG_PATH_MAX))
-		return;
-	if (!m || !m->image_size)
-		return;
-	ret = m->image_size(m->ctx, val, &size);
-	if (ret == -ENOENT)
-		key_err(c, key, "image '%s' not found", val);
-	else if (ret < 0)
-		key_err(c, key, "image '%s' cannot be read (error %d)",
-			val, ret);
+	if (!copy_str(c, key, val, dst, CFG_PATH_MAX))
+		image_exists(c, key, "", val, &size);
 }
 
 static void parse_kernel(struct parse_ctx *c, const char *key, const char *val)
@@ -801,7 +814,6 @@ static int parse_blk_image(struct parse_ctx *c, const char *key, const char *s,
 	const struct cfg_machine *m = c->m;
 	char *name = c->g->blk_image;
 	uint64_t size;
-	int ret;
 
 	if (len - 4 >= CFG_PATH_MAX) {
 		key_err(c, key, "blk: image name too long (at most %d characters)",
@@ -809,18 +821,14 @@ static int parse_blk_image(struct parse_ctx *c, const char *key, const char *s,
 		return -1;
 	}
 	copy_cut(name, CFG_PATH_MAX, s + 4, len - 4);
-	if (!m || !m->image_size)
-		return 0;
-	ret = m->image_size(m->ctx, name, &size);
-	if (ret == -ENOENT)
-		key_err(c, key, "blk: image '%s' not found", name);
-	else if (ret < 0)
-		key_err(c, key, "blk: image '%s' cannot be read (error %d)", name,
-			ret);
-	else if (!size || size % 512)
+	if (image_exists(c, key, "blk: ", name, &size))
+		return -1;
+	if (m && m->image_size && (!size || size % 512)) {
 		key_err(c, key, "blk: image '%s' is %llu bytes; a disk is whole 512-byte sectors",
 			name, (unsigned long long)size);
-	return ret < 0 || !size || size % 512 ? -1 : 0;
+		return -1;
+	}
+	return 0;
 }
 
 /* net:SWITCH, a port on the switch of that name. 0 or -1 (reported). */
