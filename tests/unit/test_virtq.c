@@ -45,16 +45,23 @@ static uint32_t get32(uint64_t gpa)
 	       (uint32_t)ram[gpa + 3] << 24;
 }
 
-static void desc(uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
-		 uint16_t next)
+/* Descriptor @i of the table at @table. */
+static void desc_in(uint64_t table, uint16_t i, uint64_t addr, uint32_t len,
+		    uint16_t flags, uint16_t next)
 {
-	uint64_t d = DESC + 16 * i;
+	uint64_t d = table + 16 * i;
 
 	put32(d, (uint32_t)addr);
 	put32(d + 4, (uint32_t)(addr >> 32));
 	put32(d + 8, len);
 	put16(d + 12, flags);
 	put16(d + 14, next);
+}
+
+static void desc(uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
+		 uint16_t next)
+{
+	desc_in(DESC, i, addr, len, flags, next);
 }
 
 static void make_avail(uint16_t head)
@@ -227,13 +234,14 @@ static void test_hostile(void **state)
 static void idesc(uint16_t i, uint64_t addr, uint32_t len, uint16_t flags,
 		  uint16_t next)
 {
-	uint64_t d = TABLE + 16 * i;
+	desc_in(TABLE, i, addr, len, flags, next);
+}
 
-	put32(d, (uint32_t)addr);
-	put32(d + 4, (uint32_t)(addr >> 32));
-	put32(d + 8, len);
-	put16(d + 12, flags);
-	put16(d + 14, next);
+/* A fresh queue whose driver took INDIRECT_DESC. */
+static void setup_indirect(void)
+{
+	setup();
+	q.indirect = true;
 }
 
 /* INDIRECT_DESC taken: a chain in a table, after a direct descriptor. */
@@ -242,8 +250,7 @@ static void test_indirect(void **state)
 	struct virtq_chain c;
 	uint8_t buf[8];
 
-	setup();
-	q.indirect = true;
+	setup_indirect();
 	memcpy(ram + DATA, "headbody", 8);
 	/* Linux's way: the head alone, pointing at the table. */
 	idesc(0, DATA, 4, VIRTQ_DESC_F_NEXT, 2);
@@ -287,8 +294,7 @@ static void test_indirect_hostile(void **state)
 	};
 
 	for (unsigned int k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
-		setup();
-		q.indirect = true;
+		setup_indirect();
 		idesc(0, DATA, 4, 0, 0);
 		desc(0, bad[k].addr, bad[k].len, bad[k].flags, 1);
 		desc(1, DATA, 4, 0, 0);
@@ -297,28 +303,24 @@ static void test_indirect_hostile(void **state)
 	}
 
 	/* A table inside a table, even the ring's own as a table. */
-	setup();
-	q.indirect = true;
+	setup_indirect();
 	idesc(0, TABLE, 16, VIRTQ_DESC_F_INDIRECT, 0);
 	desc(0, TABLE, 16, VIRTQ_DESC_F_INDIRECT, 0);
 	make_avail(0);
 	expect_broken();
-	setup();
-	q.indirect = true;
+	setup_indirect();
 	desc(0, DESC, 16 * QSZ, VIRTQ_DESC_F_INDIRECT, 0);
 	make_avail(0);
 	expect_broken();
 
 	/* A loop, and a next past the table's end. */
-	setup();
-	q.indirect = true;
+	setup_indirect();
 	idesc(0, DATA, 4, VIRTQ_DESC_F_NEXT, 1);
 	idesc(1, DATA, 4, VIRTQ_DESC_F_NEXT, 0);
 	desc(0, TABLE, 32, VIRTQ_DESC_F_INDIRECT, 0);
 	make_avail(0);
 	expect_broken();
-	setup();
-	q.indirect = true;
+	setup_indirect();
 	idesc(0, DATA, 4, VIRTQ_DESC_F_NEXT, 2);
 	desc(0, TABLE, 32, VIRTQ_DESC_F_INDIRECT, 0);
 	make_avail(0);
