@@ -9,7 +9,8 @@
 # console under Bochs) arrives on Bochs' stdout, COM1 goes to a file that is
 # followed with tail.
 #
-# Exit status: the N of the last "HVISOR EXIT N" line printed by hvisor
+# Exit status: the N of the last line that starts with "HVISOR EXIT N" (only
+# hvisor prints one: guest lines carry their "[name] " prefix)
 # (0 = pass; see src/core/hypercall.h), 124 if the run hit TIMEOUT_S (even when
 # hvisor printed its exit line but did not power off), 125 if Bochs stopped
 # without an HVISOR EXIT line (the end of bochs.log is shown then).
@@ -176,7 +177,7 @@ wall_s=$(printf '%d.%03d' $((wall / 1000)) $((wall % 1000)))
 
 # The last HVISOR EXIT line, from hvisor's console on either stream.
 last_exit() {
-	grep -ao 'HVISOR EXIT [0-9]\+' "$1" 2>/dev/null | tail -n 1 |
+	grep -ao '^HVISOR EXIT [0-9]\+' "$1" 2>/dev/null | tail -n 1 |
 		awk '{ print $3 }' || true
 }
 code=$(last_exit "$stdout")

@@ -90,7 +90,7 @@ if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "$prog: TIMEOUT after ${tmo}s (wall time ${wall}s)"
 	exit 124
 fi
-code=$( { grep -aho 'HVISOR EXIT [0-9]\+' "$serial" "$e9" || true; } |
+code=$( { grep -aho '^HVISOR EXIT [0-9]\+' "$serial" "$e9" || true; } |
 	tail -n 1 | awk '{ print $3 }')
 if [ -z "$code" ]; then
 	echo "$prog: QEMU stopped (status $rc) without an HVISOR EXIT line" \
