@@ -1,22 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Console input routing: the root guest's keyboard, and hypervisor keys. */
+/* Console input routing: one guest's keyboard at a time, and hypervisor keys. */
 #include <stdbool.h>
 #include "sched/timer.h"
 #include "src/arch/tsc.h"
 #include "src/conin.h"
+#include "src/conkeys.h"
 #include "src/arch/console.h"
 #include "src/arch/printk.h"
 #include "src/core/vm.h"
 #include "src/core/dump.h"
 
-#define KEY_ESCAPE	0x01		/* Ctrl-A */
 #define POLL_MS		20
 /* Bytes taken per poll: a 16550 FIFO and then some, without hogging CPU 0. */
 #define POLL_BURST	64
 
-static struct vm *root;
-static bool escaped;
+static struct conkeys keys;
+static int told_stopped = -1;	/* guest whose stop we said, -1: none */
 static unsigned long dropped;
+
+static bool guest_running(void *ctx, unsigned int i)
+{
+	return !vm_stopped(&vms[i]);
+}
+
+/* The line an operator reads to know where typing goes. */
+static void say_target(void)
+{
+	if (keys.target < 0) {
+		pr_info("hvisor: COM1 input goes to the hypervisor "
+			"(n or 0-%u: a guest's COM1, ? keys)\n", nr_vms - 1);
+		return;
+	}
+	pr_info("hvisor: COM1 input goes to guest '%s' (guest %d; Ctrl-A n "
+		"next, Ctrl-A 0-%u guest N, Ctrl-A ? keys)\n",
+		vms[keys.target].name, keys.target, nr_vms - 1);
+}
 
 static void hypervisor_key(int c)
 {
@@ -33,32 +51,52 @@ static void hypervisor_key(int c)
 	default:
 		pr_info("hvisor: keys: Ctrl-A s scheduler statistics, "
 			"Ctrl-A v every vCPU's state and last exits, "
-			"Ctrl-A Ctrl-A a Ctrl-A for guest '%s'\n",
-			root ? root->name : "(none)");
+			"Ctrl-A n input to the next guest, Ctrl-A 0-9 input to "
+			"guest N, Ctrl-A Ctrl-A a Ctrl-A for the guest\n");
+		say_target();
 		break;
 	}
 }
 
 static void route(int c)
 {
-	if (!root || vm_stopped(root)) {
-		hypervisor_key(c);
-		return;
+	int t = keys.target;
+	struct conkey_res r;
+
+	/* Said once: typing now goes to the hypervisor, and why. */
+	if (t >= 0 && t != told_stopped && vm_stopped(&vms[t])) {
+		told_stopped = t;
+		pr_info("hvisor: guest '%s' has stopped; COM1 input goes to "
+			"the hypervisor (n: next guest)\n", vms[t].name);
 	}
-	if (escaped) {
-		escaped = false;
-		if (c != KEY_ESCAPE) {
-			hypervisor_key(c);
-			return;
-		}
-	} else if (c == KEY_ESCAPE) {
-		escaped = true;
-		return;
+	r = conkeys_feed(&keys, c);
+	switch (r.act) {
+	case CK_NONE:
+		break;
+	case CK_KEY:
+		hypervisor_key(r.key);
+		break;
+	case CK_SWITCH:
+		say_target();
+		break;
+	case CK_NO_GUEST:
+		if (r.guest < 0)
+			pr_info("hvisor: no guest is running\n");
+		else if ((uint32_t)r.guest < nr_vms)
+			pr_info("hvisor: guest %d '%s' has stopped\n", r.guest,
+				vms[r.guest].name);
+		else
+			pr_info("hvisor: no guest %d (guests 0-%u)\n", r.guest,
+				nr_vms - 1);
+		break;
+	case CK_GUEST:
+		/* A full queue: the guest is not reading; said once a burst. */
+		if (!vm_uart_input(&vms[r.guest], (uint8_t)c) &&
+		    dropped++ % 256 == 0)
+			pr_warn("hvisor: guest '%s' is not reading COM1; "
+				"input dropped\n", vms[r.guest].name);
+		break;
 	}
-	/* A full queue means the guest is not reading: say so once per burst. */
-	if (!vm_uart_input(root, c) && dropped++ % 256 == 0)
-		pr_warn("hvisor: guest '%s' is not reading COM1; input dropped\n",
-			root->name);
 }
 
 static void poll(struct sw_timer *t, uint64_t now)
@@ -77,13 +115,14 @@ static struct sw_timer conin_timer = { .fn = poll };
 
 void conin_start(uint64_t now)
 {
+	int root = -1;
+
 	for (uint32_t i = 0; i < nr_vms; i++)
 		if (vms[i].cfg->root) {
-			root = &vms[i];
+			root = (int)i;
 			break;
 		}
-	if (root)
-		pr_info("hvisor: COM1 input goes to guest '%s' (Ctrl-A ? for hypervisor keys)\n",
-			root->name);
+	conkeys_init(&keys, root, nr_vms, guest_running, NULL);
+	say_target();
 	timer_arm(&conin_timer, 0, now + tsc_khz * POLL_MS);
 }
