@@ -548,6 +548,17 @@ void sched_remove(struct sched_entity *se, uint64_t now)
 		account(rq, se, now);
 		if (se->on_rq)
 			rq_dequeue(rq, se);
+		/*
+		 * Off the queue it may still be the running one's early run
+		 * to come (rq->next), or the one after it: a pick would hand
+		 * out an entity on no queue.
+		 */
+		if (rq->next == se)
+			rq->next = NULL;
+		if (rq->after == se)
+			rq->after = NULL;
+		if (rq->skip == se)
+			rq->skip = NULL;
 		set_state(se, VCPU_STOPPED);
 		se->woken_at = 0;
 		set_count(&rq->nr_assigned, rq->nr_assigned - 1);

@@ -754,6 +754,31 @@ static void test_interrupt_between_tick_and_pick(void **state)
 }
 
 /*
+ * A guest stopped (or restarting) while its running vCPU waits in
+ * rq->next for an early run after the tick: the pick must not hand the
+ * removed entity out again (it is on no queue; dequeuing it would break
+ * the list), and nothing points at it afterwards.
+ */
+static void test_remove_while_next(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(2, &a, &b);
+	sched_tick(0, t + US(1000));
+	sched_interrupt(&a->se, t + US(1005));
+	assert_int_equal(a->se.st.boosts, 1);	/* a is rq->next, running */
+	sched_remove(&a->se, t + US(1006));
+	assert_int_equal(a->se.state, VCPU_STOPPED);
+	assert_true(sched_pick(0, t + US(1010)) == &b->se);
+	assert_true(sched_pick(0, t + US(5000)) == &b->se);
+	/* b alone now: a later interrupt for a changes nothing. */
+	sched_interrupt(&a->se, t + US(5100));
+	sched_tick(0, t + US(6000));
+	assert_true(sched_pick(0, t + US(6000)) == &b->se);
+}
+
+/*
  * By hand: a vCPU far ahead (weight 16: its virtual time runs 16x) gets
  * no early run, and one that leaves the queue before the pick is not
  * picked.
@@ -1595,6 +1620,7 @@ int main(void)
 		cmocka_unit_test(test_interrupt_cap_by_hand),
 		cmocka_unit_test(test_interrupt_window_restarts_early_run),
 		cmocka_unit_test(test_interrupt_between_tick_and_pick),
+		cmocka_unit_test(test_remove_while_next),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_affinity),
 		cmocka_unit_test(test_idle_pull),
