@@ -4,12 +4,20 @@
 #include <string.h>
 #include <ctype.h>
 
+/*
+ * Quadwords, then the tail: an emulator (Bochs) counts each iteration of
+ * a REP string instruction, so zeroing or loading a guest's RAM a byte
+ * at a time costs it eight times the guest time a quadword loop does.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t q = n / 8, b = n % 8;
 
+	asm volatile("rep movsq"
+		     : "+D"(dst), "+S"(src), "+c"(q) : : "memory");
 	asm volatile("rep movsb"
-		     : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+		     : "+D"(dst), "+S"(src), "+c"(b) : : "memory");
 	return ret;
 }
 
@@ -29,7 +37,11 @@ void *memset(void *s, int c, size_t n)
 {
 	void *ret = s;
 
-	asm volatile("rep stosb" : "+D"(s), "+c"(n) : "a"(c) : "memory");
+	uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+	size_t q = n / 8, b = n % 8;
+
+	asm volatile("rep stosq" : "+D"(s), "+c"(q) : "a"(v) : "memory");
+	asm volatile("rep stosb" : "+D"(s), "+c"(b) : "a"(v) : "memory");
 	return ret;
 }
 
