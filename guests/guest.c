@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include "guests/guest.h"
+#include "guests/restart.h"
 #include "guests/layout.h"
 #include "guests/loader.h"
 #include "mm/ept.h"
@@ -29,6 +30,7 @@ static void test_exit(void *ctx, uint32_t code)
 	struct vm *vm = ctx;
 
 	code &= 0xff;
+	vm->verdict = true;	/* a test's verdict is final: no restart */
 	/* Codes above the guest range would pose as hypervisor verdicts. */
 	if (code > HV_EXIT_GUEST_MAX)
 		code = HV_EXIT_GUEST_MAX;
@@ -82,56 +84,24 @@ static uint64_t usable_cpus(const struct guest_config *g)
 static int8_t partition_pin[CFG_MAX_GUESTS][CFG_MAX_CPUS];
 static bool partitioned;
 
-static int create_one(struct vm *vm, const struct guest_config *g,
-		      const struct boot_info *bi)
+/* The boot modules: the images stay where the boot loader put them. */
+static const struct boot_info *boot_bi;
+
+int guest_build(struct vm *vm)
 {
-	const struct boot_module *kernel = boot_find_module(bi, g->kernel);
+	const struct guest_config *g = vm->cfg;
+	const struct boot_module *kernel = boot_find_module(boot_bi, g->kernel);
 	const struct boot_module *mods[1 + CFG_MAX_MODULES];
+	uint64_t affinity = usable_cpus(g);
 	unsigned int n_mods;
 	struct vcpu_boot boot;
-	uint64_t affinity;
 	int r;
 
-	vm->cfg = g;
+	memset(vm->rebuilt_begin, 0, vm->rebuilt_end - vm->rebuilt_begin);
 	spin_lock_init(&vm->dev_lock, LOCK_DEV);
 	spin_lock_init(&vm->uart_lock, LOCK_UART);
-	vm->name = g->name;
-	if (!kernel) {
-		pr_err("hvisor: guest '%s': image '%s' was not loaded\n",
-		       g->name, g->kernel);
-		return -ENOENT;
-	}
-	affinity = usable_cpus(g);
-	if (!affinity) {
-		pr_err("hvisor: guest '%s': none of its cpus is online with VMX\n",
-		       g->name);
-		return -ENODEV;
-	}
-	if (g->vcpus > VM_MAX_VCPUS) {
-		pr_err("hvisor: guest '%s': vcpus = %u, at most %d are supported\n",
-		       g->name, g->vcpus, VM_MAX_VCPUS);
-		return -E2BIG;
-	}
-	vm->ram_size = g->memory;
-	vm->ram_hpa = frame_alloc_aligned(g->memory >> 12, RAM_ALIGN);
-	if (!vm->ram_hpa) {
-		pr_err("hvisor: guest '%s': no contiguous %lu MiB block left for its RAM\n",
-		       g->name, g->memory >> 20);
-		return -ENOMEM;
-	}
-	memset((void *)vm->ram_hpa, 0, vm->ram_size);
-	/* The vendor's structures first: its EPT, then RAM goes in. */
-	r = vendor_vm_init(vm);
-	if (!r)
-		r = ept_map(&vm->ept, 0, vm->ram_hpa, vm->ram_size, EPT_RWX,
-			    EPT_MT_WB);
-	if (r) {
-		pr_err("hvisor: guest '%s': building its EPT failed (%d)\n",
-		       g->name, r);
-		return r;
-	}
 	vm->n_vcpus = g->vcpus;		/* the ACPI tables list them */
-	r = find_modules(g, bi, mods, &n_mods);
+	r = find_modules(g, boot_bi, mods, &n_mods);
 	if (r)
 		return r;
 	if (g->kind == CFG_GUEST_LINUX)
@@ -179,7 +149,6 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		v->se.weight = g->weight;
 		hv_snprintf(v->name, sizeof(v->name), "%s/%u", g->name, i);
 	}
-	vm->n_vcpus = g->vcpus;
 	vm->boot = boot;
 	r = vmirq_create(vm);
 	if (r) {
@@ -193,24 +162,75 @@ static int create_one(struct vm *vm, const struct guest_config *g,
 		       g->name, r);
 		return r;
 	}
-	vm->blk_image = NULL;
-	if (g->blk_image[0]) {
-		vm->blk_image = boot_find_module(bi, g->blk_image);
-		if (!vm->blk_image) {
-			pr_err("hvisor: guest '%s': disk image '%s' was not loaded\n",
-			       g->name, g->blk_image);
-			return -ENOENT;
-		}
-	}
 	r = vmvirtio_create(vm);
 	if (r) {
 		pr_err("hvisor: guest '%s': its virtio devices could not be built (%d)\n",
 		       g->name, r);
 		return r;
 	}
-	pr_info("hvisor: guest '%s': %lu MiB at host %#lx, %u vCPU(s), cpus %#lx, weight %u\n",
+	return 0;
+}
+
+/* What a VM keeps for its life: RAM, EPT, the disk image; then a build. */
+static int create_one(struct vm *vm, const struct guest_config *g)
+{
+	uint64_t affinity;
+	int r;
+
+	vm->cfg = g;
+	vm->name = g->name;
+	if (!boot_find_module(boot_bi, g->kernel)) {
+		pr_err("hvisor: guest '%s': image '%s' was not loaded\n",
+		       g->name, g->kernel);
+		return -ENOENT;
+	}
+	affinity = usable_cpus(g);
+	if (!affinity) {
+		pr_err("hvisor: guest '%s': none of its cpus is online with VMX\n",
+		       g->name);
+		return -ENODEV;
+	}
+	if (g->vcpus > VM_MAX_VCPUS) {
+		pr_err("hvisor: guest '%s': vcpus = %u, at most %d are supported\n",
+		       g->name, g->vcpus, VM_MAX_VCPUS);
+		return -E2BIG;
+	}
+	vm->ram_size = g->memory;
+	vm->ram_hpa = frame_alloc_aligned(g->memory >> 12, RAM_ALIGN);
+	if (!vm->ram_hpa) {
+		pr_err("hvisor: guest '%s': no contiguous %lu MiB block left for its RAM\n",
+		       g->name, g->memory >> 20);
+		return -ENOMEM;
+	}
+	/* The vendor's structures first: its EPT, then RAM goes in. */
+	r = vendor_vm_init(vm);
+	if (!r)
+		r = ept_map(&vm->ept, 0, vm->ram_hpa, vm->ram_size, EPT_RWX,
+			    EPT_MT_WB);
+	if (r) {
+		pr_err("hvisor: guest '%s': building its EPT failed (%d)\n",
+		       g->name, r);
+		return r;
+	}
+	vm->blk_image = NULL;
+	if (g->blk_image[0]) {
+		vm->blk_image = boot_find_module(boot_bi, g->blk_image);
+		if (!vm->blk_image) {
+			pr_err("hvisor: guest '%s': disk image '%s' was not loaded\n",
+			       g->name, g->blk_image);
+			return -ENOENT;
+		}
+	}
+	vm->restart_timer.fn = guest_restart_step;
+	vm->restart_timer.data = vm;
+	memset((void *)vm->ram_hpa, 0, vm->ram_size);
+	r = guest_build(vm);
+	if (r)
+		return r;
+	pr_info("hvisor: guest '%s': %lu MiB at host %#lx, %u vCPU(s), cpus %#lx, weight %u%s\n",
 		g->name, vm->ram_size >> 20, vm->ram_hpa, vm->n_vcpus,
-		affinity, g->weight);
+		affinity, g->weight,
+		g->on_crash == CFG_ON_CRASH_RESTART ? ", restarts on a crash" : "");
 	return 0;
 }
 
@@ -218,6 +238,7 @@ int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
 {
 	uint32_t fail;
 
+	boot_bi = bi;
 	partitioned = cfg->hyp.scheduler == CFG_SCHED_PARTITION;
 	if (partitioned &&
 	    cfg_partition_place(cfg, nr_cpus, partition_pin, &fail) != cfg->n_guests) {
@@ -229,7 +250,7 @@ int guests_create(const struct hv_config *cfg, const struct boot_info *bi)
 		int r;
 
 		vm->id = i;
-		r = create_one(vm, &cfg->guests[i], bi);
+		r = create_one(vm, &cfg->guests[i]);
 		if (r)
 			return r;
 		nr_vms = i + 1;

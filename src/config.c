@@ -63,7 +63,7 @@ enum hyp_key {
 enum guest_key {
 	GK_KIND, GK_KERNEL, GK_INITRD, GK_MODULES, GK_CMDLINE, GK_MEMORY,
 	GK_VCPUS, GK_CPUS, GK_WEIGHT, GK_ROOT, GK_WATCHDOG, GK_PV, GK_VIRTIO,
-	GK_TRANSPORT, GK_MAC, GK_N
+	GK_TRANSPORT, GK_MAC, GK_ON_CRASH, GK_N
 };
 
 struct guest_meta {
@@ -953,6 +953,19 @@ static void parse_transport(struct parse_ctx *c, const char *key,
 		c->g->virtio_mmio = v;
 }
 
+static const struct choice crash_actions[] = {
+	{ "stop", CFG_ON_CRASH_STOP }, { "restart", CFG_ON_CRASH_RESTART },
+};
+
+static void parse_on_crash(struct parse_ctx *c, const char *key,
+			   const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, crash_actions, &v))
+		c->g->on_crash = v;
+}
+
 static void parse_root(struct parse_ctx *c, const char *key, const char *val)
 {
 	int idx = c->g - c->cfg->guests;
@@ -987,6 +1000,7 @@ static const struct key_desc guest_keys[GK_N] = {
 	[GK_VIRTIO]	= { "virtio", parse_virtio, false },
 	[GK_TRANSPORT]	= { "virtio_transport", parse_transport, false },
 	[GK_MAC]	= { "mac", parse_mac, false },
+	[GK_ON_CRASH]	= { "on_crash", parse_on_crash, false },
 };
 
 /* ---- sections ---------------------------------------------------------- */

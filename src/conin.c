@@ -64,6 +64,8 @@ static void route(int c)
 	struct conkey_res r;
 
 	/* Said once: typing now goes to the hypervisor, and why. */
+	if (t >= 0 && t == told_stopped && !vm_stopped(&vms[t]))
+		told_stopped = -1;	/* restarted: it takes input again */
 	if (t >= 0 && t != told_stopped && vm_stopped(&vms[t])) {
 		told_stopped = t;
 		pr_info("hvisor: guest '%s' has stopped; COM1 input goes to "

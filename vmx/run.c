@@ -181,6 +181,20 @@ static void vmclear(uint64_t pa)
 
 /* ---- VMCS ownership across pCPUs ---------------------------------------- */
 
+/* VMCLEAR @v's VMCS, active on this CPU (@m), and say it is nowhere. */
+static void vmcs_clear_here(struct vmx_cpu *m, struct vcpu *v)
+{
+	struct vcpu_vendor *x = vmx(v);
+
+	vmclear(x->vmcs_pa);
+	if (m->current == v) {
+		state_save(v);
+		m->current = NULL;
+	}
+	x->launched = false;
+	__atomic_store_n(&x->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
+}
+
 /* Clear every VMCS other CPUs asked for; runs only on this CPU. */
 static void mbox_process(struct percpu *cpu)
 {
@@ -194,18 +208,8 @@ static void mbox_process(struct percpu *cpu)
 	if (!__atomic_load_n(&m->n_clear, __ATOMIC_ACQUIRE))
 		return;
 	spin_lock(&m->mbox_lock);
-	for (unsigned int i = 0; i < m->n_clear; i++) {
-		struct vcpu *v = m->clear_req[i];
-		struct vcpu_vendor *x = vmx(v);
-
-		vmclear(x->vmcs_pa);
-		if (m->current == v) {
-			state_save(v);
-			m->current = NULL;
-		}
-		x->launched = false;
-		__atomic_store_n(&x->vmcs_cpu, VMCS_NOWHERE, __ATOMIC_RELEASE);
-	}
+	for (unsigned int i = 0; i < m->n_clear; i++)
+		vmcs_clear_here(m, m->clear_req[i]);
 	__atomic_store_n(&m->n_clear, 0, __ATOMIC_RELEASE);
 	spin_unlock(&m->mbox_lock);
 }
@@ -234,6 +238,19 @@ static void vmcs_pull(struct percpu *cpu, struct vcpu *v, int owner)
 		mbox_process(cpu);
 		cpu_relax();
 	}
+}
+
+void vendor_vcpu_release(struct vcpu *v)
+{
+	struct percpu *cpu = this_cpu();
+	int owner = __atomic_load_n(&vmx(v)->vmcs_cpu, __ATOMIC_ACQUIRE);
+
+	if (owner == VMCS_NOWHERE)
+		return;
+	if (owner == (int)cpu->id)
+		vmcs_clear_here(&vmx_cpus[cpu->id], v);
+	else
+		vmcs_pull(cpu, v, owner);
 }
 
 /* Make @v's VMCS the current one on this CPU. */

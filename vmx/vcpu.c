@@ -22,15 +22,23 @@ extern char vmx_exit_stub[];
 
 int vendor_vcpu_create(struct vcpu *v)
 {
-	struct vcpu_vendor *x = (void *)frame_alloc(1);
+	/* A restart keeps the pages (vcpu_create() hands them back). */
+	struct vcpu_vendor *x = v->vendor;
+	uint64_t vmcs = x ? x->vmcs_pa : 0;
 
 	_Static_assert(sizeof(*x) <= 4096, "one page");
+	if (x && x->vmcs_cpu != VMCS_NOWHERE)
+		return -EBUSY;		/* vendor_vcpu_release() first */
+	if (!x)
+		x = (void *)frame_alloc(1);
 	if (!x)
 		return -ENOMEM;
 	memset(x, 0, sizeof(*x));
 	v->vendor = x;
 	x->vmcs_cpu = VMCS_NOWHERE;
-	x->vmcs_pa = frame_alloc(1);
+	if (!vmcs)
+		vmcs = frame_alloc(1);
+	x->vmcs_pa = vmcs;
 	if (!x->vmcs_pa)
 		return -ENOMEM;
 	memset((void *)x->vmcs_pa, 0, 4096);

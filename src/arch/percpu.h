@@ -39,6 +39,11 @@ struct percpu {
 	uint64_t idle_wake_tsc;		/* when the idle HLT last ended */
 	uint64_t preempt_exit_tsc;	/* when the last slice-end exit came */
 	void *exited;			/* the vCPU whose exit is being served */
+	/*
+	 * Passes of the run loop: once it moved, whatever this pCPU was
+	 * doing with a guest when it was read is over (guests/restart.c).
+	 */
+	uint64_t loops;
 };
 
 _Static_assert(offsetof(struct percpu, stack_canary) == 0x28,

@@ -64,6 +64,11 @@ struct hyp_config {
 
 #define CFG_NET_NAME_MAX	16
 
+enum cfg_on_crash {
+	CFG_ON_CRASH_STOP,	/* the guest stays stopped (the default) */
+	CFG_ON_CRASH_RESTART,	/* rebuilt from its images, others run on */
+};
+
 struct guest_config {
 	char name[CFG_NAME_MAX];
 	int line;			/* line of the [guest NAME] header */
@@ -88,6 +93,7 @@ struct guest_config {
 	char net_switch[CFG_NET_NAME_MAX];	/* virtio-net's switch (net:NAME) */
 	uint8_t mac[6];			/* mac = ..., or derived from the name */
 	bool mac_set;
+	enum cfg_on_crash on_crash;	/* what a crash, reset or power-off does */
 };
 
 /* In-hypervisor virtio devices, "virtio = console" in hvisor.ini. */

@@ -12,7 +12,8 @@ static void sleep_done(struct sw_timer *t, uint64_t now)
 {
 	struct vcpu *v = t->data;
 
-	sched_wake(&v->se, now);
+	if (!vm_stopped(v->vm))
+		sched_wake(&v->se, now);
 }
 
 static uint64_t hc_sleep_until(struct vcpu *v, uint64_t deadline)

@@ -261,7 +261,9 @@ static uint64_t ticks_to_ns(uint64_t t)
 /* What the last exit cost, when it resumes the same vCPU here. */
 static void exit_cost_add(struct percpu *cpu, struct vcpu *v)
 {
-	if (cpu->exited == v && v->exit.reason < VCPU_EXIT_CODES) {
+	/* (nr_exits: a vCPU rebuilt by a restart has none to resume from.) */
+	if (cpu->exited == v && v->nr_exits &&
+	    v->exit.reason < VCPU_EXIT_CODES) {
 		v->exit_cost[v->exit.reason] += rdtsc() - v->exit.tsc;
 		v->exit_cost_n[v->exit.reason]++;
 	}
@@ -351,6 +353,7 @@ void vcpu_loop(void)
 	while (vms_running()) {
 		uint64_t now;
 
+		__atomic_add_fetch(&cpu->loops, 1, __ATOMIC_RELEASE);
 		vendor_cpu_serve();
 		now = rdtsc();
 		timer_run(cpu->id, now);

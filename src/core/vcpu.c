@@ -14,14 +14,19 @@
 
 int vcpu_create(struct vcpu *v, struct vm *vm, uint32_t id)
 {
+	/* A restart rebuilds @v in place and keeps its pages. */
+	struct vcpu_vendor *vendor = v->vendor;
+	void *fpu = v->fpu;
+
 	memset(v, 0, sizeof(*v));
+	v->vendor = vendor;
 	v->vm = vm;
 	v->id = id;
 	v->pending_vec = -1;
 	v->se.owner = v;
 	v->se.name = v->name;
 	v->se.tid = (uint16_t)((vm - vms) * VM_MAX_VCPUS + id);
-	v->fpu = (void *)frame_alloc(1);
+	v->fpu = fpu ? fpu : (void *)frame_alloc(1);
 	if (!v->fpu)
 		return -ENOMEM;
 	fpu_init_area(v->fpu);

@@ -57,6 +57,11 @@ int vendor_vm_init(struct vm *vm);
 /* Allocate @v's vendor state (v->vendor). 0 or -ENOMEM. Any pCPU. */
 int vendor_vcpu_create(struct vcpu *v);
 /*
+ * Before a restart rebuilds @v: make sure no pCPU has its hardware state
+ * (VMCS) active any more, asking the pCPU that has it. @v runs nowhere.
+ */
+void vendor_vcpu_release(struct vcpu *v);
+/*
  * The run step, in two halves. vendor_vcpu_load: make @v current on this
  * pCPU and hand it its pending interrupts. vendor_vcpu_run: enter it
  * until it exits or the host TSC reaches @deadline (@now: the TSC the

@@ -20,9 +20,23 @@ struct vm vms[CFG_MAX_GUESTS];
 uint32_t nr_vms;
 static int running;
 
+/*
+ * Whether @vm, ending now, comes back: on_crash = restart, not a verdict
+ * on port 0xF4, and not a crash loop. Only the vm_stop() that won the
+ * VM's state calls it; a granted restart is counted.
+ */
+static bool restart_due(struct vm *vm, uint64_t now)
+{
+	if (vm->cfg->on_crash != CFG_ON_CRASH_RESTART || vm->verdict)
+		return false;
+	return crashloop_admit(&vm->restarts, now,
+			       (uint64_t)VM_RESTART_WINDOW_S * 1000 * tsc_khz);
+}
+
 void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 {
 	int expect = VM_RUNNING;
+	uint64_t now = rdtsc();
 	va_list ap;
 
 	if (!__atomic_compare_exchange_n(&vm->state, &expect, VM_STOPPED,
@@ -38,11 +52,30 @@ void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	 * held, and uart_lock ranks above it (docs/DESIGN.md, "Locks"). A
 	 * last line without its newline is printed by vms_summary().
 	 */
+	if (restart_due(vm, now)) {
+		pr_warn("hvisor: guest '%s' %s: %s; restarting it (restart %u)\n",
+			vm->name, code == HV_EXIT_GUEST_CRASH ? "crashed" :
+			"ended", vm->reason, vm->restarts.restarts);
+		/* Its vCPUs leave the pCPUs at their next pick; the rebuild
+		 * waits for that (guests/restart.c). It still counts as
+		 * running: the run loops must not end meanwhile. */
+		__atomic_store_n(&vm->state, VM_RESTARTING, __ATOMIC_RELEASE);
+		timer_arm(&vm->restart_timer, this_cpu()->id, now);
+		return;
+	}
+	if (vm->cfg->on_crash == CFG_ON_CRASH_RESTART && !vm->verdict)
+		pr_err("hvisor: guest '%s': crash loop: %u restarts within %u s; not restarted again\n",
+		       vm->name, CRASHLOOP_MAX, VM_RESTART_WINDOW_S);
 	if (code == HV_EXIT_GUEST_CRASH)
 		pr_err("hvisor: guest '%s' stopped: %s\n", vm->name, vm->reason);
 	else
 		pr_info("hvisor: guest '%s' finished: %s\n", vm->name,
 			vm->reason);
+	vm_not_running(vm);
+}
+
+void vm_not_running(struct vm *vm)
+{
 	/* The last guest gone: the boot CPU may be idle, wake it. */
 	if (__atomic_sub_fetch(&running, 1, __ATOMIC_ACQ_REL) == 0 &&
 	    this_cpu()->id != 0)
@@ -394,6 +427,9 @@ int vms_summary(void)
 		pr_info("hvisor:   %-12s %-7s code %-3d vcpus %u exits %lu: %s\n",
 			vm->name, verdict, vm->exit_code, vm->n_vcpus, exits,
 			vm->reason);
+		if (vm->restarts.restarts)
+			pr_info("hvisor:   %-12s restarted %u time(s); the counts are its last run's\n",
+				vm->name, vm->restarts.restarts);
 		if (vm->exit_code > worst)
 			worst = vm->exit_code;
 		print_exit_reasons(vm);

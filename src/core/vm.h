@@ -28,6 +28,7 @@
 #include "dev/uart.h"
 #include "mm/ept.h"
 #include "src/core/config.h"
+#include "src/core/crashloop.h"
 #include "src/arch/power.h"
 #include "src/core/hypercall.h"
 #include "src/core/vcpu.h"
@@ -56,11 +57,16 @@ struct locked_mmio {
 enum vm_state {
 	VM_RUNNING,
 	VM_STOPPED,
+	VM_RESTARTING,	/* stopped, and being rebuilt (guests/restart.c) */
 };
 
 struct boot_module;
 
+/* More than CRASHLOOP_MAX restarts in this long (TSC time): a crash loop. */
+#define VM_RESTART_WINDOW_S	60
+
 struct vm {
+	/* ---- kept for the VM's life, across restarts ---- */
 	uint32_t id;
 	const struct guest_config *cfg;
 	const char *name;
@@ -68,6 +74,25 @@ struct vm {
 	uint64_t ram_size;
 	struct ept ept;
 	struct vm_vendor *vendor;	/* vmx/: MSR bitmaps, APIC-access page */
+	struct vlapic *lapics[VM_MAX_VCPUS];	/* their pages, reused */
+	const struct boot_module *blk_image;	/* blk:IMAGE's module */
+	uint8_t *blk_disk;		/* the disk the guest sees: it outlives it */
+	uint64_t blk_disk_size;
+	bool net_attached;		/* has its port on net_sw */
+	uint32_t net_sw, net_port;	/* its switch and port (vmnet.c) */
+	struct vcpu vcpus[VM_MAX_VCPUS];	/* rebuilt by vcpu_create() */
+	int state;		/* enum vm_state, changed atomically */
+	char reason[192];
+	/* The last lines of its console, for the summary of a failed guest. */
+	char tail[VM_TAIL_LINES][VUART_LINE_MAX + 1];
+	unsigned int tail_next;
+	struct crashloop restarts;	/* on_crash = restart: how many, when */
+	struct sw_timer restart_timer;	/* the rebuild's steps (restart.c) */
+	int restart_phase;
+	uint64_t restart_epochs[CFG_MAX_CPUS];
+
+	/* ---- rebuilt from zero at every (re)start: devices and life ---- */
+	char rebuilt_begin[0];
 	struct pio_bus pio;
 	struct mmio_bus mmio;
 	/* The VM-wide interrupt platform (src/core/vmirq.c), under dev_lock. */
@@ -93,15 +118,12 @@ struct vm {
 	struct virtq_mem ram_view;	/* RAM as virtqueues see it */
 	struct virtio_console vcon;	/* virtio = console */
 	struct virtio_blk vblk;		/* virtio = blk:ram:SIZE or blk:IMAGE */
-	const struct boot_module *blk_image;	/* blk:IMAGE's module */
 	struct virtio_net vnet;		/* virtio = net:SWITCH */
-	uint32_t net_sw, net_port;	/* its switch and port (vmnet.c) */
 	/* their transports (src/core/vmvirtio.c) */
 	struct virtio_pci vcon_pci, vblk_pci, vnet_pci;
 	struct virtio_mmio vmmio[3];
 	unsigned int n_vmmio;
 	struct locked_mmio vmmio_win;
-	struct vlapic *lapics[VM_MAX_VCPUS];
 	/* COM1, under its own lock: its IRQ line takes dev_lock inside it. */
 	spinlock_t uart_lock;
 	struct locked_pio uart_pio;
@@ -111,16 +133,12 @@ struct vm {
 	uint32_t n_vcpus;
 	uint32_t n_parked;		/* vCPUs halted with interrupts off */
 	struct vcpu_boot boot;		/* how vCPU 0 starts */
-	struct vcpu vcpus[VM_MAX_VCPUS];
-	int state;		/* enum vm_state, changed atomically */
 	int exit_code;		/* 0 pass, 1..63 guest's, 64 crashed */
 	bool was_reset;		/* stopped by its own reset request */
+	bool verdict;		/* it ended through port 0xF4: never restarted */
 	uint64_t last_output_tsc;	/* its console's last line (watchdog) */
 	bool watchdog_fired;
-	/* The last lines of its console, for the summary of a failed guest. */
-	char tail[VM_TAIL_LINES][VUART_LINE_MAX + 1];
-	unsigned int tail_next;
-	char reason[192];
+	char rebuilt_end[0];
 };
 
 extern struct vm vms[CFG_MAX_GUESTS];
@@ -147,10 +165,19 @@ void vm_console_emit(void *ctx, const char *line, unsigned int len);
 void vm_console_line(struct vm *vm, const char *line, unsigned int len);
 /* A byte of console input for @vm's COM1; false when it was dropped. */
 bool vm_uart_input(struct vm *vm, uint8_t c);
-/* End the VM with @code; the first call wins, later ones are ignored. */
+/*
+ * End the VM with @code; the first call wins, later ones are ignored.
+ * With on_crash = restart (and not a port-0xF4 verdict, not a crash loop)
+ * it is rebuilt instead: guests/restart.c.
+ */
 void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool vm_stopped(const struct vm *vm);
+/*
+ * @vm will not run again: count it out of the running guests (the last
+ * one out ends the run loops). vm_stop() does it unless it restarts.
+ */
+void vm_not_running(struct vm *vm);
 /* Host pointer for [gpa, gpa + len) of guest RAM, or NULL. */
 void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
 /* Number of VMs still running. */

@@ -76,6 +76,9 @@ static void lapic_timer_fired(struct sw_timer *t, uint64_t now)
 	struct vcpu *v = t->data;
 	uint32_t cpu = this_cpu()->id;
 
+	/* A stopped guest's timers fire into nothing (and re-arm nothing). */
+	if (vm_stopped(v->vm))
+		return;
 	/*
 	 * Expiry belongs to the vCPU's owner. Running here, we are it: fire
 	 * now (the post notifies the scheduler once). Otherwise flag it and
@@ -241,6 +244,9 @@ static void pit_fired(struct sw_timer *t, uint64_t now)
 {
 	struct vm *vm = t->data;
 
+	/* Not re-armed for a stopped guest: a restart can then cancel it. */
+	if (vm_stopped(vm))
+		return;
 	spin_lock(&vm->dev_lock);
 	vpit_timer_expired(&vm->pit, now);
 	spin_unlock(&vm->dev_lock);
@@ -360,10 +366,15 @@ int vmirq_lapic_new(struct vcpu *v, const struct vlapic_config *c,
 		    const struct vlapic_env *env)
 {
 	/* The struct starts with the 64-byte aligned PI descriptor. */
-	struct vlapic *vl = (void *)frame_alloc(1);
-	uint32_t *page = (void *)frame_alloc(1);
+	struct vlapic *vl = v->lapic;
+	uint32_t *page = vl ? vl->regs : NULL;
 	int r;
 
+	/* A restart reuses both pages (vmirq_create() hands them back). */
+	if (!vl)
+		vl = (void *)frame_alloc(1);
+	if (!page)
+		page = (void *)frame_alloc(1);
 	if (!vl || !page)
 		return -ENOMEM;
 	memset(vl, 0, sizeof(*vl));
@@ -393,6 +404,7 @@ int vmirq_create(struct vm *vm)
 			.tsc_khz = tsc_khz,
 		};
 
+		v->lapic = vm->lapics[i];	/* NULL on the first build */
 		r = vmirq_lapic_new(v, &c, &lapic_env);
 		if (r)
 			return r;

@@ -36,6 +36,9 @@ int vmnet_create(struct vm *vm)
 	uint32_t i;
 	int port;
 
+	/* A restarted guest keeps its port (and the switch what it learnt). */
+	if (vm->net_attached)
+		return virtio_net_init(&vm->vnet, &vm->ram_view, mac, kick, vm);
 	for (i = 0; i < n_switches; i++)
 		if (!strcmp(switches[i].name, name))
 			break;
@@ -47,6 +50,7 @@ int vmnet_create(struct vm *vm)
 	port_vm[i][port] = vm;
 	vm->net_sw = i;
 	vm->net_port = (uint32_t)port;
+	vm->net_attached = true;
 	pr_info("hvisor: guest '%s': virtio-net %02x:%02x:%02x:%02x:%02x:%02x on switch %s, port %d\n",
 		vm->name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], name,
 		port);
@@ -68,6 +72,9 @@ static bool forward(struct vm *src, uint8_t *buf)
 {
 	struct netsw *sw = &switches[src->net_sw];
 
+	/* A stopped guest sends nothing (a restart rebuilds its RAM). */
+	if (__atomic_load_n(&src->state, __ATOMIC_ACQUIRE) != VM_RUNNING)
+		return true;
 	for (int n = 0; n < BATCH; n++) {
 		uint32_t out;
 		int len;

@@ -116,15 +116,15 @@ static int attach(struct vm *vm, struct virtio_dev *vd, struct virtio_pci *vp,
 }
 
 /*
- * The disk: a boot module used in place (blk:IMAGE: what the guest
- * writes stays in it), or a RAM disk from the hypervisor's frames,
- * zeroed. Either outlives the guest.
+ * The disk, found once: a boot module used in place (blk:IMAGE: what the
+ * guest writes stays in it), or a RAM disk from the hypervisor's frames,
+ * zeroed. Either outlives the guest: a restart finds it in vm->blk_disk
+ * and gives the new guest what the old one wrote.
  */
-static int add_blk(struct vm *vm)
+static int find_disk(struct vm *vm)
 {
 	const struct boot_module *m = vm->blk_image;
 	uint64_t size = m ? m->size : vm->cfg->blk_size, pa;
-	int r;
 
 	if (m) {
 		if (!size || size % VBLK_SECTOR) {
@@ -133,6 +133,8 @@ static int add_blk(struct vm *vm)
 			return -EINVAL;
 		}
 		pa = m->base;
+		pr_info("hvisor: guest '%s': virtio-blk disk image '%s', %lu KiB\n",
+			vm->name, m->name, size >> 10);
 	} else {
 		pa = frame_alloc_aligned((size + 4095) >> 12, 4096);
 		if (!pa) {
@@ -141,16 +143,23 @@ static int add_blk(struct vm *vm)
 			return -ENOMEM;
 		}
 		memset((void *)pa, 0, size);
-	}
-	r = virtio_blk_init(&vm->vblk, &vm->ram_view, (uint8_t *)pa, size);
-	if (!r)
-		r = attach(vm, &vm->vblk.vd, &vm->vblk_pci, VMVIRTIO_SLOT_BLK);
-	if (!r && m)
-		pr_info("hvisor: guest '%s': virtio-blk disk image '%s', %lu KiB\n",
-			vm->name, m->name, size >> 10);
-	else if (!r)
 		pr_info("hvisor: guest '%s': virtio-blk RAM disk of %lu KiB\n",
 			vm->name, size >> 10);
+	}
+	vm->blk_disk = (uint8_t *)pa;
+	vm->blk_disk_size = size;
+	return 0;
+}
+
+static int add_blk(struct vm *vm)
+{
+	int r = vm->blk_disk ? 0 : find_disk(vm);
+
+	if (!r)
+		r = virtio_blk_init(&vm->vblk, &vm->ram_view, vm->blk_disk,
+				    vm->blk_disk_size);
+	if (!r)
+		r = attach(vm, &vm->vblk.vd, &vm->vblk_pci, VMVIRTIO_SLOT_BLK);
 	return r;
 }
 

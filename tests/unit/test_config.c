@@ -475,6 +475,13 @@ static void test_virtio_key(void **state)
 	assert_false(cfg.guests[0].virtio_mmio);
 	expect_one(parse(GUEST_A "virtio_transport = usb\n"),
 		   "t.ini:5: [guest a] virtio_transport: ", "bad value 'usb'");
+	/* What a crash does. */
+	assert_int_equal(parse(GUEST_A "on_crash = restart\n"), 0);
+	assert_int_equal(cfg.guests[0].on_crash, CFG_ON_CRASH_RESTART);
+	assert_int_equal(parse(GUEST_A), 0);
+	assert_int_equal(cfg.guests[0].on_crash, CFG_ON_CRASH_STOP);
+	expect_one(parse(GUEST_A "on_crash = reboot\n"),
+		   "t.ini:5: [guest a] on_crash: ", "bad value 'reboot'");
 	/* RAM disk sizes: whole sectors, 4K to 256M. */
 	expect_one(parse(GUEST_A "virtio = blk:ram:1000\n"),
 		   "t.ini:5: [guest a] virtio: ",

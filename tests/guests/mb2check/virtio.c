@@ -18,6 +18,11 @@
  *			and ICMP echo requests until it has answered three,
  *			or netwait=S seconds (default 300) pass: the peer
  *			(Linux's ping, through hvisor's switch) comes later
+ *	virtio-restart	with restarts=N: sector 2 counts this guest's boots.
+ *			Below N restarts it writes the next count, flushes
+ *			and triple-faults on purpose (hvisor's on_crash =
+ *			restart brings it back); at N it passes: the disk
+ *			kept every count across the restarts
  *
  * One request is in flight per queue (descriptors 0..n-1); receive
  * buffers are single descriptors. Waits sleep in HLT with the TSC-
@@ -352,13 +357,14 @@ struct blk_hdr {
 static struct blk_hdr bhdr;
 static uint8_t bdata[512], bback[512], bstatus;
 
-/* One request of @type on sector 1: the status byte, or 0xff. */
-static uint8_t blk_req(struct vdev *d, uint32_t type, uint8_t *data)
+/* One request of @type on @sector: the status byte, or 0xff. */
+static uint8_t blk_req(struct vdev *d, uint32_t type, uint64_t sector,
+		       uint8_t *data)
 {
 	struct seg s[3];
 	unsigned int n = 0;
 
-	bhdr = (struct blk_hdr){ type, 0, 1 };
+	bhdr = (struct blk_hdr){ type, 0, sector };
 	bstatus = 0xff;
 	s[n++] = (struct seg){ &bhdr, sizeof(bhdr), false };
 	if (data)
@@ -387,17 +393,17 @@ static void t_blk(void)
 		FAIL("slot %u: capacity %lu sectors", d->slot, cap);
 	for (unsigned int i = 0; i < sizeof(bdata); i++)
 		bdata[i] = (uint8_t)(i * 7 + 3);
-	st = blk_req(d, 1, bdata);
+	st = blk_req(d, 1, 1, bdata);
 	if (st)
 		FAIL("slot %u: writing sector 1: status %x", d->slot, st);
 	memset(bback, 0, sizeof(bback));
-	st = blk_req(d, 0, bback);
+	st = blk_req(d, 0, 1, bback);
 	if (st)
 		FAIL("slot %u: reading sector 1: status %x", d->slot, st);
 	if (!mem_eq(bdata, bback, sizeof(bdata)))
 		FAIL("slot %u: sector 1 read back differs from what was written",
 		     d->slot);
-	st = blk_req(d, 4, NULL);
+	st = blk_req(d, 4, 0, NULL);
 	if (st)
 		FAIL("slot %u: flush: status %x", d->slot, st);
 	if (!irq_seen(d))
@@ -408,6 +414,57 @@ static void t_blk(void)
 	PASS("slot %u: %lu sectors; sector 1 written, read back the same, "
 	     "flushed; %u interrupt(s) on GSI %u", d->slot, cap, d->irqs,
 	     MMIO_GSI + d->slot);
+}
+
+/* ---- restart ------------------------------------------------------------ */
+
+#define BOOTS_MAGIC	0x53525648u	/* "HVRS" */
+
+/* Lose the machine on purpose: no IDT for int3, #GP or #DF. */
+static void __attribute__((noreturn)) triple_fault(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) none = { 0, 0 };
+
+	asm volatile("lidt %0; int3" : : "m"(none) : "memory");
+	for (;;)
+		asm volatile("hlt");
+}
+
+static void t_restart(void)
+{
+	struct vdev *d = find(ID_BLK);
+	uint32_t *rec = (uint32_t *)bdata;
+	uint64_t want, done;
+	uint8_t st;
+
+	if (arg_u64("restarts", false, &want) != 1)
+		SKIP("no restarts=N on the command line");
+	if (!d || !d->live)
+		FAIL("no working block device to count the boots on");
+	memset(bdata, 0, sizeof(bdata));
+	st = blk_req(d, 0, 2, bdata);
+	if (st)
+		FAIL("slot %u: reading sector 2: status %x", d->slot, st);
+	done = rec[0] == BOOTS_MAGIC ? rec[1] : 0;
+	if (done > want)
+		FAIL("sector 2 counts %lu restart(s), more than the %lu asked for",
+		     done, want);
+	if (done == want)
+		PASS("boot %lu: sector 2 kept the count of %lu restart(s) "
+		     "(written before each crash)", done + 1, done);
+	rec[0] = BOOTS_MAGIC;
+	rec[1] = (uint32_t)(done + 1);
+	st = blk_req(d, 1, 2, bdata);
+	if (!st)
+		st = blk_req(d, 4, 0, NULL);
+	if (st)
+		FAIL("slot %u: writing sector 2: status %x", d->slot, st);
+	print("mb2check: boot %lu of %lu: counted on the disk; triple-faulting "
+	      "on purpose\n", done + 1, want + 1);
+	triple_fault();
 }
 
 /* ---- net -------------------------------------------------------------- */
@@ -574,4 +631,5 @@ void virtio_items(void (*run)(const char *name, void (*fn)(void)))
 	run("virtio-console", t_console);
 	run("virtio-blk", t_blk);
 	run("virtio-net", t_net);
+	run("virtio-restart", t_restart);
 }
