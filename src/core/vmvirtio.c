@@ -173,7 +173,8 @@ int vmvirtio_create(struct vm *vm)
 	vm->ram_view.size = vm->ram_size;
 	vm->n_vmmio = 0;
 	if (vm->cfg->virtio & CFG_VIRTIO_CONSOLE) {
-		r = virtio_console_init(&vm->vcon, &vm->ram_view, console_emit, vm);
+		r = virtio_console_init(&vm->vcon, &vm->ram_view, console_emit,
+					vm, NULL);
 		if (!r)
 			r = attach(vm, &vm->vcon.vd, &vm->vcon_pci,
 				   VMVIRTIO_SLOT_CONSOLE);

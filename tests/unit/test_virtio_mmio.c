@@ -97,7 +97,7 @@ static void setup_console(void)
 	memset(ram, 0, sizeof(ram));
 	n_lines = 0;
 	level = -1;
-	assert_int_equal(virtio_console_init(&con, &mem, f_emit, NULL), 0);
+	assert_int_equal(virtio_console_init(&con, &mem, f_emit, NULL, NULL), 0);
 	virtio_mmio_init(&m, &con.vd, f_irq, 16, NULL);
 }
 

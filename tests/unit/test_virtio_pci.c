@@ -27,7 +27,7 @@ static void setup(void)
 {
 	memset(ram, 0, sizeof(ram));
 	n_lines = 0;
-	assert_int_equal(virtio_console_init(&con, &mem, f_emit, NULL), 0);
+	assert_int_equal(virtio_console_init(&con, &mem, f_emit, NULL, NULL), 0);
 	vdrv_plug(&vp, &con.vd);
 }
 
