@@ -20,6 +20,10 @@ OBJCOPY	:= objcopy
 
 GCCINC	:= $(shell $(CC) -print-file-name=include)
 INIH_A	:= $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libinih.a /usr/lib/libinih.a))
+FDT_A	:= $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libfdt.a /usr/lib/libfdt.a))
+# libfdt's three headers alone: /usr/include would bring glibc's in.
+FDT_INC	:= $(BUILD)/fdtinc
+FDT_H	:= $(FDT_INC)/libfdt.h $(FDT_INC)/libfdt_env.h $(FDT_INC)/fdt.h
 EFI_LIB	:= /usr/lib
 EFI_INC	:= /usr/include/efi
 
@@ -39,7 +43,7 @@ HV_COMMON := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc \
 	-isystem $(GCCINC) -Isrc/lib/libc/include -I. \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -DHVISOR $(if $(DEBUG),-DHV_LOCKDEP)
+	-fno-strict-aliasing -I$(FDT_INC) -DHVISOR $(if $(DEBUG),-DHV_LOCKDEP)
 # Link-time optimization: an exit's path runs through many small files
 # (vLAPIC, interrupt plan, scheduler, timers), and under an emulator each
 # instruction there is guest time; LTO inlines across them (docs/DESIGN.md).
@@ -53,7 +57,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -DHV_HOST -DHV_LOCKDEP
 
 # Sources of the hypervisor core, shared by the Multiboot2 and UEFI images.
-CORE_C	:= src/boot/boot_info.c $(filter-out src/hvctl.c, \
+CORE_C	:= src/boot/boot_info.c $(filter-out src/hvctl.c src/hvctl_ctl.c, \
 	$(wildcard src/*.c src/lib/*.c src/lib/libc/*.c src/arch/*.c \
 		   src/core/*.c mm/*.c vmx/*.c dev/*.c guests/*.c sched/*.c))
 CORE_S	:= $(wildcard src/arch/*.S vmx/*.S)
@@ -65,7 +69,7 @@ EFI_SRC	:= $(wildcard src/boot/efi*.c)
 HOST_SRC := src/config.c src/conkeys.c src/boot/multiboot2.c src/boot/boot_info.c \
 	src/lib/fmt.c src/boot/efi_info.c guests/elf.c guests/mbi.c \
 	guests/linux.c guests/pvh.c guests/mb2hdr.c guests/modplace.c \
-	src/core/crashloop.c src/core/decode.c src/core/intr.c src/core/pv.c vmx/intr.c src/lib/lockdep.c $(wildcard mm/*.c dev/*.c sched/*.c)
+	src/core/crashloop.c src/core/ctlmsg.c src/core/decode.c src/core/intr.c src/core/pv.c vmx/intr.c src/lib/lockdep.c $(wildcard mm/*.c dev/*.c sched/*.c)
 HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
 
 MB_OBJ	:= $(patsubst %,$(BUILD)/mb/%.o,$(CORE_C) $(CORE_S) $(MB_SRC))
@@ -82,8 +86,12 @@ all: $(BUILD)/hvisor.elf $(BUILD)/hvisor.efi $(BUILD)/hvctl guests
 
 guests: $(GUEST_BIN)
 
+$(FDT_INC)/%.h: /usr/include/%.h
+	@mkdir -p $(dir $@)
+	$(Q)ln -sf $< $@
+
 # ---- Multiboot2 image --------------------------------------------------
-$(BUILD)/mb/%.c.o: %.c
+$(BUILD)/mb/%.c.o: %.c | $(FDT_H)
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
@@ -92,14 +100,14 @@ $(BUILD)/mb/%.S.o: %.S
 	$(say) AS $<
 	$(Q)$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/hvisor.elf: $(MB_OBJ) src/arch/hvisor.ld $(INIH_A)
+$(BUILD)/hvisor.elf: $(MB_OBJ) src/arch/hvisor.ld $(INIH_A) $(FDT_A)
 	$(say) LD $@
 	$(Q)$(CC) $(HV_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 		-Wl,-z,max-page-size=0x1000 -Wl,-T,src/arch/hvisor.ld \
-		-o $@ $(MB_OBJ) $(INIH_A)
+		-o $@ $(MB_OBJ) $(INIH_A) $(FDT_A)
 
 # ---- UEFI application ---------------------------------------------------
-$(BUILD)/efi/%.c.o: %.c
+$(BUILD)/efi/%.c.o: %.c | $(FDT_H)
 	@mkdir -p $(dir $@)
 	$(say) CC $<
 	$(Q)$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
@@ -117,12 +125,12 @@ $(BUILD)/efi/libefi.a: $(EFI_LIB)/libefi.a
 
 # --no-undefined: a shared object may otherwise keep undefined symbols,
 # which nothing resolves at run time (gnu-efi only applies relocations).
-$(BUILD)/hvisor.so: $(EFI_OBJ) $(INIH_A) $(BUILD)/efi/libefi.a
+$(BUILD)/hvisor.so: $(EFI_OBJ) $(INIH_A) $(FDT_A) $(BUILD)/efi/libefi.a
 	$(say) LD $@
 	$(Q)$(CC) $(EFI_CFLAGS) -nostdlib -shared -Wl,-znocombreloc \
 		-Wl,-Bsymbolic -Wl,--no-undefined -Wl,--build-id=none \
 		-Wl,-T,$(EFI_LIB)/elf_x86_64_efi.lds \
-		$(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJ) $(INIH_A) \
+		$(EFI_LIB)/crt0-efi-x86_64.o $(EFI_OBJ) $(INIH_A) $(FDT_A) \
 		$(BUILD)/efi/libefi.a $(EFI_LIB)/libgnuefi.a -o $@
 
 $(BUILD)/hvisor.efi: $(BUILD)/hvisor.so
@@ -142,16 +150,26 @@ $(BUILD)/libhvhost.a: $(HOST_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(BUILD)/hvctl: src/hvctl.c $(BUILD)/libhvhost.a
+HVCTL_SRC := src/hvctl.c src/hvctl_ctl.c
+
+$(BUILD)/hvctl: $(HVCTL_SRC) src/hvctl.h $(BUILD)/libhvhost.a
 	$(say) HOSTLD $@
-	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(BUILD)/libhvhost.a -linih
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $(HVCTL_SRC) $(BUILD)/libhvhost.a -linih -lfdt
+
+# The same tool for the test initramfs (/usr/bin/hvctl in the root
+# guest): static, without the sanitizers, from the same sources.
+HVCTL_GUEST_SRC := $(HVCTL_SRC) src/config.c src/core/ctlmsg.c src/lib/fmt.c
+$(BUILD)/hvctl-static: $(HVCTL_GUEST_SRC) src/hvctl.h
+	$(say) CC $@
+	$(Q)$(CC) -std=gnu11 -O2 $(WARN) -I. -DHV_HOST -static -o $@ \
+		$(HVCTL_GUEST_SRC) -linih -lfdt
 
 # -MMD: a test rebuilds when a header it includes (sched_sim.h, a struct
 # it shares with the library) changes, not only its own .c.
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
 	$(say) HOSTLD $@
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $(BUILD)/libhvhost.a -lcmocka -linih -lfdt
 
 # test_decode also checks the decoder against Zydis where libzydis-dev is
 # installed; without the header it still builds and skips those tests.
@@ -160,7 +178,7 @@ $(BUILD)/tests/test_decode: tests/unit/test_decode.c $(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
 	$(say) HOSTLD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS) -o $@ $< \
-		$(BUILD)/libhvhost.a -lcmocka -linih $(if $(ZYDIS_H),-lZydis)
+		$(BUILD)/libhvhost.a -lcmocka -linih -lfdt $(if $(ZYDIS_H),-lZydis)
 
 # ---- test guests ----------------------------------------------------------
 GUEST_CFLAGS := -std=gnu11 -O2 -g -m32 -ffreestanding -nostdlib -fno-pic \
@@ -224,9 +242,10 @@ deps:
 
 # Debian's kernel (bzImage and PVH vmlinux) and the test initramfs, cached
 # in $(BUILD)/linux: the Linux guest tests need them.
-linux:
+linux: $(BUILD)/hvctl-static
 	scripts/get-kernel.sh -o $(BUILD)/linux
-	scripts/mkrootfs.sh -k $(BUILD)/linux -o $(BUILD)/linux/rootfs.cpio.gz
+	scripts/mkrootfs.sh -k $(BUILD)/linux -c $(BUILD)/hvctl-static \
+		-o $(BUILD)/linux/rootfs.cpio.gz
 
 # make run: the rig hvisor is for (scripts/bench-linux.sh -v): Debian's
 # Linux with 4 vCPUs on 2 pCPUs beside a CPU-hog guest, sysbench and

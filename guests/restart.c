@@ -103,7 +103,7 @@ static void build(struct vm *vm, uint64_t now)
 		return;
 	}
 	pr_info("hvisor: guest '%s' restarted (restart %u)\n", vm->name,
-		vm->restarts.restarts);
+		vm->n_restarts);
 }
 
 void guest_restart_step(struct sw_timer *t, uint64_t now)

@@ -45,6 +45,11 @@ const char *sched_policy_name(enum sched_policy_id id)
 	return "?";
 }
 
+const char *sched_current_policy(void)
+{
+	return sched_policy_name(sched_p.policy);
+}
+
 int sched_init(const struct sched_params *p, const struct sched_arch *a)
 {
 	const struct sched_policy *np;

@@ -93,6 +93,8 @@ struct sched_arch {
 
 int sched_init(const struct sched_params *p, const struct sched_arch *arch);
 const char *sched_policy_name(enum sched_policy_id id);
+/* The policy the pCPUs run now, by name. */
+const char *sched_current_policy(void);
 
 /*
  * Make @se known and RUNNABLE on the least loaded allowed queue.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkrootfs.sh [-k KERNELDIR] [-o OUT]
+# mkrootfs.sh [-k KERNELDIR] [-c HVCTL] [-o OUT]
 #
 # Builds the Linux guest's initramfs, a gzip'd newc cpio archive, from
 # Debian packages and the kernel that scripts/get-kernel.sh left in
@@ -16,6 +16,8 @@
 #                               (the overcommit check's sleepers and hogs)
 #   /usr/bin/blkread            scripts/rootfs/blkread.c, built static here
 #                               (the bench's disk read)
+#   /usr/bin/hvctl              HVCTL, a static build of hvctl (make's
+#                               $BUILD/hvctl-static), when -c names it
 #   /usr/bin/sysbench           from sysbench, and /usr/bin/cyclictest
 #                               from rt-tests, with the shared libraries
 #                               they need (/lib/x86_64-linux-gnu) and their
@@ -45,16 +47,18 @@ prog=mkrootfs
 die() { echo "$prog: error: $*" >&2; exit 1; }
 say() { echo "$prog: $*"; }
 usage() {
-	echo "usage: $0 [-k KERNELDIR] [-o OUT]" >&2
+	echo "usage: $0 [-k KERNELDIR] [-c HVCTL] [-o OUT]" >&2
 	exit 2
 }
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 kdir=${BUILD:-build}/linux
 out=''
-while getopts "k:o:h" opt; do
+hvctl=''
+while getopts "k:c:o:h" opt; do
 	case $opt in
 	k) kdir=$OPTARG ;;
+	c) hvctl=$OPTARG ;;
 	o) out=$OPTARG ;;
 	*) usage ;;
 	esac
@@ -62,6 +66,7 @@ done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || usage
 [ -n "$out" ] || out=$kdir/rootfs.cpio.gz
+[ -z "$hvctl" ] || [ -x "$hvctl" ] || die "-c $hvctl: no such program"
 init=$here/rootfs/init
 wakelat_c=$here/rootfs/wakelat.c
 blkread_c=$here/rootfs/blkread.c
@@ -129,6 +134,7 @@ stamp=$( {
 	sha256sum <"$init"
 	sha256sum <"$wakelat_c"
 	sha256sum <"$blkread_c"
+	[ -z "$hvctl" ] || sha256sum <"$hvctl"
 	gcc --version | head -n 1
 	echo "$release"
 	(cd "$kdir/modules" && find . -type f | LC_ALL=C sort | xargs sha256sum)
@@ -207,6 +213,10 @@ gcc -static -O2 -pthread -o "$stage/usr/bin/wakelat" "$wakelat_c" ||
 say "wakelat: $(stat -c %s "$stage/usr/bin/wakelat") bytes, static"
 gcc -static -O2 -o "$stage/usr/bin/blkread" "$blkread_c" ||
 	die "building blkread failed (gcc and libc6-dev are needed)"
+if [ -n "$hvctl" ]; then
+	install -m 0755 "$hvctl" "$stage/usr/bin/hvctl"
+	say "hvctl: $(stat -c %s "$stage/usr/bin/hvctl") bytes, static"
+fi
 
 # A dynamic program from the packages, its libraries and the loader it names.
 stage_program() {

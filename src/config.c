@@ -1133,7 +1133,8 @@ static void start_guest(struct parse_ctx *c, const char *name)
 	memcpy(c->meta[cfg->n_guests].sec, c->sec_text, CFG_SEC_TEXT);
 	cfg->n_guests++;
 	memset(g, 0, sizeof(*g));
-	strncpy(g->name, name, CFG_NAME_MAX - 1);
+	/* The name was checked to fit (and g zeroed, so it ends in NUL). */
+	memcpy(g->name, name, strnlen(name, CFG_NAME_MAX - 1));
 	g->line = c->line;
 	g->vcpus = 1;
 	g->weight = 256;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvctl: host-side companion of hvisor.
+ * hvctl: hvisor's companion.
  *
  *   hvctl check  [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini
  *   hvctl images [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini
+ *   hvctl list | stop GUEST | restart GUEST      (src/hvctl_ctl.c)
  *
- * Both run the hypervisor's own parser over FILE.ini. Image names resolve
- * against the INI's directory first, then each -L DIR in order.
+ * check and images run the hypervisor's own parser over FILE.ini, on any
+ * machine. Image names resolve against the INI's directory first, then
+ * each -L DIR in order. The others talk to a running hvisor from its
+ * root guest, over the virtio-console port hvisor.ctl.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "src/core/config.h"
+#include "src/hvctl.h"
 
 #define MAX_DIRS	32
 #define MAX_INI_SIZE	(1 << 20)
@@ -35,12 +39,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hvctl check  [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini\n"
 		"       hvctl images [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini\n"
+		"       hvctl list | stop GUEST | restart GUEST\n"
 		"\n"
 		"  check   validate FILE.ini and print a summary of its guests\n"
 		"  images  print NAME<TAB>PATH for every image FILE.ini names\n"
 		"  -L DIR  also look for images in DIR (after FILE.ini's folder)\n"
 		"  --cpus N    check cpus lists against a machine with N CPUs\n"
-		"  --mem SIZE  check guest memory against SIZE free (e.g. 900M)\n");
+		"  --mem SIZE  check guest memory against SIZE free (e.g. 900M)\n"
+		"  list    the running hvisor's guests (in its root guest)\n"
+		"  stop    stop a guest for good; restart: rebuild it from its images\n");
 }
 
 /* Find @name; fills @path (if not NULL) and returns 0, or -ENOENT. */
@@ -120,8 +127,7 @@ fail:
 	return NULL;
 }
 
-/* "0,2-3" from a mask; "all" when every CPU is allowed. */
-static void format_cpus(uint64_t mask, char *buf, size_t size)
+void format_cpus(uint64_t mask, char *buf, size_t size)
 {
 	size_t len = 0;
 	int cpu, end;
@@ -322,6 +328,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (argc >= 2 && hvctl_ctl_cmd(argv[1]))
+		return hvctl_ctl(argc, argv);
 	if (parse_args(&o, argc, argv)) {
 		usage(stderr);
 		return 2;

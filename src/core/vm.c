@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* VM lifetime: stopping a guest touches nothing but that guest. */
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 #include "src/arch/cpu.h"
@@ -53,9 +54,10 @@ void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	 * last line without its newline is printed by vms_summary().
 	 */
 	if (restart_due(vm, now)) {
+		vm->n_restarts++;
 		pr_warn("hvisor: guest '%s' %s: %s; restarting it (restart %u)\n",
 			vm->name, code == HV_EXIT_GUEST_CRASH ? "crashed" :
-			"ended", vm->reason, vm->restarts.restarts);
+			"ended", vm->reason, vm->n_restarts);
 		/* Its vCPUs leave the pCPUs at their next pick; the rebuild
 		 * waits for that (guests/restart.c). It still counts as
 		 * running: the run loops must not end meanwhile. */
@@ -72,6 +74,46 @@ void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 		pr_info("hvisor: guest '%s' finished: %s\n", vm->name,
 			vm->reason);
 	vm_not_running(vm);
+}
+
+int vm_restart(struct vm *vm, const char *why)
+{
+	int expect = VM_RUNNING;
+
+	if (!__atomic_compare_exchange_n(&vm->state, &expect, VM_RESTARTING,
+					 false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		if (expect != VM_STOPPED ||
+		    !__atomic_compare_exchange_n(&vm->state, &expect,
+						 VM_RESTARTING, false,
+						 __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE))
+			return -EBUSY;
+		/* It had ended: it counts as running again. */
+		__atomic_fetch_add(&running, 1, __ATOMIC_ACQ_REL);
+	}
+	vm->n_restarts++;
+	hv_snprintf(vm->reason, sizeof(vm->reason), "%s", why);
+	pr_warn("hvisor: guest '%s': %s; restarting it (restart %u)\n",
+		vm->name, why, vm->n_restarts);
+	timer_arm(&vm->restart_timer, this_cpu()->id, rdtsc());
+	return 0;
+}
+
+void vm_halt(struct vm *vm, const char *why)
+{
+	vm->verdict = true;
+	vm->halted = true;
+	vm_stop(vm, 0, "%s", why);
+}
+
+const char *vm_state_name(const struct vm *vm)
+{
+	switch (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE)) {
+	case VM_RUNNING:	return "running";
+	case VM_RESTARTING:	return "restarting";
+	default:		return "stopped";
+	}
 }
 
 void vm_not_running(struct vm *vm)
@@ -417,7 +459,8 @@ int vms_summary(void)
 	pr_info("hvisor: summary of %u guest(s):\n", nr_vms);
 	for (uint32_t i = 0; i < nr_vms; i++) {
 		const struct vm *vm = &vms[i];
-		const char *verdict = vm->exit_code == 0 ? "PASS" :
+		const char *verdict = vm->halted ? "STOPPED" :
+			vm->exit_code == 0 ? "PASS" :
 			vm->was_reset ? "RESET" :
 			vm->exit_code == HV_EXIT_GUEST_CRASH ? "CRASHED" : "FAIL";
 		uint64_t exits = 0;
@@ -427,9 +470,9 @@ int vms_summary(void)
 		pr_info("hvisor:   %-12s %-7s code %-3d vcpus %u exits %lu: %s\n",
 			vm->name, verdict, vm->exit_code, vm->n_vcpus, exits,
 			vm->reason);
-		if (vm->restarts.restarts)
+		if (vm->n_restarts)
 			pr_info("hvisor:   %-12s restarted %u time(s); the counts are its last run's\n",
-				vm->name, vm->restarts.restarts);
+				vm->name, vm->n_restarts);
 		if (vm->exit_code > worst)
 			worst = vm->exit_code;
 		print_exit_reasons(vm);

@@ -86,7 +86,8 @@ struct vm {
 	/* The last lines of its console, for the summary of a failed guest. */
 	char tail[VM_TAIL_LINES][VUART_LINE_MAX + 1];
 	unsigned int tail_next;
-	struct crashloop restarts;	/* on_crash = restart: how many, when */
+	struct crashloop restarts;	/* on_crash = restart's budget */
+	uint32_t n_restarts;		/* every restart, asked for or not */
 	struct sw_timer restart_timer;	/* the rebuild's steps (restart.c) */
 	int restart_phase;
 	uint64_t restart_epochs[CFG_MAX_CPUS];
@@ -135,7 +136,8 @@ struct vm {
 	struct vcpu_boot boot;		/* how vCPU 0 starts */
 	int exit_code;		/* 0 pass, 1..63 guest's, 64 crashed */
 	bool was_reset;		/* stopped by its own reset request */
-	bool verdict;		/* it ended through port 0xF4: never restarted */
+	bool verdict;		/* ended through port 0xF4 or hvctl stop: final */
+	bool halted;		/* stopped by hvctl stop */
 	uint64_t last_output_tsc;	/* its console's last line (watchdog) */
 	bool watchdog_fired;
 	char rebuilt_end[0];
@@ -173,6 +175,16 @@ bool vm_uart_input(struct vm *vm, uint8_t c);
 void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool vm_stopped(const struct vm *vm);
+/*
+ * hvctl: rebuild @vm from its images now, whether it runs or has
+ * stopped (and whatever its on_crash). 0, or -EBUSY while it already is
+ * being rebuilt. Takes no lock but the timer list's.
+ */
+int vm_restart(struct vm *vm, const char *why);
+/* hvctl: stop @vm for good (code 0, "STOPPED" in the summary). */
+void vm_halt(struct vm *vm, const char *why);
+/* The state's name: running, stopped, restarting. */
+const char *vm_state_name(const struct vm *vm);
 /*
  * @vm will not run again: count it out of the running guests (the last
  * one out ends the run loops). vm_stop() does it unless it restarts.

@@ -10,6 +10,7 @@
 #include "src/core/vmnet.h"
 #include "src/core/vmpci.h"
 #include "src/core/vmvirtio.h"
+#include "src/core/ctl.h"
 
 unsigned int vmvirtio_count(const struct guest_config *g)
 {
@@ -174,7 +175,7 @@ int vmvirtio_create(struct vm *vm)
 	vm->n_vmmio = 0;
 	if (vm->cfg->virtio & CFG_VIRTIO_CONSOLE) {
 		r = virtio_console_init(&vm->vcon, &vm->ram_view, console_emit,
-					vm, NULL);
+					vm, ctl_port(vm));
 		if (!r)
 			r = attach(vm, &vm->vcon.vd, &vm->vcon_pci,
 				   VMVIRTIO_SLOT_CONSOLE);

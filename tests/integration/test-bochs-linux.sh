@@ -112,7 +112,10 @@ mb2check)
 	# Linux: virtio-pci with MSI-X, the network device at 00:03.0.
 	expect_line "hvisor: guest 'linux': virtio-console (virtio-pci) at 00:01.0" \
 		"hvisor did not put Linux's virtio console on the bus"
-	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0; 00:01.0 is 0x1af4:0x1043, 3 MSI-X vectors" \
+	# The root guest's console has the hvctl port too: 6 queues, 5 of
+	# them with a callback in Linux (not the control transmitq), and
+	# the configuration vector.
+	expect_line "[linux] HVTEST CHECK virtio-console: ok /dev/hvc0; 00:01.0 is 0x1af4:0x1043, 6 MSI-X vectors" \
 		"Linux did not bring up /dev/hvc0 with MSI-X"
 	expect_line "[linux] HVTEST VIRTIO-CONSOLE hello from" \
 		"the line Linux wrote to hvc0 never reached the console"
@@ -137,9 +140,19 @@ mb2check)
 		"mb2check beside Linux did not pass every item"
 	expect_line "hvisor: switch sw0: 2 port(s)" \
 		"hvisor's summary has no line for switch sw0"
+	# hvctl from Linux over the console's hvisor.ctl port: list, refusals,
+	# a restart of mb (it boots again), then a stop.
+	expect_line "[linux] HVTEST CHECK hvctl: ok root linux; mb restarted, back running, stopped" \
+		"hvctl in the root guest did not list, restart and stop mb"
+	expect_line "hvisor: guest 'mb': restart asked by hvctl; restarting it (restart 1)"
+	expect_line "hvisor: guest 'mb' restarted (restart 1)"
+	grep -aqE '^hvisor:   mb +STOPPED +code 0 ' "$console" ||
+		fail+=("mb is not STOPPED (code 0) in the summary")
+	boots=$(grep -ac '^\[mb\] PASS entry' "$console" || true)
+	[ "$boots" -eq 2 ] || fail+=("mb booted $boots time(s), not twice")
 	;;
 esac
 # The check lines and the kernel's APIC/TSC/clocksource lines, for the log.
-grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL|VIRTIO-CONSOLE)|virtio-(blk|console|net): |switch [a-z0-9_-]+: |\[mb\] virtio-mmio |\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET)' \
+grep -aE '\[linux\] HVTEST (CHECK|DMESG|PASS|FAIL|VIRTIO-CONSOLE)|virtio-(blk|console|net): |switch [a-z0-9_-]+: |\[mb\] virtio-mmio |\[plat\] platform: [0-9]+ items|\[mb\] (PASS|FAIL|SKIP|mb2check:)|hvisor: +(linux|plat|mb) +(PASS|FAIL|CRASHED|RESET|STOPPED)|hvctl' \
 	"$console" | sed "s/^/$tag: /" || true
 report

@@ -150,6 +150,21 @@ if run 0 images -L "$tmp/l2" -L "$tmp/l1" "$tmp/ini/t.ini"; then
 	expect_in out "$(printf 'i\t%s/l2/i' "$tmp")"
 fi
 
+# ---- the running-hvisor commands, outside hvisor ------------------------
+# No hvisor.ctl port here: a clear message and status 3, never a hang;
+# a missing guest name is a usage error (2). test-bochs-linux-mb2check.sh
+# runs them in hvisor's root guest.
+if HVCTL_PORT= run 3 list; then
+	expect_in err "no virtio-console port named hvisor.ctl"
+fi
+run 2 restart && expect_in err "usage: hvctl list | stop GUEST | restart GUEST"
+run 2 stop a b && ok
+# A port that answers nothing hvctl can read: a regular empty file.
+: >"$tmp/port"
+if HVCTL_PORT=$tmp/port run 3 list; then
+	expect_in err "no reply from hvisor"
+fi
+
 # ---- INIs that must fail ------------------------------------------------
 for f in "$CONFIGS"/bad-*.ini; do
 	args=$(sed -n 's/^# hvctl-args: //p' "$f")

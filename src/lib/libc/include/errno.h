@@ -17,7 +17,9 @@
 #define ENOSPC	28
 #define ERANGE	34
 #define ENOSYS	38
+#define EPROTO	71
 #define ENOTSUP	95
 #define ETIMEDOUT 110
+#define EALREADY 114
 
 #endif

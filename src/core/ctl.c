@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvctl requests from the root guest (see ctl.h). The port's input comes
+ * from the root guest's console device, under its pci_lock, on the pCPU
+ * that took the notify; a request is answered there and then: each
+ * command is a few loads, or a stop or restart that only marks the guest
+ * and arms its timer (vm_stop(), vm_restart()), so nothing waits.
+ */
+#include <errno.h>
+#include <string.h>
+#include "sched/sched.h"
+#include "src/arch/printk.h"
+#include "src/core/ctl.h"
+#include "src/core/ctlmsg.h"
+#include "src/core/vm.h"
+#include "src/lib/fmt.h"
+
+/* One root guest, one port: its request bytes so far, and a reply. */
+static struct vm *ctl_vm;
+static uint8_t req_buf[CTL_MSG_MAX];
+static size_t req_len;
+static uint8_t reply_buf[CTL_MSG_MAX];
+static struct ctl_reply reply;
+
+static struct vm *find(const char *name)
+{
+	for (uint32_t i = 0; i < nr_vms; i++)
+		if (!strcmp(vms[i].name, name))
+			return &vms[i];
+	return NULL;
+}
+
+static void fail(int err, const char *fmt, const char *name)
+{
+	reply.status = err;
+	hv_snprintf(reply.error, sizeof(reply.error), fmt, name);
+}
+
+static void do_list(void)
+{
+	hv_snprintf(reply.scheduler, sizeof(reply.scheduler), "%s",
+		    sched_current_policy());
+	for (uint32_t i = 0; i < nr_vms && i < CTL_GUESTS_MAX; i++) {
+		const struct vm *vm = &vms[i];
+		struct ctl_guest *g = &reply.guests[reply.n_guests++];
+
+		hv_snprintf(g->name, sizeof(g->name), "%s", vm->name);
+		hv_snprintf(g->state, sizeof(g->state), "%s", vm_state_name(vm));
+		g->vcpus = vm->cfg->vcpus;
+		g->cpus = vm->cfg->cpus;
+		g->restarts = vm->n_restarts;
+		g->exit_code = vm_stopped(vm) ? vm->exit_code : 0;
+		g->root = vm->cfg->root;
+	}
+}
+
+/* stop and restart: any guest but the root itself. */
+static void do_guest(const struct ctl_req *r)
+{
+	struct vm *vm = find(r->guest);
+
+	if (!vm) {
+		fail(-ENOENT, "no guest '%s'", r->guest);
+	} else if (vm->cfg->root) {
+		fail(-EPERM, "'%s' is the root guest: hvctl does not stop or restart it",
+		     r->guest);
+	} else if (r->cmd == CTL_STOP) {
+		if (vm_stopped(vm))
+			fail(-EALREADY, "guest '%s' is not running", r->guest);
+		else
+			vm_halt(vm, "stopped by hvctl");
+	} else if (vm_restart(vm, "restart asked by hvctl")) {
+		fail(-EBUSY, "guest '%s' is being restarted already", r->guest);
+	}
+}
+
+static void answer(const uint8_t *msg, size_t len)
+{
+	struct ctl_req r;
+	int n, err;
+
+	memset(&reply, 0, sizeof(reply));
+	err = ctl_req_decode(msg, len, &r);
+	if (err == -EPROTO)
+		fail(err, "hvctl speaks another version of the protocol%s", "");
+	else if (err)
+		fail(err, "a malformed request%s", "");
+	else if (r.cmd == CTL_LIST)
+		do_list();
+	else
+		do_guest(&r);
+	n = ctl_reply_encode(reply_buf, sizeof(reply_buf), &reply);
+	if (n < 0) {
+		pr_warn("hvisor: hvctl: the reply to '%s' does not fit (%d)\n",
+			ctl_cmd_name(r.cmd), n);
+		return;
+	}
+	virtio_console_port_send(&ctl_vm->vcon, reply_buf, (size_t)n);
+}
+
+/* Not a message: what came is dropped, and answered once. */
+static void garbage(void)
+{
+	int n;
+
+	req_len = 0;
+	memset(&reply, 0, sizeof(reply));
+	fail(-EINVAL, "not an hvctl message%s", "");
+	n = ctl_reply_encode(reply_buf, sizeof(reply_buf), &reply);
+	if (n > 0)
+		virtio_console_port_send(&ctl_vm->vcon, reply_buf, (size_t)n);
+}
+
+static void input(void *ctx, const uint8_t *buf, size_t len)
+{
+	long n;
+
+	while (len) {
+		/* A whole message always fits: CTL_MSG_MAX is the buffer. */
+		size_t take = sizeof(req_buf) - req_len;
+
+		if (take > len)
+			take = len;
+		memcpy(req_buf + req_len, buf, take);
+		req_len += take;
+		buf += take;
+		len -= take;
+		while ((n = ctl_msg_len(req_buf, req_len)) != 0) {
+			if (n < 0) {
+				garbage();
+				return;
+			}
+			if ((size_t)n > req_len)
+				break;
+			answer(req_buf, (size_t)n);
+			memmove(req_buf, req_buf + n, req_len - (size_t)n);
+			req_len -= (size_t)n;
+		}
+	}
+}
+
+static void opened(void *ctx, bool open)
+{
+	/* A new user starts a new stream: no half request of the last one. */
+	req_len = 0;
+}
+
+static const struct vcon_port_ops port_ops = {
+	.name = "hvisor.ctl", .input = input, .opened = opened,
+};
+
+const struct vcon_port_ops *ctl_port(struct vm *vm)
+{
+	if (!vm->cfg->root)
+		return NULL;
+	ctl_vm = vm;
+	return &port_ops;
+}

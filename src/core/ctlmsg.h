@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvctl's messages between the root guest and hvisor: flattened device
+ * trees built and read with libfdt, one per request and one per reply,
+ * over the root guest's virtio-console port "hvisor.ctl". An FDT carries
+ * its own length (totalsize), so a byte stream needs no other framing.
+ * The schema (version 1) is in docs/DESIGN.md, "hvctl"; this plain C
+ * module is the one place that writes and reads it, for both sides
+ * (tests/unit/test_ctlmsg.c).
+ */
+#ifndef HV_CORE_CTLMSG_H
+#define HV_CORE_CTLMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CTL_VERSION	1
+#define CTL_MSG_MAX	8192	/* bytes, either way */
+#define CTL_NAME_MAX	32
+#define CTL_ERROR_MAX	160
+#define CTL_GUESTS_MAX	8
+
+enum ctl_cmd {
+	CTL_LIST,	/* the guests and their state */
+	CTL_STOP,	/* stop guest .guest */
+	CTL_RESTART,	/* rebuild guest .guest from its images */
+	CTL_CMD_N,
+};
+
+struct ctl_req {
+	enum ctl_cmd cmd;
+	char guest[CTL_NAME_MAX];	/* "" for list */
+};
+
+struct ctl_guest {
+	char name[CTL_NAME_MAX];
+	char state[16];		/* running, stopped, restarting */
+	uint32_t vcpus;
+	uint64_t cpus;		/* pCPUs its vCPUs may use, a mask */
+	uint32_t restarts;
+	int32_t exit_code;	/* when stopped */
+	bool root;
+};
+
+struct ctl_reply {
+	int32_t status;		/* 0, or a negative errno */
+	char error[CTL_ERROR_MAX];	/* what went wrong, when status < 0 */
+	char scheduler[16];
+	uint32_t n_guests;
+	struct ctl_guest guests[CTL_GUESTS_MAX];
+};
+
+/* A command's name ("list") and back; -1 for an unknown name. */
+const char *ctl_cmd_name(enum ctl_cmd c);
+int ctl_cmd_parse(const char *name);
+/*
+ * How long the message at the start of @buf (@have bytes so far) is: 0
+ * when its header is not all there yet, -EINVAL when it is no FDT or is
+ * longer than CTL_MSG_MAX.
+ */
+long ctl_msg_len(const void *buf, size_t have);
+/* Write @r into @buf (@len bytes): the message's length, or -errno. */
+int ctl_req_encode(void *buf, size_t len, const struct ctl_req *r);
+int ctl_reply_encode(void *buf, size_t len, const struct ctl_reply *r);
+/*
+ * Read and check a message: version, command, names (printable, NUL
+ * within their size), counts. 0, or -EINVAL / -EPROTO / -E2BIG.
+ */
+int ctl_req_decode(const void *buf, size_t len, struct ctl_req *r);
+int ctl_reply_decode(const void *buf, size_t len, struct ctl_reply *r);
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What hvctl's two files share (src/hvctl.c, src/hvctl_ctl.c). */
+#ifndef HV_HVCTL_H
+#define HV_HVCTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "0,2-3" from a mask; "all" when every CPU is allowed. */
+void format_cpus(uint64_t mask, char *buf, size_t size);
+/*
+ * hvctl list | stop GUEST | restart GUEST, inside hvisor's root guest:
+ * the exit status (0 done, 1 refused, 2 usage, 3 no answer from hvisor).
+ */
+int hvctl_ctl(int argc, char **argv);
+/* Whether @cmd is one of hvctl_ctl()'s. */
+int hvctl_ctl_cmd(const char *cmd);
+
+#endif

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvctl list | stop GUEST | restart GUEST: one request to the running
+ * hvisor and its reply, as FDT messages (src/core/ctlmsg.h) over the root
+ * guest's virtio-console port named hvisor.ctl. Linux names it in
+ * /sys/class/virtio-ports/vportNpM/name; the device is /dev/vportNpM
+ * (udev would add /dev/virtio-ports/hvisor.ctl; the test initramfs has
+ * no udev). HVCTL_PORT=PATH names the device instead.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "src/core/ctlmsg.h"
+#include "src/hvctl.h"
+
+#define PORT_NAME	"hvisor.ctl"
+#define CLASS_DIR	"/sys/class/virtio-ports"
+#define REPLY_WAIT_MS	10000
+
+int hvctl_ctl_cmd(const char *cmd)
+{
+	return ctl_cmd_parse(cmd) >= 0;
+}
+
+/* The port's device: $HVCTL_PORT, or the vport whose name is hvisor.ctl. */
+static int find_port(char *path, size_t size)
+{
+	const char *env = getenv("HVCTL_PORT");
+	struct dirent *e;
+	DIR *d;
+
+	if (env && *env) {
+		snprintf(path, size, "%s", env);
+		return 0;
+	}
+	d = opendir(CLASS_DIR);
+	while (d && (e = readdir(d))) {
+		char file[512], name[64] = "";
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), CLASS_DIR "/%s/name", e->d_name);
+		f = fopen(file, "r");
+		if (!f)
+			continue;
+		if (fgets(name, sizeof(name), f))
+			name[strcspn(name, "\n")] = 0;
+		fclose(f);
+		if (!strcmp(name, PORT_NAME)) {
+			snprintf(path, size, "/dev/%s", e->d_name);
+			closedir(d);
+			return 0;
+		}
+	}
+	if (d)
+		closedir(d);
+	return -ENOENT;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One whole reply, however the port cuts it; -1 on timeout or error. */
+static int read_reply(int fd, uint8_t *buf, size_t max, size_t *len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	long want;
+
+	*len = 0;
+	for (;;) {
+		ssize_t n;
+
+		want = ctl_msg_len(buf, *len);
+		if (want < 0)
+			return -1;
+		if (want > 0 && (size_t)want <= *len)
+			return 0;
+		if (poll(&p, 1, REPLY_WAIT_MS) != 1)
+			return -1;
+		n = read(fd, buf + *len, max - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		*len += (size_t)n;
+	}
+}
+
+static int call(const struct ctl_req *rq, struct ctl_reply *rp)
+{
+	static uint8_t buf[CTL_MSG_MAX];
+	char path[300];
+	size_t len;
+	int fd, n;
+
+	if (find_port(path, sizeof(path))) {
+		fprintf(stderr, "hvctl: no virtio-console port named " PORT_NAME
+			" (run hvctl in hvisor's root guest, with virtio = console)\n");
+		return 3;
+	}
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		fprintf(stderr, "hvctl: %s: %s\n", path, strerror(errno));
+		return 3;
+	}
+	n = ctl_req_encode(buf, sizeof(buf), rq);
+	if (n < 0 || write_all(fd, buf, (size_t)n)) {
+		fprintf(stderr, "hvctl: %s: cannot send the request\n", path);
+		close(fd);
+		return 3;
+	}
+	if (read_reply(fd, buf, sizeof(buf), &len)) {
+		fprintf(stderr, "hvctl: %s: no reply from hvisor within %d s\n",
+			path, REPLY_WAIT_MS / 1000);
+		close(fd);
+		return 3;
+	}
+	close(fd);
+	n = ctl_reply_decode(buf, len, rp);
+	if (n) {
+		fprintf(stderr, "hvctl: a malformed reply from hvisor (%s)\n",
+			strerror(-n));
+		return 3;
+	}
+	if (rp->status) {
+		fprintf(stderr, "hvctl: %s: %s\n", ctl_cmd_name(rq->cmd),
+			rp->error[0] ? rp->error : strerror(-rp->status));
+		return 1;
+	}
+	return 0;
+}
+
+static void print_list(const struct ctl_reply *r)
+{
+	printf("%-16s %-10s %5s %-8s %8s %s\n", "GUEST", "STATE", "VCPUS",
+	       "CPUS", "RESTARTS", "ROOT");
+	for (uint32_t i = 0; i < r->n_guests; i++) {
+		const struct ctl_guest *g = &r->guests[i];
+		char cpus[64], state[32];
+
+		format_cpus(g->cpus, cpus, sizeof(cpus));
+		snprintf(state, sizeof(state), "%s", g->state);
+		if (!strcmp(g->state, "stopped"))
+			snprintf(state, sizeof(state), "stopped:%d", g->exit_code);
+		printf("%-16s %-10s %5u %-8s %8u %s\n", g->name, state, g->vcpus,
+		       cpus, g->restarts, g->root ? "yes" : "-");
+	}
+	printf("scheduler %s\n", r->scheduler);
+}
+
+int hvctl_ctl(int argc, char **argv)
+{
+	static struct ctl_reply reply;
+	struct ctl_req rq = { .cmd = (enum ctl_cmd)ctl_cmd_parse(argv[1]) };
+	int r;
+
+	if (rq.cmd == CTL_LIST ? argc != 2 : argc != 3) {
+		fprintf(stderr, "usage: hvctl list | stop GUEST | restart GUEST\n");
+		return 2;
+	}
+	if (rq.cmd != CTL_LIST) {
+		if (strlen(argv[2]) >= sizeof(rq.guest)) {
+			fprintf(stderr, "hvctl: guest name '%s' is too long\n",
+				argv[2]);
+			return 2;
+		}
+		strcpy(rq.guest, argv[2]);
+	}
+	r = call(&rq, &reply);
+	if (r)
+		return r;
+	if (rq.cmd == CTL_LIST)
+		print_list(&reply);
+	else
+		printf("hvctl: guest '%s': %s\n", rq.guest,
+		       rq.cmd == CTL_STOP ? "stopped" : "restarting");
+	return 0;
+}
