@@ -108,7 +108,7 @@ static inline bool vr_before(uint64_t a, uint64_t b)
 /* How long an entity run early for an interrupt (rq->next) keeps the pCPU. */
 static inline uint64_t sched_boost_slice(void)
 {
-	return sched_p.latency / 4;
+	return sched_p.boost ? sched_p.boost : sched_p.latency / 4;
 }
 
 /* TSC ticks to microseconds, without overflow for any uint64_t. */

@@ -58,7 +58,7 @@ int sched_init(const struct sched_params *p, const struct sched_arch *a)
 	if (!p || !a || !a->kick || !a->this_cpu)
 		return -EINVAL;
 	if (!p->n_cpus || p->n_cpus > SCHED_MAX_CPUS || !p->tsc_khz ||
-	    !p->slice || !p->latency)
+	    !p->slice || !p->latency || p->boost > p->latency)
 		return -EINVAL;
 	switch (p->policy) {
 	case SCHED_FAIR:

@@ -81,6 +81,7 @@ struct sched_params {
 	uint64_t tsc_khz;
 	uint64_t slice;		/* TSC ticks */
 	uint64_t latency;	/* TSC ticks: the wake-up latency bound */
+	uint64_t boost;		/* TSC ticks of an early run; 0: latency / 4 */
 };
 
 /* What the scheduler needs from the machine. */

@@ -57,7 +57,7 @@ enum sec_kind {
 
 enum hyp_key {
 	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY,
-	HK_DELIVERY, HK_VID_GUARD, HK_TRACE, HK_N
+	HK_BOOST, HK_DELIVERY, HK_VID_GUARD, HK_TRACE, HK_N
 };
 
 enum guest_key {
@@ -93,6 +93,7 @@ struct parse_ctx {
 	int key_line[GK_N];		/* where each key was set, or 0 */
 
 	int hyp_line;			/* first [hypervisor] header */
+	int boost_line;			/* where boost_us was set, or 0 */
 	int root_guest;			/* first guest with root = yes */
 	struct guest_meta meta[CFG_MAX_GUESTS];
 };
@@ -456,6 +457,16 @@ static void parse_latency(struct parse_ctx *c, const char *key,
 		c->cfg->hyp.latency_us = v;
 }
 
+static void parse_boost(struct parse_ctx *c, const char *key, const char *val)
+{
+	uint64_t v;
+
+	if (!get_number(c, key, val, 10, 1000000, &v)) {
+		c->cfg->hyp.boost_us = v;
+		c->boost_line = c->line;
+	}
+}
+
 /* Records per pCPU: 0 (off), or a power of two up to 1 Mi (16 MiB). */
 static void parse_trace(struct parse_ctx *c, const char *key, const char *val)
 {
@@ -477,6 +488,7 @@ static const struct key_desc hyp_keys[HK_N] = {
 	[HK_SCHEDULER]	= { "scheduler", parse_scheduler, false },
 	[HK_SLICE]	= { "slice_us", parse_slice, false },
 	[HK_LATENCY]	= { "latency_us", parse_latency, false },
+	[HK_BOOST]	= { "boost_us", parse_boost, false },
 	[HK_DELIVERY]	= { "apic_delivery", parse_delivery, false },
 	[HK_VID_GUARD]	= { "vid_guard", parse_vid_guard, false },
 	[HK_TRACE]	= { "trace_records", parse_trace, false },
@@ -1420,6 +1432,24 @@ static void check_nets(struct parse_ctx *c)
  * no free pCPU left. The last check places vCPUs as the scheduler does:
  * guests in file order, each vCPU on the lowest free pCPU of its list.
  */
+/*
+ * An early run for an interrupt fits in the wake-up latency bound: a
+ * boost_us written longer is an error; the default shortens to fit.
+ */
+static void check_boost(struct parse_ctx *c)
+{
+	struct hyp_config *h = &c->cfg->hyp;
+
+	if (h->boost_us <= h->latency_us)
+		return;
+	if (!c->boost_line)
+		h->boost_us = h->latency_us;
+	else
+		report(c, c->boost_line, "hypervisor", "boost_us",
+		       "%u us is longer than latency_us (%u us)", h->boost_us,
+		       h->latency_us);
+}
+
 static void check_partition(struct parse_ctx *c)
 {
 	const struct hv_config *cfg = c->cfg;
@@ -1504,6 +1534,7 @@ static void set_defaults(struct hv_config *cfg)
 	cfg->hyp.scheduler = CFG_SCHED_FAIR;
 	cfg->hyp.slice_us = 1000;
 	cfg->hyp.latency_us = 1000;
+	cfg->hyp.boost_us = 200;
 	cfg->hyp.delivery = CFG_DELIVERY_AUTO;
 	cfg->hyp.vid_guard = CFG_GUARD_AUTO;
 }
@@ -1552,6 +1583,7 @@ int config_parse(const char *file, const char *text,
 		report(&c, c.line ? c.line : 1, NULL, NULL,
 		       "no guests (add a [guest NAME] section)");
 	check_memory(&c);
+	check_boost(&c);
 	check_partition(&c);
 	check_nets(&c);
 	check_disks(&c);

@@ -152,6 +152,7 @@ static void start_scheduler(void)
 		.tsc_khz = tsc_khz,
 		.slice = (uint64_t)config.hyp.slice_us * tsc_khz / 1000,
 		.latency = (uint64_t)config.hyp.latency_us * tsc_khz / 1000,
+		.boost = (uint64_t)config.hyp.boost_us * tsc_khz / 1000,
 	};
 
 	irq_register(VEC_TIMER, irq_nop);
@@ -162,10 +163,11 @@ static void start_scheduler(void)
 	if (sched_init(&p, &hv_sched_arch))
 		panic("scheduler initialisation failed");
 	start_trace();
-	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, %s preemption, "
-		"guest FPU state by %s\n",
+	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, early run %u us, "
+		"%s preemption, guest FPU state by %s\n",
 		sched_policy_name(p.policy), config.hyp.slice_us,
-		config.hyp.latency_us, vendor_preemption(), fpu_mode());
+		config.hyp.latency_us, config.hyp.boost_us, vendor_preemption(),
+		fpu_mode());
 }
 
 static void ap_main(struct percpu *c)

@@ -57,6 +57,7 @@ struct hyp_config {
 	enum cfg_sched scheduler;
 	uint32_t slice_us;
 	uint32_t latency_us;
+	uint32_t boost_us;		/* fair: an early run for an interrupt */
 	enum cfg_delivery delivery;
 	enum cfg_guard vid_guard;	/* vmx/intr.c: the Bochs IF=0 quirk */
 	uint32_t trace_records;		/* per pCPU, 0: off (sched/trace.h) */
