@@ -4,7 +4,8 @@
  *
  *   hvctl check  [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini
  *   hvctl images [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini
- *   hvctl list | stop GUEST | restart GUEST      (src/hvctl_ctl.c)
+ *   hvctl list | top [-n N] [-d S] | stop GUEST | restart GUEST
+ *                                                 (src/hvctl_ctl.c)
  *
  * check and images run the hypervisor's own parser over FILE.ini, on any
  * machine. Image names resolve against the INI's directory first, then
@@ -39,7 +40,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hvctl check  [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini\n"
 		"       hvctl images [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini\n"
-		"       hvctl list | stop GUEST | restart GUEST\n"
+		"       hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST\n"
 		"\n"
 		"  check   validate FILE.ini and print a summary of its guests\n"
 		"  images  print NAME<TAB>PATH for every image FILE.ini names\n"
@@ -47,6 +48,8 @@ static void usage(FILE *f)
 		"  --cpus N    check cpus lists against a machine with N CPUs\n"
 		"  --mem SIZE  check guest memory against SIZE free (e.g. 900M)\n"
 		"  list    the running hvisor's guests (in its root guest)\n"
+		"  top     per-vCPU run/steal/idle %%, switches/s, exits/s, wake-up\n"
+		"          latency p50/p99 over SECONDS (1), COUNT times (0: forever)\n"
 		"  stop    stop a guest for good; restart: rebuild it from its images\n");
 }
 

@@ -9,7 +9,7 @@
 /* "0,2-3" from a mask; "all" when every CPU is allowed. */
 void format_cpus(uint64_t mask, char *buf, size_t size);
 /*
- * hvctl list | stop GUEST | restart GUEST, inside hvisor's root guest:
+ * hvctl list | top | stop GUEST | restart GUEST, in hvisor's root guest:
  * the exit status (0 done, 1 refused, 2 usage, 3 no answer from hvisor).
  */
 int hvctl_ctl(int argc, char **argv);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvctl list | stop GUEST | restart GUEST: one request to the running
- * hvisor and its reply, as FDT messages (src/core/ctlmsg.h) over the root
+ * hvctl list | top | stop GUEST | restart GUEST: requests to the running
+ * hvisor and their replies, as FDT messages (src/core/ctlmsg.h) over the root
  * guest's virtio-console port named hvisor.ctl. Linux names it in
  * /sys/class/virtio-ports/vportNpM/name; the device is /dev/vportNpM
  * (udev would add /dev/virtio-ports/hvisor.ctl; the test initramfs has
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <getopt.h>
 
 #include "src/core/ctlmsg.h"
 #include "src/hvctl.h"
@@ -129,7 +130,7 @@ static int call(const struct ctl_req *rq, struct ctl_reply *rp)
 		return 3;
 	}
 	if (read_reply(fd, buf, sizeof(buf), &len)) {
-		fprintf(stderr, "hvctl: %s: no reply from hvisor within %d s\n",
+		fprintf(stderr, "hvctl: %s: no reply from hvisor (the port closed, or %d s passed)\n",
 			path, REPLY_WAIT_MS / 1000);
 		close(fd);
 		return 3;
@@ -167,14 +168,119 @@ static void print_list(const struct ctl_reply *r)
 	printf("scheduler %s\n", r->scheduler);
 }
 
+/* 100 * part / whole, one decimal, as text. */
+static const char *pct(uint64_t part, uint64_t whole, char *buf, size_t size)
+{
+	uint64_t t = whole ? (part * 1000 + whole / 2) / whole : 0;
+
+	snprintf(buf, size, "%llu.%llu", (unsigned long long)(t / 10),
+		 (unsigned long long)(t % 10));
+	return buf;
+}
+
+/* Per second over @us microseconds. */
+static unsigned long long rate(uint64_t n, uint64_t us)
+{
+	return us ? (unsigned long long)((n * 1000000 + us / 2) / us) : 0;
+}
+
+/* One table: what each vCPU did between two samples. */
+static void print_top(const struct ctl_reply *a, const struct ctl_reply *b)
+{
+	uint64_t span = b->now_us - a->now_us;
+
+	printf("hvctl top: %llu.%03llu s of guest time, scheduler %s\n",
+	       (unsigned long long)(span / 1000000),
+	       (unsigned long long)(span / 1000 % 1000), b->scheduler);
+	printf("%-14s %4s %6s %6s %6s %7s %8s %8s %8s\n", "VCPU", "PCPU",
+	       "RUN%", "STEAL%", "IDLE%", "SW/S", "EXITS/S", "WAKE_P50",
+	       "WAKE_P99");
+	for (uint32_t i = 0; i < b->n_guests; i++) {
+		const struct ctl_guest *g = &b->guests[i];
+		const struct ctl_guest *o = i < a->n_guests ? &a->guests[i] : NULL;
+
+		if (!g->n_stats) {
+			printf("%-14s %s\n", g->name, g->state);
+			continue;
+		}
+		for (uint32_t v = 0; v < g->n_stats; v++) {
+			const struct ctl_vcpu *n = &g->vcpu[v];
+			struct ctl_vcpu d = *n;
+			char name[48], r[24], w[24], k[24];
+			uint64_t all;
+
+			/* The same run of the guest: the difference; else all. */
+			if (o && v < o->n_stats && o->restarts == g->restarts &&
+			    o->vcpu[v].run_us <= n->run_us) {
+				d.run_us -= o->vcpu[v].run_us;
+				d.wait_us -= o->vcpu[v].wait_us;
+				d.blocked_us -= o->vcpu[v].blocked_us;
+				d.switches -= o->vcpu[v].switches;
+				d.exits -= o->vcpu[v].exits;
+			}
+			all = d.run_us + d.wait_us + d.blocked_us;
+			snprintf(name, sizeof(name), "%s/%u", g->name, v);
+			printf("%-14s %4u %6s %6s %6s %7llu %8llu %8u %8u\n", name,
+			       n->pcpu, pct(d.run_us, all, r, sizeof(r)),
+			       pct(d.wait_us, all, w, sizeof(w)),
+			       pct(d.blocked_us, all, k, sizeof(k)),
+			       rate(d.switches, span), rate(d.exits, span),
+			       n->wake_p50_us, n->wake_p99_us);
+		}
+	}
+}
+
+/* hvctl top [-n COUNT] [-d SECONDS]: COUNT tables, SECONDS apart. */
+static int top(int argc, char **argv)
+{
+	static struct ctl_reply a, b;
+	struct ctl_req rq = { .cmd = CTL_TOP };
+	long count = 0, secs = 1;
+	int opt, r;
+
+	optind = 2;
+	while ((opt = getopt(argc, argv, "n:d:")) != -1) {
+		char *end;
+		long v = strtol(optarg ? optarg : "", &end, 10);
+
+		if (opt == '?' || *end || v < 1 || v > 3600) {
+			fprintf(stderr, "usage: hvctl top [-n COUNT] [-d SECONDS]\n");
+			return 2;
+		}
+		if (opt == 'n')
+			count = v;
+		else
+			secs = v;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: hvctl top [-n COUNT] [-d SECONDS]\n");
+		return 2;
+	}
+	r = call(&rq, &a);
+	for (long i = 0; !r && (!count || i < count); i++) {
+		sleep((unsigned int)secs);
+		r = call(&rq, &b);
+		if (r)
+			break;
+		if (isatty(STDOUT_FILENO) && count != 1)
+			printf("\033[H\033[J");	/* a refreshing screen */
+		print_top(&a, &b);
+		fflush(stdout);
+		a = b;
+	}
+	return r;
+}
+
 int hvctl_ctl(int argc, char **argv)
 {
 	static struct ctl_reply reply;
 	struct ctl_req rq = { .cmd = (enum ctl_cmd)ctl_cmd_parse(argv[1]) };
 	int r;
 
+	if (rq.cmd == CTL_TOP)
+		return top(argc, argv);
 	if (rq.cmd == CTL_LIST ? argc != 2 : argc != 3) {
-		fprintf(stderr, "usage: hvctl list | stop GUEST | restart GUEST\n");
+		fprintf(stderr, "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST\n");
 		return 2;
 	}
 	if (rq.cmd != CTL_LIST) {

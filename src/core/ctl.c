@@ -10,6 +10,8 @@
 #include <string.h>
 #include "sched/sched.h"
 #include "src/arch/printk.h"
+#include "src/arch/tsc.h"
+#include "src/arch/x86.h"
 #include "src/core/ctl.h"
 #include "src/core/ctlmsg.h"
 #include "src/core/vm.h"
@@ -54,6 +56,44 @@ static void do_list(void)
 	}
 }
 
+/* TSC ticks to microseconds, without overflow for any uint64_t. */
+static uint64_t ticks_us(uint64_t t)
+{
+	return t / tsc_khz * 1000 + t % tsc_khz * 1000 / tsc_khz;
+}
+
+/* list, and each started vCPU's counters, brought up to now. */
+static void do_top(void)
+{
+	uint64_t now = rdtsc();
+
+	do_list();
+	reply.now_us = ticks_us(now);
+	for (uint32_t i = 0; i < reply.n_guests; i++) {
+		struct vm *vm = &vms[i];
+		struct ctl_guest *g = &reply.guests[i];
+
+		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_RUNNING)
+			continue;
+		for (uint32_t j = 0; j < vm->n_vcpus && j < CTL_VCPUS_MAX; j++) {
+			struct vcpu *v = &vm->vcpus[j];
+			const struct sched_stats *st = &v->se.st;
+			struct ctl_vcpu *c = &g->vcpu[g->n_stats++];
+
+			if (vcpu_started(v))
+				sched_account(&v->se, now);
+			c->run_us = ticks_us(st->run);
+			c->wait_us = ticks_us(st->wait);
+			c->blocked_us = ticks_us(st->blocked);
+			c->switches = st->switches;
+			c->exits = v->nr_exits;
+			c->pcpu = v->se.cpu;
+			c->wake_p50_us = (uint32_t)sched_hist_pct_us(st->wake_lat, 50);
+			c->wake_p99_us = (uint32_t)sched_hist_pct_us(st->wake_lat, 99);
+		}
+	}
+}
+
 /* stop and restart: any guest but the root itself. */
 static void do_guest(const struct ctl_req *r)
 {
@@ -87,6 +127,8 @@ static void answer(const uint8_t *msg, size_t len)
 		fail(err, "a malformed request%s", "");
 	else if (r.cmd == CTL_LIST)
 		do_list();
+	else if (r.cmd == CTL_TOP)
+		do_top();
 	else
 		do_guest(&r);
 	n = ctl_reply_encode(reply_buf, sizeof(reply_buf), &reply);

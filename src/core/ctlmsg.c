@@ -7,6 +7,7 @@
 
 static const char *const cmd_names[CTL_CMD_N] = {
 	[CTL_LIST] = "list", [CTL_STOP] = "stop", [CTL_RESTART] = "restart",
+	[CTL_TOP] = "top",
 };
 
 const char *ctl_cmd_name(enum ctl_cmd c)
@@ -98,6 +99,23 @@ static int w_finish(struct writer *w)
 	return (int)fdt_totalsize(w->fdt);
 }
 
+static void w_vcpu(struct writer *w, uint32_t i, const struct ctl_vcpu *v)
+{
+	char node[] = "vcpu@0";
+
+	node[5] = (char)('0' + i);	/* i < CTL_VCPUS_MAX */
+	w_begin(w, node);
+	w_u64(w, "run-us", v->run_us);
+	w_u64(w, "wait-us", v->wait_us);
+	w_u64(w, "blocked-us", v->blocked_us);
+	w_u64(w, "switches", v->switches);
+	w_u64(w, "exits", v->exits);
+	w_u32(w, "pcpu", v->pcpu);
+	w_u32(w, "wake-p50-us", v->wake_p50_us);
+	w_u32(w, "wake-p99-us", v->wake_p99_us);
+	w_end(w);
+}
+
 int ctl_req_encode(void *buf, size_t len, const struct ctl_req *r)
 {
 	struct writer w;
@@ -120,6 +138,8 @@ int ctl_reply_encode(void *buf, size_t len, const struct ctl_reply *r)
 		w_str(&w, "error", r->error);
 	if (r->scheduler[0])
 		w_str(&w, "scheduler", r->scheduler);
+	if (r->now_us)
+		w_u64(&w, "now-us", r->now_us);
 	if (r->n_guests) {
 		w_begin(&w, "guests");
 		for (uint32_t i = 0; i < r->n_guests && i < CTL_GUESTS_MAX; i++) {
@@ -134,6 +154,8 @@ int ctl_reply_encode(void *buf, size_t len, const struct ctl_reply *r)
 			w_u32(&w, "restarts", g->restarts);
 			w_u32(&w, "exit-code", (uint32_t)g->exit_code);
 			w_flag(&w, "root", g->root);
+			for (uint32_t v = 0; v < g->n_stats && v < CTL_VCPUS_MAX; v++)
+				w_vcpu(&w, v, &g->vcpu[v]);
 			w_end(&w);
 		}
 		w_end(&w);
@@ -205,6 +227,30 @@ static int r_u64(const void *fdt, int node, const char *name, uint64_t *out)
 	return 0;
 }
 
+/* A guest node's vcpu@N subnodes (top), in order. */
+static int r_vcpus(const void *fdt, int guest, struct ctl_guest *g)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, guest) {
+		struct ctl_vcpu *v = &g->vcpu[g->n_stats];
+
+		if (g->n_stats == CTL_VCPUS_MAX)
+			return -E2BIG;
+		if (r_u64(fdt, node, "run-us", &v->run_us) ||
+		    r_u64(fdt, node, "wait-us", &v->wait_us) ||
+		    r_u64(fdt, node, "blocked-us", &v->blocked_us) ||
+		    r_u64(fdt, node, "switches", &v->switches) ||
+		    r_u64(fdt, node, "exits", &v->exits) ||
+		    r_u32(fdt, node, "pcpu", &v->pcpu) ||
+		    r_u32(fdt, node, "wake-p50-us", &v->wake_p50_us) ||
+		    r_u32(fdt, node, "wake-p99-us", &v->wake_p99_us))
+			return -EINVAL;
+		g->n_stats++;
+	}
+	return 0;
+}
+
 int ctl_req_decode(const void *buf, size_t len, struct ctl_req *r)
 {
 	char cmd[16];
@@ -217,7 +263,7 @@ int ctl_req_decode(const void *buf, size_t len, struct ctl_req *r)
 	    r_str(buf, 0, "guest", r->guest, sizeof(r->guest), false))
 		return -EINVAL;
 	c = ctl_cmd_parse(cmd);
-	if (c < 0 || (c != CTL_LIST && !r->guest[0]))
+	if (c < 0 || ((c == CTL_STOP || c == CTL_RESTART) && !r->guest[0]))
 		return -EINVAL;
 	r->cmd = (enum ctl_cmd)c;
 	return 0;
@@ -237,6 +283,9 @@ int ctl_reply_decode(const void *buf, size_t len, struct ctl_reply *r)
 		  false))
 		return -EINVAL;
 	r->status = (int32_t)status;
+	if (fdt_getprop(buf, 0, "now-us", NULL) &&
+	    r_u64(buf, 0, "now-us", &r->now_us))
+		return -EINVAL;
 	guests = fdt_subnode_offset(buf, 0, "guests");
 	if (guests < 0)
 		return guests == -FDT_ERR_NOTFOUND ? 0 : -EINVAL;
@@ -255,6 +304,9 @@ int ctl_reply_decode(const void *buf, size_t len, struct ctl_reply *r)
 			return -EINVAL;
 		g->exit_code = (int32_t)code;
 		g->root = fdt_getprop(buf, node, "root", NULL) != NULL;
+		err = r_vcpus(buf, node, g);
+		if (err)
+			return err;
 		r->n_guests++;
 	}
 	return 0;

@@ -16,21 +16,31 @@
 #include <stdint.h>
 
 #define CTL_VERSION	1
-#define CTL_MSG_MAX	8192	/* bytes, either way */
+#define CTL_MSG_MAX	16384	/* bytes, either way */
 #define CTL_NAME_MAX	32
 #define CTL_ERROR_MAX	160
 #define CTL_GUESTS_MAX	8
+#define CTL_VCPUS_MAX	8
 
 enum ctl_cmd {
 	CTL_LIST,	/* the guests and their state */
 	CTL_STOP,	/* stop guest .guest */
 	CTL_RESTART,	/* rebuild guest .guest from its images */
+	CTL_TOP,	/* list, with each vCPU's counters */
 	CTL_CMD_N,
 };
 
 struct ctl_req {
 	enum ctl_cmd cmd;
 	char guest[CTL_NAME_MAX];	/* "" for list */
+};
+
+/* A vCPU's counters since its guest (re)started; top takes differences. */
+struct ctl_vcpu {
+	uint64_t run_us, wait_us, blocked_us;	/* wait: runnable, not running */
+	uint64_t switches, exits;
+	uint32_t pcpu;			/* where it runs or last ran */
+	uint32_t wake_p50_us, wake_p99_us;	/* log2 bucket upper bounds */
 };
 
 struct ctl_guest {
@@ -41,12 +51,15 @@ struct ctl_guest {
 	uint32_t restarts;
 	int32_t exit_code;	/* when stopped */
 	bool root;
+	uint32_t n_stats;	/* top: vcpu[] filled */
+	struct ctl_vcpu vcpu[CTL_VCPUS_MAX];
 };
 
 struct ctl_reply {
 	int32_t status;		/* 0, or a negative errno */
 	char error[CTL_ERROR_MAX];	/* what went wrong, when status < 0 */
 	char scheduler[16];
+	uint64_t now_us;	/* top: when the counters were read (TSC) */
 	uint32_t n_guests;
 	struct ctl_guest guests[CTL_GUESTS_MAX];
 };

@@ -144,6 +144,8 @@ mb2check)
 	# a restart of mb (it boots again), then a stop.
 	expect_line "[linux] HVTEST CHECK hvctl: ok root linux; mb restarted, back running, stopped" \
 		"hvctl in the root guest did not list, restart and stop mb"
+	grep -aqE '^\[linux\] HVTEST INFO hvctl top: linux/1 +[01] +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$' "$console" ||
+		fail+=("hvctl top printed no row for linux/1")
 	expect_line "hvisor: guest 'mb': restart asked by hvctl; restarting it (restart 1)"
 	expect_line "hvisor: guest 'mb' restarted (restart 1)"
 	grep -aqE '^hvisor:   mb +STOPPED +code 0 ' "$console" ||

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include <libfdt.h>
@@ -139,6 +140,39 @@ static void test_bad_requests(void **state)
 	assert_int_equal(r.cmd, CTL_STOP);
 }
 
+/* top's reply: every vCPU's counters, and the biggest rig fits. */
+static void test_top_reply(void **state)
+{
+	static struct ctl_reply in, out;
+	int n;
+
+	memset(&in, 0, sizeof(in));
+	strcpy(in.scheduler, "fair");
+	in.now_us = 123456789012ull;
+	in.n_guests = CTL_GUESTS_MAX;
+	for (uint32_t i = 0; i < CTL_GUESTS_MAX; i++) {
+		struct ctl_guest *g = &in.guests[i];
+
+		snprintf(g->name, sizeof(g->name), "guest-with-a-name-%u", i);
+		strcpy(g->state, "restarting");
+		g->vcpus = g->n_stats = CTL_VCPUS_MAX;
+		g->cpus = ~0ull;
+		for (uint32_t v = 0; v < CTL_VCPUS_MAX; v++)
+			g->vcpu[v] = (struct ctl_vcpu){
+				.run_us = ~0ull - v, .wait_us = 1ull << 40,
+				.blocked_us = 7, .switches = 1ull << 33,
+				.exits = 99, .pcpu = v, .wake_p50_us = 64,
+				.wake_p99_us = 1u << 31,
+			};
+	}
+	n = ctl_reply_encode(buf, sizeof(buf), &in);
+	assert_true(n > 0 && n <= CTL_MSG_MAX);
+	assert_int_equal(ctl_reply_decode(buf, (size_t)n, &out), 0);
+	assert_true(out.now_us == in.now_us);
+	assert_int_equal(out.n_guests, CTL_GUESTS_MAX);
+	assert_memory_equal(&out.guests, &in.guests, sizeof(in.guests));
+}
+
 static void test_reply_too_big(void **state)
 {
 	static struct ctl_reply in;
@@ -158,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_reply_round_trip),
 		cmocka_unit_test(test_length_from_header),
 		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_top_reply),
 		cmocka_unit_test(test_reply_too_big),
 	};
 
