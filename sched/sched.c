@@ -29,6 +29,8 @@
 struct sched_params sched_p;
 static const struct sched_arch *arch;
 static const struct sched_policy *pol;
+/* Bumped by each policy switch: an entity from before is set up anew. */
+static uint32_t pol_gen;
 static struct sched_rq rqs[SCHED_MAX_CPUS];
 static uint64_t cpu_mask;		/* the pCPUs that exist */
 
@@ -50,6 +52,20 @@ const char *sched_current_policy(void)
 	return sched_policy_name(sched_p.policy);
 }
 
+static const struct sched_policy *policy_for(enum sched_policy_id id)
+{
+	switch (id) {
+	case SCHED_FAIR:
+		return &sched_fair_policy;
+	case SCHED_RR:
+		return &sched_rr_policy;
+	case SCHED_PARTITION:
+		return &sched_partition_policy;
+	default:
+		return NULL;
+	}
+}
+
 int sched_init(const struct sched_params *p, const struct sched_arch *a)
 {
 	const struct sched_policy *np;
@@ -60,22 +76,13 @@ int sched_init(const struct sched_params *p, const struct sched_arch *a)
 	if (!p->n_cpus || p->n_cpus > SCHED_MAX_CPUS || !p->tsc_khz ||
 	    !p->slice || !p->latency || p->boost > p->latency)
 		return -EINVAL;
-	switch (p->policy) {
-	case SCHED_FAIR:
-		np = &sched_fair_policy;
-		break;
-	case SCHED_RR:
-		np = &sched_rr_policy;
-		break;
-	case SCHED_PARTITION:
-		np = &sched_partition_policy;
-		break;
-	default:
+	np = policy_for(p->policy);
+	if (!np)
 		return -EINVAL;
-	}
 	sched_p = *p;
 	arch = a;
 	pol = np;
+	pol_gen = 0;
 	memset(rqs, 0, sizeof(rqs));
 	for (i = 0; i < SCHED_MAX_CPUS; i++) {
 		rqs[i].cpu = i;
@@ -310,6 +317,81 @@ void sched_account(struct sched_entity *se, uint64_t now)
 	spin_unlock(&rq->lock);
 }
 
+/* ---- switching the policy ---------------------------------------------------- */
+
+/* @se starts under the current policy, as a newcomer would. */
+static void policy_renew(struct sched_rq *rq, struct sched_entity *se)
+{
+	if (pol->add)
+		pol->add(rq, se);
+	se->pol_gen = pol_gen;
+}
+
+/* Every queue, in CPU order: the run-queue class nests in itself. */
+static void lock_all(void)
+{
+	for (uint32_t c = 0; c < sched_p.n_cpus; c++)
+		spin_lock(&rqs[c].lock);
+}
+
+static void unlock_all(void)
+{
+	for (uint32_t c = sched_p.n_cpus; c-- > 0;)
+		spin_unlock(&rqs[c].lock);
+}
+
+int sched_set_policy(enum sched_policy_id id, uint64_t now)
+{
+	const struct sched_policy *np = policy_for(id);
+	uint64_t to_kick = 0;
+	uint32_t c;
+
+	/* partition places every vCPU on a pCPU of its own at boot. */
+	if (!np || np->exclusive)
+		return -EINVAL;
+	lock_all();
+	if (np == pol) {
+		unlock_all();
+		return 0;
+	}
+	/* What ran so far is charged under the policy it ran under. */
+	for (c = 0; c < sched_p.n_cpus; c++)
+		if (rqs[c].curr)
+			account(&rqs[c], rqs[c].curr, now);
+	pol = np;
+	sched_p.policy = id;
+	pol_gen++;
+	for (c = 0; c < sched_p.n_cpus; c++) {
+		struct sched_rq *rq = &rqs[c];
+		struct sched_entity *q = rq->head, *n;
+
+		rq->head = rq->tail = NULL;
+		set_count(&rq->nr_queued, 0);
+		rq->next = rq->after = rq->skip = NULL;
+		rq->irq_until = 0;
+		if (rq->curr)
+			policy_renew(rq, rq->curr);
+		/* The queue again, in its old order, the new policy's way. */
+		for (; q; q = n) {
+			n = q->rq_next;
+			q->rq_next = q->rq_prev = NULL;
+			q->on_rq = false;
+			policy_renew(rq, q);
+			pol->enqueue(rq, q);
+		}
+		if (rq->curr || rq->nr_queued) {
+			set_resched(rq);
+			to_kick |= 1ull << c;
+		}
+	}
+	tr(TR_POLICY, NULL, id, now);
+	unlock_all();
+	for (c = 0; c < sched_p.n_cpus; c++)
+		if (to_kick & (1ull << c))
+			kick(c);
+	return 0;
+}
+
 /* ---- placement and migration --------------------------------------------- */
 
 /*
@@ -532,6 +614,7 @@ int sched_add(struct sched_entity *se, uint64_t now)
 	set_count(&rq->nr_assigned, rq->nr_assigned + 1);
 	if (pol->add)
 		pol->add(rq, se);
+	se->pol_gen = pol_gen;
 	pol->enqueue(rq, se);
 	if (!rq->curr) {
 		set_resched(rq);
@@ -719,6 +802,9 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	/* The policy compares against the current entity's exact time. */
 	if (rq->curr)
 		account(rq, rq->curr, now);
+	/* Blocked through a policy switch: its old policy state means nothing. */
+	if (se->pol_gen != pol_gen)
+		policy_renew(rq, se);
 	preempt = pol->wake(rq, se);
 	tr(TR_WAKE, se, preempt | rq->cpu << 8, now);
 	set_state(se, VCPU_RUNNABLE);

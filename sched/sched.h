@@ -65,6 +65,7 @@ struct sched_entity {
 	enum vcpu_state state;
 	uint32_t cpu;		/* the queue it is on, or ran on last */
 	struct sched_entity *rq_next, *rq_prev;
+	uint32_t pol_gen;	/* the policy switch it was set up after */
 	bool on_rq;
 	uint64_t vruntime;	/* fair: weighted virtual time */
 	uint32_t vrem;		/* fair: remainder of the last charge */
@@ -96,6 +97,14 @@ int sched_init(const struct sched_params *p, const struct sched_arch *arch);
 const char *sched_policy_name(enum sched_policy_id id);
 /* The policy the pCPUs run now, by name. */
 const char *sched_current_policy(void);
+/*
+ * Switch every pCPU to @id (fair or rr; partition is chosen at boot),
+ * with all run queues locked: the queued entities move to the new
+ * policy's queue in their order, the running ones go on, and each starts
+ * level, as a newcomer would (a blocked one when it wakes). Every busy
+ * pCPU is kicked to pick again. 0, or -EINVAL for partition or no policy.
+ */
+int sched_set_policy(enum sched_policy_id id, uint64_t now);
 
 /*
  * Make @se known and RUNNABLE on the least loaded allowed queue.

@@ -24,6 +24,7 @@ static const char *const names[TR_TYPES] = {
 	[TR_PICK] = "pick", [TR_IRQ] = "irq", [TR_WAKE] = "wake",
 	[TR_BLOCK] = "block", [TR_MOVE] = "move", [TR_SLICE] = "slice",
 	[TR_YIELD] = "yield", [TR_EXIT] = "exit", [TR_MARK] = "mark",
+	[TR_POLICY] = "policy",
 };
 
 int trace_init(uint32_t n_cpus, struct trace_rec *mem, uint32_t per_cpu)

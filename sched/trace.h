@@ -21,6 +21,7 @@ enum trace_type {
 	TR_YIELD,	/* ent: yielded (PAUSE loop, PV yield) */
 	TR_EXIT,	/* ent: the vCPU that exited; arg: exit reason */
 	TR_MARK,	/* ent: the vCPU that wrote a mark; arg: the tag */
+	TR_POLICY,	/* every pCPU switched policy; arg: enum sched_policy_id */
 	TR_TYPES
 };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvctl list | top | stop GUEST | restart GUEST: requests to the running
+ * hvctl list | top | stop GUEST | restart GUEST | policy fair|rr: requests to the running
  * hvisor and their replies, as FDT messages (src/core/ctlmsg.h) over the root
  * guest's virtio-console port named hvisor.ctl. Linux names it in
  * /sys/class/virtio-ports/vportNpM/name; the device is /dev/vportNpM
@@ -280,22 +280,27 @@ int hvctl_ctl(int argc, char **argv)
 	if (rq.cmd == CTL_TOP)
 		return top(argc, argv);
 	if (rq.cmd == CTL_LIST ? argc != 2 : argc != 3) {
-		fprintf(stderr, "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST\n");
+		fprintf(stderr, "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr\n");
 		return 2;
 	}
 	if (rq.cmd != CTL_LIST) {
-		if (strlen(argv[2]) >= sizeof(rq.guest)) {
-			fprintf(stderr, "hvctl: guest name '%s' is too long\n",
-				argv[2]);
+		char *to = rq.cmd == CTL_POLICY ? rq.policy : rq.guest;
+		size_t max = rq.cmd == CTL_POLICY ? sizeof(rq.policy) :
+			     sizeof(rq.guest);
+
+		if (strlen(argv[2]) >= max) {
+			fprintf(stderr, "hvctl: '%s' is too long\n", argv[2]);
 			return 2;
 		}
-		strcpy(rq.guest, argv[2]);
+		strcpy(to, argv[2]);
 	}
 	r = call(&rq, &reply);
 	if (r)
 		return r;
 	if (rq.cmd == CTL_LIST)
 		print_list(&reply);
+	else if (rq.cmd == CTL_POLICY)
+		printf("hvctl: every pCPU runs %s now\n", rq.policy);
 	else
 		printf("hvctl: guest '%s': %s\n", rq.guest,
 		       rq.cmd == CTL_STOP ? "stopped" : "restarting");

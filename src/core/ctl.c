@@ -94,6 +94,28 @@ static void do_top(void)
 	}
 }
 
+/* Every pCPU to fair or rr, the vCPUs' queues moved across. */
+static void do_policy(const struct ctl_req *r)
+{
+	int err;
+
+	if (!strcmp(r->policy, "fair")) {
+		err = sched_set_policy(SCHED_FAIR, rdtsc());
+	} else if (!strcmp(r->policy, "rr")) {
+		err = sched_set_policy(SCHED_RR, rdtsc());
+	} else {
+		fail(-EINVAL, !strcmp(r->policy, "partition") ?
+		     "'%s' is chosen at boot (scheduler = partition), not switched to" :
+		     "no scheduler '%s' (fair, rr)", r->policy);
+		return;
+	}
+	if (err)
+		fail(err, "switching to '%s' failed", r->policy);
+	else
+		pr_info("hvisor: hvctl: every pCPU runs the %s scheduler now\n",
+			sched_current_policy());
+}
+
 /* stop and restart: any guest but the root itself. */
 static void do_guest(const struct ctl_req *r)
 {
@@ -129,6 +151,8 @@ static void answer(const uint8_t *msg, size_t len)
 		do_list();
 	else if (r.cmd == CTL_TOP)
 		do_top();
+	else if (r.cmd == CTL_POLICY)
+		do_policy(&r);
 	else
 		do_guest(&r);
 	n = ctl_reply_encode(reply_buf, sizeof(reply_buf), &reply);

@@ -7,7 +7,7 @@
 
 static const char *const cmd_names[CTL_CMD_N] = {
 	[CTL_LIST] = "list", [CTL_STOP] = "stop", [CTL_RESTART] = "restart",
-	[CTL_TOP] = "top",
+	[CTL_TOP] = "top", [CTL_POLICY] = "policy",
 };
 
 const char *ctl_cmd_name(enum ctl_cmd c)
@@ -124,6 +124,8 @@ int ctl_req_encode(void *buf, size_t len, const struct ctl_req *r)
 	w_str(&w, "command", ctl_cmd_name(r->cmd));
 	if (r->guest[0])
 		w_str(&w, "guest", r->guest);
+	if (r->policy[0])
+		w_str(&w, "policy", r->policy);
 	return w_finish(&w);
 }
 
@@ -260,10 +262,12 @@ int ctl_req_decode(const void *buf, size_t len, struct ctl_req *r)
 		return err;
 	memset(r, 0, sizeof(*r));
 	if (r_str(buf, 0, "command", cmd, sizeof(cmd), true) ||
-	    r_str(buf, 0, "guest", r->guest, sizeof(r->guest), false))
+	    r_str(buf, 0, "guest", r->guest, sizeof(r->guest), false) ||
+	    r_str(buf, 0, "policy", r->policy, sizeof(r->policy), false))
 		return -EINVAL;
 	c = ctl_cmd_parse(cmd);
-	if (c < 0 || ((c == CTL_STOP || c == CTL_RESTART) && !r->guest[0]))
+	if (c < 0 || ((c == CTL_STOP || c == CTL_RESTART) && !r->guest[0]) ||
+	    (c == CTL_POLICY && !r->policy[0]))
 		return -EINVAL;
 	r->cmd = (enum ctl_cmd)c;
 	return 0;

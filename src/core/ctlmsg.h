@@ -27,12 +27,14 @@ enum ctl_cmd {
 	CTL_STOP,	/* stop guest .guest */
 	CTL_RESTART,	/* rebuild guest .guest from its images */
 	CTL_TOP,	/* list, with each vCPU's counters */
+	CTL_POLICY,	/* every pCPU to scheduler .policy */
 	CTL_CMD_N,
 };
 
 struct ctl_req {
 	enum ctl_cmd cmd;
-	char guest[CTL_NAME_MAX];	/* "" for list */
+	char guest[CTL_NAME_MAX];	/* stop, restart */
+	char policy[16];		/* policy */
 };
 
 /* A vCPU's counters since its guest (re)started; top takes differences. */

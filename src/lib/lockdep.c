@@ -2,7 +2,8 @@
 /*
  * Lock-order checking (see spinlock.h): a stack of held lock classes per
  * CPU; an acquisition must rank below everything held. Only the run-queue
- * class nests in itself (lock_two() takes two in CPU order).
+ * class nests in itself, in CPU order: lock_two() takes two, a policy
+ * switch takes them all; nothing may be taken between them.
  */
 #include "src/lib/lockdep.h"
 #include "src/lib/spinlock.h"
@@ -34,6 +35,15 @@ __attribute__((weak)) void lockdep_violation(const char *what,
 	__builtin_trap();
 }
 
+/* Whether everything held from @i up is a run queue. */
+static int rq_run(const uint8_t *cls, unsigned int i, unsigned int depth)
+{
+	for (; i < depth; i++)
+		if (cls[i] != LOCK_RQ)
+			return 0;
+	return 1;
+}
+
 int lockdep_order_ok(const uint8_t *cls, unsigned int depth,
 		     unsigned int want)
 {
@@ -42,8 +52,8 @@ int lockdep_order_ok(const uint8_t *cls, unsigned int depth,
 	for (unsigned int i = 0; i < depth; i++) {
 		if (cls[i] < want)
 			continue;
-		if (cls[i] == want && want == LOCK_RQ && i + 1 == depth)
-			continue;	/* the second of lock_two() */
+		if (cls[i] == want && want == LOCK_RQ && rq_run(cls, i, depth))
+			continue;	/* the next run queue, CPU order */
 		return 0;
 	}
 	return 1;

@@ -6,7 +6,8 @@
 #include <stdint.h>
 
 #define LOCKDEP_MAX_CPUS	64
-#define LOCKDEP_DEPTH		8
+/* Deep enough for every run queue (SCHED_MAX_CPUS, 16) under a device lock. */
+#define LOCKDEP_DEPTH		24
 
 /* The CPU whose held-lock stack to use; weak default 0 (host tests). */
 uint32_t lockdep_cpu_id(void);

@@ -14,7 +14,8 @@
  *   LOCK_UART   a guest's vUART (its interrupt line takes dev_lock)
  *   LOCK_DEV    a guest's shared device models (PIC, IOAPIC, PIT, RTC,
  *               PM, reset); delivering to a vLAPIC wakes vCPUs
- *   LOCK_RQ     a pCPU's run queue (two at once only in CPU order)
+ *   LOCK_RQ     a pCPU's run queue (several at once only in CPU order:
+ *               lock_two(), and all of them for a policy switch)
  *   LOCK_TIMER  a pCPU's software-timer list
  *   LOCK_MBOX   a pCPU's VMCLEAR mailbox
  *   LOCK_PRINT  the console (printk may run under any of the above)

@@ -30,6 +30,17 @@ static void test_request_round_trip(void **state)
 	assert_int_equal(out.cmd, CTL_RESTART);
 	assert_string_equal(out.guest, "mb");
 
+	in = (struct ctl_req){ .cmd = CTL_POLICY };
+	strcpy(in.policy, "rr");
+	n = ctl_req_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.cmd, CTL_POLICY);
+	assert_string_equal(out.policy, "rr");
+	/* policy needs one. */
+	in.policy[0] = 0;
+	n = ctl_req_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), -EINVAL);
+
 	in = (struct ctl_req){ .cmd = CTL_LIST };
 	n = ctl_req_encode(buf, sizeof(buf), &in);
 	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), 0);

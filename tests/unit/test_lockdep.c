@@ -15,6 +15,7 @@ static void test_order(void **state)
 	uint8_t uart_dev[] = { LOCK_UART, LOCK_DEV };
 	uint8_t rq[] = { LOCK_RQ };
 	uint8_t rq_rq[] = { LOCK_RQ, LOCK_RQ };
+	uint8_t rq_timer[] = { LOCK_RQ, LOCK_TIMER };
 	uint8_t dev[] = { LOCK_DEV };
 
 	/* The documented order, outer to inner. */
@@ -24,9 +25,13 @@ static void test_order(void **state)
 	assert_true(lockdep_order_ok(rq, 1, LOCK_TIMER));
 	/* The inversion vm_stop() had: uart_lock under dev_lock. */
 	assert_false(lockdep_order_ok(dev, 1, LOCK_UART));
-	/* Two run queues (lock_two), not three; nothing else nests in itself. */
+	/*
+	 * Run queues nest in themselves (lock_two(), and all of them for a
+	 * policy switch), with nothing between; nothing else does.
+	 */
 	assert_true(lockdep_order_ok(rq, 1, LOCK_RQ));
-	assert_false(lockdep_order_ok(rq_rq, 2, LOCK_RQ));
+	assert_true(lockdep_order_ok(rq_rq, 2, LOCK_RQ));
+	assert_false(lockdep_order_ok(rq_timer, 2, LOCK_RQ));
 	assert_false(lockdep_order_ok(dev, 1, LOCK_DEV));
 	/* A lock nobody classified. */
 	assert_false(lockdep_order_ok(none, 0, LOCK_UNCLASSED));

@@ -628,6 +628,94 @@ static void test_fair_cyclictest_pattern_short_boost(void **state)
 }
 
 /*
+ * hvctl policy: fair to rr and back under load. The books stay exact
+ * across both switches, every entity runs in each phase, rr shares the
+ * pCPU between the hogs evenly (weights ignored), and partition (chosen
+ * at boot) or no policy is refused.
+ */
+static void test_policy_switch(void **state)
+{
+	struct sim_ent *a, *b, *s;
+	uint64_t ra, rb, rs;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	a = sim_hog("a", 512, 1);
+	b = sim_hog("b", 256, 1);
+	s = sim_sleeper("s", 256, 1, US(50), US(1500), US(2500));
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_int_equal(sim_add(s), 0);
+	sim_start();
+	sim_run(MS(100));
+	assert_int_equal(sched_set_policy(SCHED_PARTITION, sim.now), -EINVAL);
+	assert_int_equal(sched_set_policy((enum sched_policy_id)9, sim.now),
+			 -EINVAL);
+	assert_int_equal(sched_set_policy(SCHED_FAIR, sim.now), 0);
+	assert_string_equal(sched_current_policy(), "fair");
+	/* Under fair, weight 512 gets about twice weight 256's time. */
+	assert_true(a->se.st.run > b->se.st.run * 3 / 2);
+
+	ra = a->se.st.run, rb = b->se.st.run, rs = s->se.st.run;
+	assert_int_equal(sched_set_policy(SCHED_RR, sim.now), 0);
+	assert_string_equal(sched_current_policy(), "rr");
+	sim_run(MS(200));
+	sim_check_books();
+	ra = a->se.st.run - ra, rb = b->se.st.run - rb;
+	assert_true(s->se.st.run > rs);
+	/* rr: the hogs alternate whole slices, whatever their weight. */
+	assert_true(ra < rb * 11 / 10 && rb < ra * 11 / 10);
+
+	ra = a->se.st.run, rb = b->se.st.run, rs = s->se.st.run;
+	assert_int_equal(sched_set_policy(SCHED_FAIR, sim.now), 0);
+	sim_run(MS(200));
+	sim_check_books();
+	ra = a->se.st.run - ra, rb = b->se.st.run - rb;
+	assert_true(s->se.st.run > rs);
+	assert_true(ra > rb * 3 / 2);
+}
+
+/*
+ * By hand, with an entity in each state when the policy changes: the
+ * running one goes on until the pick the switch asks for, the queue keeps
+ * its order, an early run granted under fair is dropped (rr has none),
+ * and one blocked through two switches starts level when it wakes, not
+ * at the virtual time it had.
+ */
+static void test_policy_switch_by_hand(void **state)
+{
+	struct sim_ent *a, *b, *c, *d;
+	uint64_t t = SIM_T0, far;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	a = sim_hog("a", 1, 1);		/* weight 1: its time runs 256x */
+	b = sim_hog("b", 256, 1);
+	c = sim_hog("c", 256, 1);
+	d = sim_hog("d", 256, 1);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_int_equal(sim_add(c), 0);
+	assert_int_equal(sim_add(d), 0);
+	assert_true(sched_pick(0, t) == &a->se);
+	sched_block(&a->se, t + US(500));	/* far ahead, and blocked */
+	far = a->se.vruntime;
+	assert_true(sched_pick(0, t + US(500)) == &b->se);
+	sched_interrupt(&d->se, t + US(600));	/* d: an early run granted */
+	assert_true(sched_need_resched(0));
+
+	assert_int_equal(sched_set_policy(SCHED_RR, t + US(610)), 0);
+	assert_true(sched_need_resched(0));
+	/* rr: c first (the queue's order); d's early run is gone. */
+	assert_true(sched_pick(0, t + US(620)) == &c->se);
+	assert_true(sched_slice_end(0, t + US(620)) == t + US(1620));
+	sched_interrupt(&d->se, t + US(700));	/* rr has no early runs */
+	assert_false(sched_need_resched(0));
+
+	assert_int_equal(sched_set_policy(SCHED_FAIR, t + US(800)), 0);
+	sched_wake(&a->se, t + US(900));
+	assert_true((int64_t)(a->se.vruntime - far) < 0);
+}
+
+/*
  * By hand: who may run early, for how long, and who keeps the pCPU for
  * its own interrupt.
  */
@@ -1648,6 +1736,8 @@ int main(void)
 		cmocka_unit_test(test_fair_interrupts_in_phase),
 		cmocka_unit_test(test_fair_cyclictest_pattern),
 		cmocka_unit_test(test_fair_cyclictest_pattern_short_boost),
+		cmocka_unit_test(test_policy_switch),
+		cmocka_unit_test(test_policy_switch_by_hand),
 		cmocka_unit_test(test_interrupt_cap_by_hand),
 		cmocka_unit_test(test_interrupt_window_restarts_early_run),
 		cmocka_unit_test(test_interrupt_between_tick_and_pick),
