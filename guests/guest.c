@@ -146,7 +146,7 @@ int guest_build(struct vm *vm)
 			       g->name, i, partition_pin[vm->id][i]);
 			return -ENODEV;
 		}
-		v->se.weight = g->weight;
+		v->se.weight = vm->weight;
 		hv_snprintf(v->name, sizeof(v->name), "%s/%u", g->name, i);
 	}
 	vm->boot = boot;
@@ -179,6 +179,7 @@ static int create_one(struct vm *vm, const struct guest_config *g)
 
 	vm->cfg = g;
 	vm->name = g->name;
+	vm->weight = g->weight;
 	if (!boot_find_module(boot_bi, g->kernel)) {
 		pr_err("hvisor: guest '%s': image '%s' was not loaded\n",
 		       g->name, g->kernel);

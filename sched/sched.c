@@ -392,6 +392,20 @@ int sched_set_policy(enum sched_policy_id id, uint64_t now)
 	return 0;
 }
 
+int sched_set_weight(struct sched_entity *se, uint32_t weight, uint64_t now)
+{
+	struct sched_rq *rq;
+
+	if (!weight || weight > 65535)
+		return -EINVAL;
+	rq = lock_se_rq(se);
+	if (se->state != VCPU_STOPPED)
+		account(rq, se, now);
+	se->weight = weight;
+	spin_unlock(&rq->lock);
+	return 0;
+}
+
 /* ---- placement and migration --------------------------------------------- */
 
 /*

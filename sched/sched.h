@@ -105,6 +105,11 @@ const char *sched_current_policy(void);
  * pCPU is kicked to pick again. 0, or -EINVAL for partition or no policy.
  */
 int sched_set_policy(enum sched_policy_id id, uint64_t now);
+/*
+ * @se's weight from now on (1..65535), its time so far charged at the
+ * old one. 0, or -EINVAL.
+ */
+int sched_set_weight(struct sched_entity *se, uint32_t weight, uint64_t now);
 
 /*
  * Make @se known and RUNNABLE on the least loaded allowed queue.

@@ -5,7 +5,7 @@
  *   hvctl check  [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini
  *   hvctl images [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini
  *   hvctl list | top [-n N] [-d S] | stop GUEST | restart GUEST |
- *         policy fair|rr                          (src/hvctl_ctl.c)
+ *         policy fair|rr | set GUEST weight=N     (src/hvctl_ctl.c)
  *
  * check and images run the hypervisor's own parser over FILE.ini, on any
  * machine. Image names resolve against the INI's directory first, then
@@ -41,7 +41,7 @@ static void usage(FILE *f)
 		"usage: hvctl check  [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini\n"
 		"       hvctl images [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini\n"
 		"       hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST\n"
-		"       hvctl policy fair|rr\n"
+		"       hvctl policy fair|rr | set GUEST weight=N\n"
 		"\n"
 		"  check   validate FILE.ini and print a summary of its guests\n"
 		"  images  print NAME<TAB>PATH for every image FILE.ini names\n"
@@ -52,7 +52,8 @@ static void usage(FILE *f)
 		"  top     per-vCPU run/steal/idle %%, switches/s, exits/s, wake-up\n"
 		"          latency p50/p99 over SECONDS (1), COUNT times (0: forever)\n"
 		"  stop    stop a guest for good; restart: rebuild it from its images\n"
-		"  policy  switch every pCPU's scheduler, the vCPUs' queues moved across\n");
+		"  policy  switch every pCPU's scheduler, the vCPUs' queues moved across\n"
+		"  set     a guest's vCPUs' weight (fair), kept over its restarts\n");
 }
 
 /* Find @name; fills @path (if not NULL) and returns 0, or -ENOENT. */

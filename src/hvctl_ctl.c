@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvctl list | top | stop GUEST | restart GUEST | policy fair|rr: requests to the running
+ * hvctl list | top | stop | restart | policy | set: requests to the running
  * hvisor and their replies, as FDT messages (src/core/ctlmsg.h) over the root
  * guest's virtio-console port named hvisor.ctl. Linux names it in
  * /sys/class/virtio-ports/vportNpM/name; the device is /dev/vportNpM
@@ -152,8 +152,8 @@ static int call(const struct ctl_req *rq, struct ctl_reply *rp)
 
 static void print_list(const struct ctl_reply *r)
 {
-	printf("%-16s %-10s %5s %-8s %8s %s\n", "GUEST", "STATE", "VCPUS",
-	       "CPUS", "RESTARTS", "ROOT");
+	printf("%-16s %-10s %5s %-8s %6s %8s %s\n", "GUEST", "STATE", "VCPUS",
+	       "CPUS", "WEIGHT", "RESTARTS", "ROOT");
 	for (uint32_t i = 0; i < r->n_guests; i++) {
 		const struct ctl_guest *g = &r->guests[i];
 		char cpus[64], state[32];
@@ -162,8 +162,9 @@ static void print_list(const struct ctl_reply *r)
 		snprintf(state, sizeof(state), "%s", g->state);
 		if (!strcmp(g->state, "stopped"))
 			snprintf(state, sizeof(state), "stopped:%d", g->exit_code);
-		printf("%-16s %-10s %5u %-8s %8u %s\n", g->name, state, g->vcpus,
-		       cpus, g->restarts, g->root ? "yes" : "-");
+		printf("%-16s %-10s %5u %-8s %6u %8u %s\n", g->name, state,
+		       g->vcpus, cpus, g->weight, g->restarts,
+		       g->root ? "yes" : "-");
 	}
 	printf("scheduler %s\n", r->scheduler);
 }
@@ -271,6 +272,35 @@ static int top(int argc, char **argv)
 	return r;
 }
 
+/* hvctl set GUEST weight=N */
+static int set(int argc, char **argv)
+{
+	static struct ctl_reply reply;
+	struct ctl_req rq = { .cmd = CTL_SET };
+	unsigned long w;
+	char *end;
+	int r;
+
+	if (argc != 4 || strncmp(argv[3], "weight=", 7) ||
+	    strlen(argv[2]) >= sizeof(rq.guest)) {
+		fprintf(stderr, "usage: hvctl set GUEST weight=N\n");
+		return 2;
+	}
+	errno = 0;
+	w = strtoul(argv[3] + 7, &end, 10);
+	if (errno || *end || !argv[3][7] || w < 1 || w > 65535) {
+		fprintf(stderr, "hvctl: set: weight '%s' is not 1..65535\n",
+			argv[3] + 7);
+		return 2;
+	}
+	strcpy(rq.guest, argv[2]);
+	rq.weight = (uint32_t)w;
+	r = call(&rq, &reply);
+	if (!r)
+		printf("hvctl: guest '%s': weight %lu\n", rq.guest, w);
+	return r;
+}
+
 int hvctl_ctl(int argc, char **argv)
 {
 	static struct ctl_reply reply;
@@ -279,8 +309,10 @@ int hvctl_ctl(int argc, char **argv)
 
 	if (rq.cmd == CTL_TOP)
 		return top(argc, argv);
+	if (rq.cmd == CTL_SET)
+		return set(argc, argv);
 	if (rq.cmd == CTL_LIST ? argc != 2 : argc != 3) {
-		fprintf(stderr, "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr\n");
+		fprintf(stderr, "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr | set GUEST weight=N\n");
 		return 2;
 	}
 	if (rq.cmd != CTL_LIST) {

@@ -51,6 +51,7 @@ static void do_list(void)
 		g->vcpus = vm->cfg->vcpus;
 		g->cpus = vm->cfg->cpus;
 		g->restarts = vm->n_restarts;
+		g->weight = vm->weight;
 		g->exit_code = vm_stopped(vm) ? vm->exit_code : 0;
 		g->root = vm->cfg->root;
 	}
@@ -116,6 +117,27 @@ static void do_policy(const struct ctl_req *r)
 			sched_current_policy());
 }
 
+/* Every vCPU of a guest (the root too) to a new weight, kept over restarts. */
+static void do_set(const struct ctl_req *r)
+{
+	struct vm *vm = find(r->guest);
+	uint64_t now = rdtsc();
+
+	if (!vm) {
+		fail(-ENOENT, "no guest '%s'", r->guest);
+		return;
+	}
+	if (r->weight > 65535) {
+		fail(-EINVAL, "weight out of range (1..65535) for '%s'", r->guest);
+		return;
+	}
+	vm->weight = r->weight;
+	for (uint32_t i = 0; i < vm->n_vcpus; i++)
+		sched_set_weight(&vm->vcpus[i].se, r->weight, now);
+	pr_info("hvisor: hvctl: guest '%s' has weight %u now\n", vm->name,
+		r->weight);
+}
+
 /* stop and restart: any guest but the root itself. */
 static void do_guest(const struct ctl_req *r)
 {
@@ -153,6 +175,8 @@ static void answer(const uint8_t *msg, size_t len)
 		do_top();
 	else if (r.cmd == CTL_POLICY)
 		do_policy(&r);
+	else if (r.cmd == CTL_SET)
+		do_set(&r);
 	else
 		do_guest(&r);
 	n = ctl_reply_encode(reply_buf, sizeof(reply_buf), &reply);

@@ -7,7 +7,7 @@
 
 static const char *const cmd_names[CTL_CMD_N] = {
 	[CTL_LIST] = "list", [CTL_STOP] = "stop", [CTL_RESTART] = "restart",
-	[CTL_TOP] = "top", [CTL_POLICY] = "policy",
+	[CTL_TOP] = "top", [CTL_POLICY] = "policy", [CTL_SET] = "set",
 };
 
 const char *ctl_cmd_name(enum ctl_cmd c)
@@ -126,6 +126,8 @@ int ctl_req_encode(void *buf, size_t len, const struct ctl_req *r)
 		w_str(&w, "guest", r->guest);
 	if (r->policy[0])
 		w_str(&w, "policy", r->policy);
+	if (r->weight)
+		w_u32(&w, "weight", r->weight);
 	return w_finish(&w);
 }
 
@@ -154,6 +156,7 @@ int ctl_reply_encode(void *buf, size_t len, const struct ctl_reply *r)
 			w_u32(&w, "vcpus", g->vcpus);
 			w_u64(&w, "cpus", g->cpus);
 			w_u32(&w, "restarts", g->restarts);
+			w_u32(&w, "weight", g->weight);
 			w_u32(&w, "exit-code", (uint32_t)g->exit_code);
 			w_flag(&w, "root", g->root);
 			for (uint32_t v = 0; v < g->n_stats && v < CTL_VCPUS_MAX; v++)
@@ -265,9 +268,13 @@ int ctl_req_decode(const void *buf, size_t len, struct ctl_req *r)
 	    r_str(buf, 0, "guest", r->guest, sizeof(r->guest), false) ||
 	    r_str(buf, 0, "policy", r->policy, sizeof(r->policy), false))
 		return -EINVAL;
+	if (fdt_getprop(buf, 0, "weight", NULL) &&
+	    r_u32(buf, 0, "weight", &r->weight))
+		return -EINVAL;
 	c = ctl_cmd_parse(cmd);
-	if (c < 0 || ((c == CTL_STOP || c == CTL_RESTART) && !r->guest[0]) ||
-	    (c == CTL_POLICY && !r->policy[0]))
+	if (c < 0 || (c == CTL_POLICY && !r->policy[0]) ||
+	    ((c == CTL_STOP || c == CTL_RESTART || c == CTL_SET) &&
+	     !r->guest[0]) || (c == CTL_SET && !r->weight))
 		return -EINVAL;
 	r->cmd = (enum ctl_cmd)c;
 	return 0;
@@ -304,6 +311,7 @@ int ctl_reply_decode(const void *buf, size_t len, struct ctl_reply *r)
 		    r_u32(buf, node, "vcpus", &g->vcpus) ||
 		    r_u64(buf, node, "cpus", &g->cpus) ||
 		    r_u32(buf, node, "restarts", &g->restarts) ||
+		    r_u32(buf, node, "weight", &g->weight) ||
 		    r_u32(buf, node, "exit-code", &code))
 			return -EINVAL;
 		g->exit_code = (int32_t)code;

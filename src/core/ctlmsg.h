@@ -28,6 +28,7 @@ enum ctl_cmd {
 	CTL_RESTART,	/* rebuild guest .guest from its images */
 	CTL_TOP,	/* list, with each vCPU's counters */
 	CTL_POLICY,	/* every pCPU to scheduler .policy */
+	CTL_SET,	/* guest .guest's vCPUs get .weight */
 	CTL_CMD_N,
 };
 
@@ -35,6 +36,7 @@ struct ctl_req {
 	enum ctl_cmd cmd;
 	char guest[CTL_NAME_MAX];	/* stop, restart */
 	char policy[16];		/* policy */
+	uint32_t weight;		/* set: 1..65535 */
 };
 
 /* A vCPU's counters since its guest (re)started; top takes differences. */
@@ -51,6 +53,7 @@ struct ctl_guest {
 	uint32_t vcpus;
 	uint64_t cpus;		/* pCPUs its vCPUs may use, a mask */
 	uint32_t restarts;
+	uint32_t weight;
 	int32_t exit_code;	/* when stopped */
 	bool root;
 	uint32_t n_stats;	/* top: vcpu[] filled */

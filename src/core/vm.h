@@ -79,6 +79,7 @@ struct vm {
 	uint8_t *blk_disk;		/* the disk the guest sees: it outlives it */
 	uint64_t blk_disk_size;
 	bool net_attached;		/* has its port on net_sw */
+	uint32_t weight;		/* its vCPUs' (config, or hvctl set) */
 	uint32_t net_sw, net_port;	/* its switch and port (vmnet.c) */
 	struct vcpu vcpus[VM_MAX_VCPUS];	/* rebuilt by vcpu_create() */
 	int state;		/* enum vm_state, changed atomically */

@@ -142,10 +142,11 @@ mb2check)
 		"hvisor's summary has no line for switch sw0"
 	# hvctl from Linux over the console's hvisor.ctl port: list, refusals,
 	# a restart of mb (it boots again), then a stop.
-	expect_line "[linux] HVTEST CHECK hvctl: ok root linux; top; mb restarted, back running; policy rr, fair under load; mb stopped" \
+	expect_line "[linux] HVTEST CHECK hvctl: ok root linux; top; mb restarted, back running; policy rr, fair under load; weight set; mb stopped" \
 		"hvctl in the root guest did not list, restart, switch policy and stop"
 	expect_line "hvisor: hvctl: every pCPU runs the rr scheduler now"
 	expect_line "hvisor: hvctl: every pCPU runs the fair scheduler now"
+	expect_line "hvisor: hvctl: guest 'mb' has weight 512 now"
 	grep -aqE '^\[linux\] HVTEST INFO hvctl top: linux/1 +[01] +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$' "$console" ||
 		fail+=("hvctl top printed no row for linux/1")
 	expect_line "hvisor: guest 'mb': restart asked by hvctl; restarting it (restart 1)"

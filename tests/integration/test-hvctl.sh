@@ -157,7 +157,9 @@ fi
 if HVCTL_PORT= run 3 list; then
 	expect_in err "no virtio-console port named hvisor.ctl"
 fi
-run 2 restart && expect_in err "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr"
+run 2 restart && expect_in err "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr | set GUEST weight=N"
+run 2 set a weight=0 && expect_in err "hvctl: set: weight '0' is not 1..65535"
+run 2 set a prio=3 && expect_in err "usage: hvctl set GUEST weight=N"
 run 2 policy && ok
 run 2 stop a b && ok
 run 2 top -n 0 && expect_in err "usage: hvctl top [-n COUNT] [-d SECONDS]"

@@ -41,6 +41,17 @@ static void test_request_round_trip(void **state)
 	n = ctl_req_encode(buf, sizeof(buf), &in);
 	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), -EINVAL);
 
+	in = (struct ctl_req){ .cmd = CTL_SET, .weight = 512 };
+	strcpy(in.guest, "mb");
+	n = ctl_req_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.cmd, CTL_SET);
+	assert_int_equal(out.weight, 512);
+	/* set needs a weight. */
+	in.weight = 0;
+	n = ctl_req_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), -EINVAL);
+
 	in = (struct ctl_req){ .cmd = CTL_LIST };
 	n = ctl_req_encode(buf, sizeof(buf), &in);
 	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), 0);
@@ -66,6 +77,7 @@ static void test_reply_round_trip(void **state)
 	in.guests[1].vcpus = 1;
 	in.guests[1].cpus = 1ull << 40;
 	in.guests[1].restarts = 3;
+	in.guests[1].weight = 512;
 	in.guests[1].exit_code = 64;
 	n = ctl_reply_encode(buf, sizeof(buf), &in);
 	assert_true(n > 0);

@@ -675,6 +675,35 @@ static void test_policy_switch(void **state)
 }
 
 /*
+ * hvctl set weight: a vCPU's weight changes while it runs; what it ran
+ * before stays charged at the old weight, and from then on it gets its
+ * new share. 0 and more than 65535 are refused.
+ */
+static void test_set_weight(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t ra, rb;
+
+	sim_init(SCHED_FAIR, 1, 1000, 1000);
+	a = sim_hog("a", 256, 1);
+	b = sim_hog("b", 256, 1);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	sim_start();
+	sim_run(MS(100));
+	assert_int_equal(sched_set_weight(&a->se, 0, sim.now), -EINVAL);
+	assert_int_equal(sched_set_weight(&a->se, 65536, sim.now), -EINVAL);
+	ra = a->se.st.run, rb = b->se.st.run;
+	assert_true(ra < rb * 11 / 10 && rb < ra * 11 / 10);
+	assert_int_equal(sched_set_weight(&a->se, 768, sim.now), 0);
+	sim_run(MS(400));
+	sim_check_books();
+	ra = a->se.st.run - ra, rb = b->se.st.run - rb;
+	/* 768 against 256: three quarters of the pCPU, within a slice or two. */
+	assert_true(ra > rb * 5 / 2 && ra < rb * 7 / 2);
+}
+
+/*
  * By hand, with an entity in each state when the policy changes: the
  * running one goes on until the pick the switch asks for, the queue keeps
  * its order, an early run granted under fair is dropped (rr has none),
@@ -1738,6 +1767,7 @@ int main(void)
 		cmocka_unit_test(test_fair_cyclictest_pattern_short_boost),
 		cmocka_unit_test(test_policy_switch),
 		cmocka_unit_test(test_policy_switch_by_hand),
+		cmocka_unit_test(test_set_weight),
 		cmocka_unit_test(test_interrupt_cap_by_hand),
 		cmocka_unit_test(test_interrupt_window_restarts_early_run),
 		cmocka_unit_test(test_interrupt_between_tick_and_pick),
