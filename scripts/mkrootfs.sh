@@ -16,6 +16,8 @@
 #                               (the overcommit check's sleepers and hogs)
 #   /usr/bin/blkread            scripts/rootfs/blkread.c, built static here
 #                               (the bench's disk read)
+#   /usr/bin/vmcall             scripts/rootfs/vmcall.c, built static here
+#                               (VMCALL from user space must be #UD)
 #   /usr/bin/hvctl              HVCTL, a static build of hvctl (make's
 #                               $BUILD/hvctl-static), when -c names it
 #   /usr/bin/sysbench           from sysbench, and /usr/bin/cyclictest
@@ -70,6 +72,7 @@ shift $((OPTIND - 1))
 init=$here/rootfs/init
 wakelat_c=$here/rootfs/wakelat.c
 blkread_c=$here/rootfs/blkread.c
+vmcall_c=$here/rootfs/vmcall.c
 epoch=${SOURCE_DATE_EPOCH:-0}
 umask 022
 
@@ -134,6 +137,7 @@ stamp=$( {
 	sha256sum <"$init"
 	sha256sum <"$wakelat_c"
 	sha256sum <"$blkread_c"
+	sha256sum <"$vmcall_c"
 	[ -z "$hvctl" ] || sha256sum <"$hvctl"
 	gcc --version | head -n 1
 	echo "$release"
@@ -213,6 +217,8 @@ gcc -static -O2 -pthread -o "$stage/usr/bin/wakelat" "$wakelat_c" ||
 say "wakelat: $(stat -c %s "$stage/usr/bin/wakelat") bytes, static"
 gcc -static -O2 -o "$stage/usr/bin/blkread" "$blkread_c" ||
 	die "building blkread failed (gcc and libc6-dev are needed)"
+gcc -static -O2 -o "$stage/usr/bin/vmcall" "$vmcall_c" ||
+	die "building vmcall failed (gcc and libc6-dev are needed)"
 if [ -n "$hvctl" ]; then
 	install -m 0755 "$hvctl" "$stage/usr/bin/hvctl"
 	say "hvctl: $(stat -c %s "$stage/usr/bin/hvctl") bytes, static"

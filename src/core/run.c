@@ -115,6 +115,16 @@ static void handle_irq_window(struct vcpu *v)
 
 static void handle_vmcall(struct vcpu *v)
 {
+	/*
+	 * Hypercalls are the guest kernel's: from user space VMCALL is an
+	 * invalid opcode (#UD at the instruction), so no program in a guest
+	 * can reach hvisor but through its kernel.
+	 */
+	if (vcpu_get_reg(v, VCPU_CPL) != 0) {
+		v->nr_vmcall_user++;
+		vendor_inject_exception(v, X86_EXC_UD, false, 0);
+		return;
+	}
 	v->regs.rax = hypercall(v, v->regs.rax, &v->regs.rbx);
 	vcpu_skip_instruction(v);
 }

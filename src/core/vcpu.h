@@ -56,6 +56,7 @@ struct vcpu {
 	struct vcpu_boot boot;
 	struct vm_exit exit;
 	uint64_t nr_exits;
+	uint64_t nr_vmcall_user;	/* VMCALLs refused: not from CPL 0 */
 	uint64_t nr_reinjected;		/* events re-delivered after an exit */
 	uint64_t fast_reentries;	/* exits resumed without a loop pass */
 	uint32_t exits_by_reason[VCPU_EXIT_CODES];

@@ -425,6 +425,18 @@ static void print_pv(const struct vm *vm)
 			vm->name, steal, flushes, yields, kicks, ipis);
 }
 
+/* VMCALLs from user space, answered with #UD (the test counts them). */
+static void print_user_vmcalls(const struct vm *vm)
+{
+	uint64_t n = 0;
+
+	for (uint32_t j = 0; j < vm->n_vcpus; j++)
+		n += vm->vcpus[j].nr_vmcall_user;
+	if (n)
+		pr_info("hvisor:   %-12s %lu VMCALL(s) from user space refused with #UD\n",
+			vm->name, n);
+}
+
 static void trace_line(void *ctx, const char *line)
 {
 	pr_info("%s\n", line);
@@ -478,6 +490,7 @@ int vms_summary(void)
 		print_exit_reasons(vm);
 		print_exit_costs(vm);
 		print_pv(vm);
+		print_user_vmcalls(vm);
 		vmvirtio_summary(vm);
 		if (vm->exit_code)
 			print_tail(vm);

@@ -147,6 +147,10 @@ mb2check)
 	expect_line "hvisor: hvctl: every pCPU runs the rr scheduler now"
 	expect_line "hvisor: hvctl: every pCPU runs the fair scheduler now"
 	expect_line "hvisor: hvctl: guest 'mb' has weight 512 now"
+	# Hypercalls are the kernel's: a VMCALL from user space is #UD.
+	expect_line "[linux] HVTEST CHECK vmcall: ok a VMCALL from user space raised #UD (SIGILL)" \
+		"a VMCALL from Linux's user space did not raise #UD"
+	expect_line "hvisor:   linux        1 VMCALL(s) from user space refused with #UD"
 	grep -aqE '^\[linux\] HVTEST INFO hvctl top: linux/1 +[01] +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$' "$console" ||
 		fail+=("hvctl top printed no row for linux/1")
 	expect_line "hvisor: guest 'mb': restart asked by hvctl; restarting it (restart 1)"
