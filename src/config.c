@@ -1434,17 +1434,15 @@ static void check_nets(struct parse_ctx *c)
  */
 /*
  * An early run for an interrupt fits in the wake-up latency bound: a
- * boost_us written longer is an error; the default shortens to fit.
+ * boost_us written longer is an error; the default is a quarter of it.
  */
 static void check_boost(struct parse_ctx *c)
 {
 	struct hyp_config *h = &c->cfg->hyp;
 
-	if (h->boost_us <= h->latency_us)
-		return;
 	if (!c->boost_line)
-		h->boost_us = h->latency_us;
-	else
+		h->boost_us = h->latency_us / 4 ? h->latency_us / 4 : 1;
+	else if (h->boost_us > h->latency_us)
 		report(c, c->boost_line, "hypervisor", "boost_us",
 		       "%u us is longer than latency_us (%u us)", h->boost_us,
 		       h->latency_us);
@@ -1534,7 +1532,7 @@ static void set_defaults(struct hv_config *cfg)
 	cfg->hyp.scheduler = CFG_SCHED_FAIR;
 	cfg->hyp.slice_us = 1000;
 	cfg->hyp.latency_us = 1000;
-	cfg->hyp.boost_us = 200;
+	cfg->hyp.boost_us = 250;	/* latency_us / 4 unless set */
 	cfg->hyp.delivery = CFG_DELIVERY_AUTO;
 	cfg->hyp.vid_guard = CFG_GUARD_AUTO;
 }

@@ -475,13 +475,13 @@ static void test_virtio_key(void **state)
 	assert_false(cfg.guests[0].virtio_mmio);
 	expect_one(parse(GUEST_A "virtio_transport = usb\n"),
 		   "t.ini:5: [guest a] virtio_transport: ", "bad value 'usb'");
-	/* The early run: at most the latency bound; the default fits in it. */
+	/* The early run: at most the latency bound; by default a quarter. */
 	assert_int_equal(parse("[hypervisor]\nboost_us = 150\n" GUEST_A), 0);
 	assert_int_equal(cfg.hyp.boost_us, 150);
 	assert_int_equal(parse(GUEST_A), 0);
-	assert_int_equal(cfg.hyp.boost_us, 200);
+	assert_int_equal(cfg.hyp.boost_us, 250);
 	assert_int_equal(parse("[hypervisor]\nlatency_us = 120\n" GUEST_A), 0);
-	assert_int_equal(cfg.hyp.boost_us, 120);
+	assert_int_equal(cfg.hyp.boost_us, 30);
 	expect_one(parse("[hypervisor]\nlatency_us = 500\nboost_us = 600\n" GUEST_A),
 		   "t.ini:3: [hypervisor] boost_us: ",
 		   "600 us is longer than latency_us (500 us)");
