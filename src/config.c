@@ -1225,6 +1225,14 @@ static const char *find_bracket(const char *s, const char *end)
 	return s;
 }
 
+/* Nothing but blanks and maybe a comment in [@s, @end). */
+static bool only_comment(const char *s, const char *end)
+{
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	return s == end || *s == ';' || *s == '#';
+}
+
 /* The previous line was not blank/comment/header: inih must have used it. */
 static void finish_line(struct parse_ctx *c)
 {
@@ -1242,8 +1250,14 @@ static void classify_line(struct parse_ctx *c, const char *p, size_t len,
 
 	while (p < end && isspace((unsigned char)*p))
 		p++;
-	if (p == end || *p == ';' || *p == '#')
+	if (p == end)
 		return;
+	if (*p == ';' || *p == '#') {
+		/* A comment too: inih would read the rest as a line of its own. */
+		if (too_long)
+			syntax_err(c, "line too long");
+		return;
+	}
 	if (*p == '[') {
 		br = find_bracket(p + 1, end);
 		if (br == end) {
@@ -1257,6 +1271,8 @@ static void classify_line(struct parse_ctx *c, const char *p, size_t len,
 		start_section(c, p + 1, br - p - 1);
 		if (too_long)
 			syntax_err(c, "line too long");
+		else if (!only_comment(br + 1, end))
+			syntax_err(c, "text after ']' (one section header a line)");
 		return;
 	}
 	if (too_long)
@@ -1285,6 +1301,12 @@ static char *read_line(char *buf, int size, void *stream)
 		len -= 3;
 	}
 
+	/* A CR not before the LF: old Mac line endings make one long line. */
+	for (size_t i = 0; i < len; i++)
+		if (p[i] == '\r' && i + 1 < len && p[i + 1] != '\n') {
+			syntax_err(c, "a carriage return inside the line (CR-only line endings?)");
+			break;
+		}
 	/* Never hand inih part of a line: its next call would miscount. */
 	too_long = len + 1 > (size_t)size;
 	classify_line(c, p, len, too_long);

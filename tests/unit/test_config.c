@@ -360,9 +360,33 @@ static void test_long_lines(void **state)
 	snprintf(text, sizeof(text), GUEST_A "; %s%s\ncmdline = %s%s\nbogus = 1\n",
 		 val, val, val, val);
 	assert_int_equal(parse(text), -EINVAL);
-	expect_count(2);
-	expect_msg(0, "t.ini:6: [guest a]: line too long");
-	expect_msg(1, "t.ini:7: [guest a] bogus: unknown key");
+	expect_count(3);
+	/* A comment is a line too: too long is an error (issue 17). */
+	expect_msg(0, "t.ini:5: [guest a]: line too long");
+	expect_msg(1, "t.ini:6: [guest a]: line too long");
+	expect_msg(2, "t.ini:7: [guest a] bogus: unknown key");
+}
+
+/* A section line holds its header alone; lines end in LF or CRLF. */
+static void test_section_line_and_line_ends(void **state)
+{
+	expect_one(parse("[hypervisor] scheduler = partition\n" GUEST_A),
+		   "t.ini:1: [hypervisor]: ", "text after ']'");
+	assert_int_equal(cfg.hyp.scheduler, CFG_SCHED_FAIR);
+	expect_one(parse("[guest a] vcpus = 8\nkind = multiboot2\n"
+			 "kernel = hello.elf\nmemory = 16M\n"),
+		   "t.ini:1: [guest a]: ", "text after ']'");
+	expect_one(parse("[guest a]]\nkind = multiboot2\nkernel = hello.elf\n"
+			 "memory = 16M\n"),
+		   "t.ini:1: [guest a]: ", "text after ']'");
+	/* A comment after the header, and CRLF endings, are fine. */
+	expect_ok(parse("[hypervisor]   ; the machine\r\nscheduler = rr\r\n"
+			GUEST_A));
+	assert_int_equal(cfg.hyp.scheduler, CFG_SCHED_RR);
+	/* CR-only endings: one line, said so, not one comment. */
+	assert_int_equal(parse("; hvisor.ini\r[hypervisor]\rscheduler = rr\r"),
+			 -EINVAL);
+	expect_msg(0, "t.ini:1: a carriage return inside the line (CR-only line endings?)");
 }
 
 #define GUEST_B	"[guest b]\nkind = multiboot2\nkernel = hello.elf\nmemory = 16M\n"
@@ -1175,6 +1199,7 @@ int main(void)
 		cmocka_unit_test(test_bad_syntax_all_reported),
 		cmocka_unit_test(test_continuation_line),
 		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_section_line_and_line_ends),
 		cmocka_unit_test(test_unknown_section),
 		cmocka_unit_test(test_virtio_rejected),
 		cmocka_unit_test(test_virtio_key),
