@@ -624,6 +624,13 @@ static void parse_modules(struct parse_ctx *c, const char *key,
 static void parse_cmdline(struct parse_ctx *c, const char *key,
 			  const char *val)
 {
+	/* It reaches the guest and the console: printable ASCII only. */
+	for (size_t i = 0; val[i]; i++)
+		if ((unsigned char)val[i] < 0x20 || (unsigned char)val[i] > 0x7e) {
+			key_err(c, key, "byte 0x%02x at character %u: the command line is printable ASCII",
+				(unsigned char)val[i], (unsigned int)i + 1);
+			return;
+		}
 	copy_str(c, key, val, c->g->cmdline, CFG_CMDLINE_MAX);
 }
 
@@ -1275,10 +1282,17 @@ static void classify_line(struct parse_ctx *c, const char *p, size_t len,
 			syntax_err(c, "text after ']' (one section header a line)");
 		return;
 	}
-	if (too_long)
+	if (too_long) {
 		syntax_err(c, "line too long");
-	else
-		c->want_kv = true;
+		return;
+	}
+	/* inih also splits at ':'; the documented syntax is key = value. */
+	for (const char *q = p; q < end && *q != '='; q++)
+		if (*q == ':') {
+			syntax_err(c, "expected 'key = value' ('key: value' is not hvisor.ini's syntax)");
+			return;
+		}
+	c->want_kv = true;
 }
 
 /* fgets() for inih, over the text, one line per call. */

@@ -244,9 +244,9 @@ static void test_defaults(void **state)
 static void test_syntax_variants(void **state)
 {
 	const char *text =
-		"\xef\xbb\xbf# BOM, CRLF, comments, ':' and odd case\r\n"
+		"\xef\xbb\xbf# BOM, CRLF, comments and odd case\r\n"
 		"[Hypervisor]\r\n"
-		"Console: E9 ; inline comment\r\n"
+		"Console = E9 ; inline comment\r\n"
 		"   ; indented comment\r\n"
 		"scheduler=RR\r\n"
 		"[guest  a ]\r\n"
@@ -383,6 +383,18 @@ static void test_section_line_and_line_ends(void **state)
 	expect_ok(parse("[hypervisor]   ; the machine\r\nscheduler = rr\r\n"
 			GUEST_A));
 	assert_int_equal(cfg.hyp.scheduler, CFG_SCHED_RR);
+	/* key: value is inih's, not hvisor.ini's; a ':' in a value is fine. */
+	expect_one(parse(GUEST_A "vcpus: 2\n"), "t.ini:5: [guest a]: ",
+		   "'key: value' is not hvisor.ini's syntax");
+	expect_ok(parse(GUEST_A "mac = 02:68:76:00:00:01\nvirtio = net:sw0\n"));
+	/* The command line: printable ASCII, as every other key. */
+	expect_one(parse(GUEST_A "cmdline = a\x1b[2Jb\n"),
+		   "t.ini:5: [guest a] cmdline: ",
+		   "byte 0x1b at character 2: the command line is printable ASCII");
+	expect_one(parse(GUEST_A "cmdline = a\x7f\n"),
+		   "t.ini:5: [guest a] cmdline: ", "byte 0x7f at character 2");
+	expect_one(parse(GUEST_A "cmdline = caf\xc3\xa9\n"),
+		   "t.ini:5: [guest a] cmdline: ", "byte 0xc3 at character 4");
 	/* CR-only endings: one line, said so, not one comment. */
 	assert_int_equal(parse("; hvisor.ini\r[hypervisor]\rscheduler = rr\r"),
 			 -EINVAL);
