@@ -75,6 +75,14 @@ static bool grace_over(struct vm *vm, uint32_t me)
 	return over;
 }
 
+/* Its timers cancelled, then a grace period: step @phase. */
+static void next_grace(struct vm *vm, uint32_t me, int phase)
+{
+	cancel_timers(vm);
+	grace_start(vm, me);
+	vm->restart_phase = phase;
+}
+
 static void build(struct vm *vm, uint64_t now)
 {
 	int r;
@@ -116,17 +124,12 @@ void guest_restart_step(struct sw_timer *t, uint64_t now)
 		drain(vm, now);
 		if (on_a_pcpu(vm))
 			break;
-		cancel_timers(vm);
-		grace_start(vm, me);
-		vm->restart_phase = RS_GRACE1;
+		next_grace(vm, me, RS_GRACE1);
 		break;
 	case RS_GRACE1:
-		if (!grace_over(vm, me))
-			break;
-		/* Nothing re-arms them now: a stopped guest's timers do not. */
-		cancel_timers(vm);
-		grace_start(vm, me);
-		vm->restart_phase = RS_GRACE2;
+		/* Nothing re-arms them after it: a stopped guest's timers do not. */
+		if (grace_over(vm, me))
+			next_grace(vm, me, RS_GRACE2);
 		break;
 	case RS_GRACE2:
 		if (!grace_over(vm, me))

@@ -111,14 +111,6 @@ static inline uint64_t sched_boost_slice(void)
 	return sched_p.boost ? sched_p.boost : sched_p.latency / 4;
 }
 
-/* TSC ticks to microseconds, without overflow for any uint64_t. */
-static inline uint64_t sched_ticks_to_us(uint64_t ticks)
-{
-	uint64_t khz = sched_p.tsc_khz;
-
-	return ticks / khz * 1000 + ticks % khz * 1000 / khz;
-}
-
 /* stats.c */
 void sched_hist_add(uint32_t *hist, uint64_t ticks);
 

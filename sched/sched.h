@@ -95,6 +95,8 @@ struct sched_arch {
 
 int sched_init(const struct sched_params *p, const struct sched_arch *arch);
 const char *sched_policy_name(enum sched_policy_id id);
+/* TSC ticks to microseconds at the scheduler's TSC rate, no overflow. */
+uint64_t sched_ticks_to_us(uint64_t ticks);
 /* The policy the pCPUs run now, by name. */
 const char *sched_current_policy(void);
 /*

@@ -12,6 +12,13 @@
 
 #define LINE_MAX	320
 
+uint64_t sched_ticks_to_us(uint64_t ticks)
+{
+	uint64_t khz = sched_p.tsc_khz;
+
+	return ticks / khz * 1000 + ticks % khz * 1000 / khz;
+}
+
 void sched_hist_add(uint32_t *hist, uint64_t ticks)
 {
 	uint64_t us = sched_ticks_to_us(ticks);

@@ -10,7 +10,6 @@
 #include <string.h>
 #include "sched/sched.h"
 #include "src/arch/printk.h"
-#include "src/arch/tsc.h"
 #include "src/arch/x86.h"
 #include "src/core/ctl.h"
 #include "src/core/ctlmsg.h"
@@ -57,19 +56,13 @@ static void do_list(void)
 	}
 }
 
-/* TSC ticks to microseconds, without overflow for any uint64_t. */
-static uint64_t ticks_us(uint64_t t)
-{
-	return t / tsc_khz * 1000 + t % tsc_khz * 1000 / tsc_khz;
-}
-
 /* list, and each started vCPU's counters, brought up to now. */
 static void do_top(void)
 {
 	uint64_t now = rdtsc();
 
 	do_list();
-	reply.now_us = ticks_us(now);
+	reply.now_us = sched_ticks_to_us(now);
 	for (uint32_t i = 0; i < reply.n_guests; i++) {
 		struct vm *vm = &vms[i];
 		struct ctl_guest *g = &reply.guests[i];
@@ -83,9 +76,9 @@ static void do_top(void)
 
 			if (vcpu_started(v))
 				sched_account(&v->se, now);
-			c->run_us = ticks_us(st->run);
-			c->wait_us = ticks_us(st->wait);
-			c->blocked_us = ticks_us(st->blocked);
+			c->run_us = sched_ticks_to_us(st->run);
+			c->wait_us = sched_ticks_to_us(st->wait);
+			c->blocked_us = sched_ticks_to_us(st->blocked);
 			c->switches = st->switches;
 			c->exits = v->nr_exits;
 			c->pcpu = v->se.cpu;
@@ -158,10 +151,21 @@ static void do_guest(const struct ctl_req *r)
 	}
 }
 
+/* The reply, encoded, to the root guest's port. */
+static void send_reply(void)
+{
+	int n = ctl_reply_encode(reply_buf, sizeof(reply_buf), &reply);
+
+	if (n < 0)
+		pr_warn("hvisor: hvctl: a reply does not fit (%d)\n", n);
+	else
+		virtio_console_port_send(&ctl_vm->vcon, reply_buf, (size_t)n);
+}
+
 static void answer(const uint8_t *msg, size_t len)
 {
 	struct ctl_req r;
-	int n, err;
+	int err;
 
 	memset(&reply, 0, sizeof(reply));
 	err = ctl_req_decode(msg, len, &r);
@@ -179,26 +183,16 @@ static void answer(const uint8_t *msg, size_t len)
 		do_set(&r);
 	else
 		do_guest(&r);
-	n = ctl_reply_encode(reply_buf, sizeof(reply_buf), &reply);
-	if (n < 0) {
-		pr_warn("hvisor: hvctl: the reply to '%s' does not fit (%d)\n",
-			ctl_cmd_name(r.cmd), n);
-		return;
-	}
-	virtio_console_port_send(&ctl_vm->vcon, reply_buf, (size_t)n);
+	send_reply();
 }
 
 /* Not a message: what came is dropped, and answered once. */
 static void garbage(void)
 {
-	int n;
-
 	req_len = 0;
 	memset(&reply, 0, sizeof(reply));
 	fail(-EINVAL, "not an hvctl message%s", "");
-	n = ctl_reply_encode(reply_buf, sizeof(reply_buf), &reply);
-	if (n > 0)
-		virtio_console_port_send(&ctl_vm->vcon, reply_buf, (size_t)n);
+	send_reply();
 }
 
 static void input(void *ctx, const uint8_t *buf, size_t len)

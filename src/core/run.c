@@ -363,7 +363,8 @@ void vcpu_loop(void)
 	while (vms_running()) {
 		uint64_t now;
 
-		__atomic_add_fetch(&cpu->loops, 1, __ATOMIC_RELEASE);
+		/* Only this pCPU writes it: a store, no locked add. */
+		__atomic_store_n(&cpu->loops, cpu->loops + 1, __ATOMIC_RELEASE);
 		vendor_cpu_serve();
 		now = rdtsc();
 		timer_run(cpu->id, now);
