@@ -57,7 +57,7 @@ HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -DHV_HOST -DHV_LOCKDEP
 
 # Sources of the hypervisor core, shared by the Multiboot2 and UEFI images.
-CORE_C	:= src/boot/boot_info.c $(filter-out src/hvctl.c src/hvctl_ctl.c, \
+CORE_C	:= src/boot/boot_info.c $(filter-out src/hvctl%.c src/tracejson.c, \
 	$(wildcard src/*.c src/lib/*.c src/lib/libc/*.c src/arch/*.c \
 		   src/core/*.c mm/*.c vmx/*.c dev/*.c guests/*.c sched/*.c))
 CORE_S	:= $(wildcard src/arch/*.S vmx/*.S)
@@ -69,7 +69,7 @@ EFI_SRC	:= $(wildcard src/boot/efi*.c)
 HOST_SRC := src/config.c src/conkeys.c src/boot/multiboot2.c src/boot/boot_info.c \
 	src/lib/fmt.c src/boot/efi_info.c guests/elf.c guests/mbi.c \
 	guests/linux.c guests/pvh.c guests/mb2hdr.c guests/modplace.c \
-	src/core/crashloop.c src/core/ctlmsg.c src/core/decode.c src/core/intr.c src/core/pv.c vmx/intr.c src/lib/lockdep.c $(wildcard mm/*.c dev/*.c sched/*.c)
+	src/tracejson.c src/core/crashloop.c src/core/ctlmsg.c src/core/decode.c src/core/intr.c src/core/pv.c vmx/intr.c src/lib/lockdep.c $(wildcard mm/*.c dev/*.c sched/*.c)
 HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
 
 MB_OBJ	:= $(patsubst %,$(BUILD)/mb/%.o,$(CORE_C) $(CORE_S) $(MB_SRC))
@@ -150,7 +150,7 @@ $(BUILD)/libhvhost.a: $(HOST_OBJ)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-HVCTL_SRC := src/hvctl.c src/hvctl_ctl.c
+HVCTL_SRC := src/hvctl.c src/hvctl_ctl.c src/hvctl_trace.c
 
 $(BUILD)/hvctl: $(HVCTL_SRC) src/hvctl.h $(BUILD)/libhvhost.a
 	$(say) HOSTLD $@
@@ -158,8 +158,9 @@ $(BUILD)/hvctl: $(HVCTL_SRC) src/hvctl.h $(BUILD)/libhvhost.a
 
 # The same tool for the test initramfs (/usr/bin/hvctl in the root
 # guest): static, without the sanitizers, from the same sources.
-HVCTL_GUEST_SRC := $(HVCTL_SRC) src/config.c src/core/ctlmsg.c src/lib/fmt.c
-$(BUILD)/hvctl-static: $(HVCTL_GUEST_SRC) src/hvctl.h
+HVCTL_GUEST_SRC := $(HVCTL_SRC) src/config.c src/core/ctlmsg.c src/lib/fmt.c \
+	src/tracejson.c sched/trace.c
+$(BUILD)/hvctl-static: $(HVCTL_GUEST_SRC) src/hvctl.h src/tracejson.h src/core/ctlmsg.h
 	$(say) CC $@
 	$(Q)$(CC) -std=gnu11 -O2 $(WARN) -I. -DHV_HOST -static -o $@ \
 		$(HVCTL_GUEST_SRC) -linih -lfdt

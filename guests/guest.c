@@ -92,7 +92,7 @@ int guest_build(struct vm *vm)
 	const struct guest_config *g = vm->cfg;
 	const struct boot_module *kernel = boot_find_module(boot_bi, g->kernel);
 	const struct boot_module *mods[1 + CFG_MAX_MODULES];
-	uint64_t affinity = usable_cpus(g);
+	uint64_t affinity = vm->affinity;
 	unsigned int n_mods;
 	struct vcpu_boot boot;
 	int r;
@@ -141,7 +141,7 @@ int guest_build(struct vm *vm)
 		v->vpid = vm->id * VM_MAX_VCPUS + i + 1;
 		v->se.affinity = partitioned ?
 			1ULL << partition_pin[vm->id][i] : affinity;
-		if (!(v->se.affinity & affinity)) {
+		if (!(v->se.affinity & usable_cpus(g))) {
 			pr_err("hvisor: guest '%s': vCPU %u's partition pCPU %d is not online with VMX\n",
 			       g->name, i, partition_pin[vm->id][i]);
 			return -ENODEV;
@@ -191,6 +191,7 @@ static int create_one(struct vm *vm, const struct guest_config *g)
 		       g->name);
 		return -ENODEV;
 	}
+	vm->affinity = affinity;
 	if (g->vcpus > VM_MAX_VCPUS) {
 		pr_err("hvisor: guest '%s': vcpus = %u, at most %d are supported\n",
 		       g->name, g->vcpus, VM_MAX_VCPUS);

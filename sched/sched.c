@@ -450,11 +450,17 @@ static uint32_t idle_cpu_for(struct sched_entity *se, uint32_t home)
 	return NO_CPU;
 }
 
-/* Both queues locked: move queued @se from @from to @to. */
-static void move_entity(struct sched_rq *from, struct sched_rq *to,
-			struct sched_entity *se, uint64_t now)
+/* Both queues locked, @se on no queue: it belongs to @to from now on. */
+static void reassign(struct sched_rq *from, struct sched_rq *to,
+		     struct sched_entity *se, uint64_t now)
 {
-	rq_dequeue(from, se);
+	/*
+	 * Its lag moves with it, measured against each queue's virtual
+	 * time: @to's running one may be deep in a long slice, so count
+	 * that first, or it joins far behind and takes the difference.
+	 */
+	if (to->curr)
+		account(to, to->curr, now);
 	set_count(&from->nr_assigned, from->nr_assigned - 1);
 	if (pol->migrate)
 		pol->migrate(from, to, se);
@@ -462,6 +468,14 @@ static void move_entity(struct sched_rq *from, struct sched_rq *to,
 	set_count(&to->nr_assigned, to->nr_assigned + 1);
 	se->st.migrations++;
 	tr(TR_MOVE, se, from->cpu << 8 | to->cpu, now);
+}
+
+/* Both queues locked: move queued @se from @from to @to. */
+static void move_entity(struct sched_rq *from, struct sched_rq *to,
+			struct sched_entity *se, uint64_t now)
+{
+	rq_dequeue(from, se);
+	reassign(from, to, se, now);
 	pol->enqueue(to, se);
 	/* Its own pCPU moves it here: it re-arms its deadline before entry. */
 	rq_kick_queued(to, now);
@@ -585,6 +599,124 @@ static void periodic_balance(struct sched_rq *rq, uint64_t now)
 	unlock_two(rq, src);
 }
 
+/* ---- affinity changed at run time ------------------------------------------ */
+
+/*
+ * @se, RUNNABLE, was just queued on @to from elsewhere (to->lock held):
+ * the pCPU to kick so that it sees it, or NO_CPU.
+ */
+static uint32_t arrived(struct sched_rq *to, uint64_t now)
+{
+	if (!to->curr || to->curr->state != VCPU_RUNNING) {
+		set_resched(to);
+		return to->cpu;
+	}
+	return rq_kick_queued(to, now);
+}
+
+/* Forget @se as @rq's next, after or skip entity (it leaves @rq). */
+static void forget(struct sched_rq *rq, struct sched_entity *se)
+{
+	if (rq->next == se)
+		rq->next = NULL;
+	if (rq->after == se)
+		rq->after = NULL;
+	if (rq->skip == se)
+		rq->skip = NULL;
+}
+
+/*
+ * @rq's running entity may no longer run here: it leaves for an allowed
+ * queue as if its slice had ended there, before this pCPU picks again.
+ * Only this pCPU changes rq->curr, so it is still the one under both
+ * locks; its affinity is checked again there.
+ */
+static void evict_curr(struct sched_rq *rq, uint64_t now)
+{
+	struct sched_entity *se = __atomic_load_n(&rq->curr, __ATOMIC_RELAXED);
+	uint64_t bit = 1ULL << rq->cpu;
+	uint32_t c, to_kick = NO_CPU;
+	struct sched_rq *to;
+
+	if (!se || (__atomic_load_n(&se->affinity, __ATOMIC_RELAXED) & bit))
+		return;
+	c = home_for(__atomic_load_n(&se->affinity, __ATOMIC_RELAXED) & cpu_mask);
+	if (c == NO_CPU || c == rq->cpu)
+		return;
+	to = &rqs[c];
+	lock_two(rq, to);
+	if (rq->curr == se && !(se->affinity & bit) &&
+	    (se->affinity & (1ULL << c))) {
+		account(rq, se, now);
+		if (se->state == VCPU_RUNNING)
+			set_state(se, VCPU_RUNNABLE);
+		switch_out(rq, se, now);
+		forget(rq, se);
+		__atomic_store_n(&rq->curr, NULL, __ATOMIC_RELAXED);
+		reassign(rq, to, se, now);
+		if (se->state == VCPU_RUNNABLE) {
+			pol->enqueue(to, se);
+			to_kick = arrived(to, now);
+		}
+	}
+	unlock_two(rq, to);
+	kick(to_kick);
+}
+
+int sched_set_affinity(struct sched_entity *se, uint64_t mask, uint64_t now)
+{
+	struct sched_rq *from, *to;
+	uint32_t cpu, c, to_kick = NO_CPU;
+
+	mask &= cpu_mask;
+	if (!mask)
+		return -EINVAL;
+	if (pol->exclusive)
+		return -EPERM;
+	for (;;) {
+		from = lock_se_rq(se);
+		cpu = from->cpu;
+		__atomic_store_n(&se->affinity, mask, __ATOMIC_RELAXED);
+		if ((mask & (1ULL << cpu)) || se->state == VCPU_STOPPED) {
+			spin_unlock(&from->lock);
+			return 0;
+		}
+		if (from->curr == se) {
+			/* Running (or about to switch away): its pick moves it. */
+			set_resched(from);
+			spin_unlock(&from->lock);
+			kick(cpu);
+			return 0;
+		}
+		spin_unlock(&from->lock);
+		c = home_for(mask);
+		if (c == NO_CPU)
+			return -EBUSY;
+		to = &rqs[c];
+		lock_two(from, to);
+		/* It moved, or started running, meanwhile: look again. */
+		if (__atomic_load_n(&se->cpu, __ATOMIC_RELAXED) == cpu &&
+		    from->curr != se)
+			break;
+		unlock_two(from, to);
+	}
+	if (se->state != VCPU_STOPPED && !(se->affinity & (1ULL << cpu))) {
+		forget(from, se);
+		if (se->on_rq) {
+			rq_dequeue(from, se);
+			reassign(from, to, se, now);
+			pol->enqueue(to, se);
+			to_kick = arrived(to, now);
+		} else {
+			/* Blocked: it wakes there. */
+			reassign(from, to, se, now);
+		}
+	}
+	unlock_two(from, to);
+	kick(to_kick);
+	return 0;
+}
+
 /* ---- the entry points ---------------------------------------------------- */
 
 int sched_add(struct sched_entity *se, uint64_t now)
@@ -655,12 +787,7 @@ void sched_remove(struct sched_entity *se, uint64_t now)
 		 * to come (rq->next), or the one after it: a pick would hand
 		 * out an entity on no queue.
 		 */
-		if (rq->next == se)
-			rq->next = NULL;
-		if (rq->after == se)
-			rq->after = NULL;
-		if (rq->skip == se)
-			rq->skip = NULL;
+		forget(rq, se);
 		set_state(se, VCPU_STOPPED);
 		se->woken_at = 0;
 		set_count(&rq->nr_assigned, rq->nr_assigned - 1);
@@ -683,6 +810,7 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 	if (cpu >= sched_p.n_cpus)
 		return NULL;
 	rq = &rqs[cpu];
+	evict_curr(rq, now);
 	spin_lock(&rq->lock);
 	prev = rq->curr;
 	if (prev) {

@@ -112,6 +112,13 @@ int sched_set_policy(enum sched_policy_id id, uint64_t now);
  * old one. 0, or -EINVAL.
  */
 int sched_set_weight(struct sched_entity *se, uint32_t weight, uint64_t now);
+/*
+ * The pCPUs @se may run on from now on (hvctl set cpus=): a queued or
+ * blocked entity on a queue left out moves at once; the running one
+ * when its pCPU next picks (it is asked to, now). 0, -EINVAL (no
+ * existing pCPU in @mask), -EPERM (an exclusive policy: partition).
+ */
+int sched_set_affinity(struct sched_entity *se, uint64_t mask, uint64_t now);
 
 /*
  * Make @se known and RUNNABLE on the least loaded allowed queue.

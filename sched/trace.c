@@ -30,6 +30,8 @@ static const char *const names[TR_TYPES] = {
 int trace_init(uint32_t n_cpus, struct trace_rec *mem, uint32_t per_cpu)
 {
 	on = false;
+	ring_cpus = 0;
+	ring_mask = 0;
 	if (!per_cpu)
 		return 0;
 	if ((per_cpu & (per_cpu - 1)) || !mem || !n_cpus ||
@@ -41,13 +43,33 @@ int trace_init(uint32_t n_cpus, struct trace_rec *mem, uint32_t per_cpu)
 	}
 	ring_cpus = n_cpus;
 	ring_mask = per_cpu - 1;
-	on = true;
 	return 0;
+}
+
+uint32_t trace_capacity(void)
+{
+	return ring_cpus ? ring_mask + 1 : 0;
+}
+
+uint32_t trace_cpus(void)
+{
+	return ring_cpus;
 }
 
 bool trace_enabled(void)
 {
-	return on;
+	return __atomic_load_n(&on, __ATOMIC_RELAXED);
+}
+
+void trace_set_enabled(bool enable)
+{
+	__atomic_store_n(&on, enable && ring_cpus, __ATOMIC_RELAXED);
+}
+
+uint64_t trace_pos(uint32_t cpu)
+{
+	return cpu < ring_cpus ?
+		__atomic_load_n(&rings[cpu].pos, __ATOMIC_ACQUIRE) : 0;
 }
 
 void trace_rec(uint32_t cpu, uint64_t tsc, enum trace_type type,
@@ -56,10 +78,20 @@ void trace_rec(uint32_t cpu, uint64_t tsc, enum trace_type type,
 	struct ring *r;
 	struct trace_rec *t;
 
-	if (!on || cpu >= ring_cpus)
+	uint64_t p;
+
+	if (!__atomic_load_n(&on, __ATOMIC_RELAXED) || cpu >= ring_cpus)
 		return;
 	r = &rings[cpu];
-	t = &r->buf[r->pos++ & ring_mask];
+	/*
+	 * The count first, then the record: a reader that copies a slot and
+	 * then sees the count still within a ring's length of it knows the
+	 * slot was not being rewritten (trace_read()).
+	 */
+	p = r->pos;
+	__atomic_store_n(&r->pos, p + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	t = &r->buf[p & ring_mask];
 	t->tsc = tsc;
 	t->arg = arg;
 	t->ent = ent;
@@ -67,17 +99,64 @@ void trace_rec(uint32_t cpu, uint64_t tsc, enum trace_type type,
 	t->pad = 0;
 }
 
+static const char *const irq_names[] = {
+	[TRI_NONE] = "none", [TRI_EXTEND] = "extend", [TRI_NEXT] = "next",
+	[TRI_PREEMPT] = "preempt", [TRI_AFTER_RUN] = "after-run",
+	[TRI_BEHIND] = "behind", [TRI_CAPPED] = "capped",
+	[TRI_THIRD] = "third", [TRI_OPEN] = "open",
+};
+
+const char *trace_irq_name(uint32_t what)
+{
+	return what < sizeof(irq_names) / sizeof(irq_names[0]) ?
+		irq_names[what] : "?";
+}
+
 const char *trace_type_name(enum trace_type type)
 {
 	return (unsigned int)type < TR_TYPES ? names[type] : "?";
+}
+
+uint32_t trace_read(uint32_t cpu, uint64_t *from, uint64_t to,
+		    struct trace_rec *out, uint32_t max)
+{
+	uint64_t p, lo, hi, valid;
+	const struct ring *r;
+	uint32_t n;
+
+	if (cpu >= ring_cpus)
+		return 0;
+	r = &rings[cpu];
+	p = __atomic_load_n(&r->pos, __ATOMIC_ACQUIRE);
+	lo = *from;
+	if (p > ring_mask + 1ULL && lo < p - (ring_mask + 1ULL))
+		lo = p - (ring_mask + 1ULL);
+	hi = to < p ? to : p;
+	if (hi > lo + max)
+		hi = lo + max;
+	n = hi > lo ? (uint32_t)(hi - lo) : 0;
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = r->buf[(lo + i) & ring_mask];
+	/* Slots rewritten meanwhile are below the count's new low end. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	p = __atomic_load_n(&r->pos, __ATOMIC_RELAXED);
+	valid = p > ring_mask + 1ULL ? p - (ring_mask + 1ULL) : 0;
+	if (valid > lo) {
+		uint64_t drop = valid - lo < n ? valid - lo : n;
+
+		for (uint32_t i = 0; i + drop < n; i++)
+			out[i] = out[i + drop];
+		n -= (uint32_t)drop;
+		lo += drop;
+	}
+	*from = lo;
+	return n;
 }
 
 void trace_dump(void (*print)(void *ctx, const char *line), void *ctx)
 {
 	char line[96];
 
-	if (!on)
-		return;
 	for (uint32_t c = 0; c < ring_cpus; c++) {
 		const struct ring *r = &rings[c];
 		uint64_t n = r->pos > ring_mask + 1ULL ? ring_mask + 1ULL : r->pos;

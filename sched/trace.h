@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The scheduler's event trace: one ring of fixed-size records per pCPU,
- * written only by that pCPU (no lock), read at the end of a run. Off
- * unless hvisor.ini asks for it (trace_records); when off a call costs
- * a load and a branch. The rings keep the newest records.
+ * written only by that pCPU (no lock), the newest kept. Recording is
+ * switched on from boot (hvisor.ini trace_boot, printed at the end of a
+ * run) or for a while by hvctl trace (src/core/ctl.c, read while the
+ * rig runs); off, a call costs a load and a branch.
  */
 #ifndef HV_SCHED_TRACE_H
 #define HV_SCHED_TRACE_H
@@ -53,14 +54,31 @@ struct trace_rec {
 };
 
 /*
- * @n_cpus rings of @per_cpu records each (a power of two) in @mem.
- * @per_cpu 0 turns tracing off. Returns -1 on a bad size.
+ * @n_cpus rings of @per_cpu records each (a power of two) in @mem, not
+ * recording yet. @per_cpu 0: no rings. Returns -1 on a bad size.
  */
 int trace_init(uint32_t n_cpus, struct trace_rec *mem, uint32_t per_cpu);
+/* Records per ring (0: no rings) and the number of rings. */
+uint32_t trace_capacity(void);
+uint32_t trace_cpus(void);
 bool trace_enabled(void);
+/* Start or stop recording (no-op without rings); any pCPU, any time. */
+void trace_set_enabled(bool enable);
+/* Records ever written to @cpu's ring: the next record's index. */
+uint64_t trace_pos(uint32_t cpu);
+/*
+ * Copy records [*@from, @to) of @cpu's ring, at most @max, into @out,
+ * while that pCPU may go on writing: records already overwritten are
+ * skipped and *@from is set to the index of the first one copied.
+ * Returns how many were copied.
+ */
+uint32_t trace_read(uint32_t cpu, uint64_t *from, uint64_t to,
+		    struct trace_rec *out, uint32_t max);
 void trace_rec(uint32_t cpu, uint64_t tsc, enum trace_type type,
 	       uint16_t ent, uint32_t arg);
 const char *trace_type_name(enum trace_type type);
+/* TR_IRQ's decision (enum trace_irq) by name, "?" if none. */
+const char *trace_irq_name(uint32_t what);
 
 /*
  * Every ring, oldest record first, one line each:

@@ -49,7 +49,7 @@
 # (run, wait = steal, blocked) of each setup: what `make run` shows. SETUP names pick a subset
 # (bare is always run when a ratio is wanted: without it the ratio
 # column says so). -t RECORDS turns on hvisor's scheduler event trace
-# (trace_records in the INI): each console.txt then ends with the rings,
+# (trace_records and trace_boot in the INI): each console.txt then ends with the rings,
 # which scripts/trace2json.py turns into a timeline. Needs `make`, `make linux`, Bochs, grub-mkrescue and
 # python3-matplotlib (scripts/deps.sh installs them).
 set -euo pipefail
@@ -127,6 +127,7 @@ scheduler = $sched
 slice_us = 1000
 latency_us = 1000
 trace_records = $trace
+trace_boot = $([ "$trace" -gt 0 ] && echo yes || echo no)
 
 [guest linux]
 kind = linux

@@ -57,7 +57,7 @@ enum sec_kind {
 
 enum hyp_key {
 	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY,
-	HK_BOOST, HK_DELIVERY, HK_VID_GUARD, HK_TRACE, HK_N
+	HK_BOOST, HK_DELIVERY, HK_VID_GUARD, HK_TRACE, HK_TRACE_BOOT, HK_N
 };
 
 enum guest_key {
@@ -94,6 +94,7 @@ struct parse_ctx {
 
 	int hyp_line;			/* first [hypervisor] header */
 	int boost_line;			/* where boost_us was set, or 0 */
+	int trace_boot_line;		/* where trace_boot was set, or 0 */
 	int root_guest;			/* first guest with root = yes */
 	struct guest_meta meta[CFG_MAX_GUESTS];
 };
@@ -326,7 +327,7 @@ static int copy_str(struct parse_ctx *c, const char *key, const char *val,
  * An affinity list such as "0", "0-1" or "0,2-3". Returns -ERANGE with
  * *bad set when a CPU number is beyond CFG_MAX_CPUS.
  */
-static int parse_cpu_list(const char *s, uint64_t *mask, uint64_t *bad)
+int cfg_parse_cpus(const char *s, uint64_t *mask, uint64_t *bad)
 {
 	uint64_t lo, hi, bit;
 
@@ -467,7 +468,7 @@ static void parse_boost(struct parse_ctx *c, const char *key, const char *val)
 	}
 }
 
-/* Records per pCPU: 0 (off), or a power of two up to 1 Mi (16 MiB). */
+/* Records per pCPU: 0 (no rings), or a power of two up to 1 Mi (16 MiB). */
 static void parse_trace(struct parse_ctx *c, const char *key, const char *val)
 {
 	uint64_t v;
@@ -482,6 +483,24 @@ static void parse_trace(struct parse_ctx *c, const char *key, const char *val)
 	c->cfg->hyp.trace_records = v;
 }
 
+static const struct choice bools[] = {
+	{ "yes", 1 }, { "no", 0 },
+	{ "true", 1 }, { "false", 0 },
+	{ "1", 1 }, { "0", 0 },
+};
+
+/* Record from boot and print the rings at the end (yes), or only for hvctl trace. */
+static void parse_trace_boot(struct parse_ctx *c, const char *key,
+			     const char *val)
+{
+	int v;
+
+	if (GET_CHOICE(c, key, val, bools, &v))
+		return;
+	c->cfg->hyp.trace_boot = v;
+	c->trace_boot_line = c->line;
+}
+
 static const struct key_desc hyp_keys[HK_N] = {
 	[HK_CONSOLE]	= { "console", parse_console, false },
 	[HK_LOG_LEVEL]	= { "log_level", parse_log_level, false },
@@ -492,6 +511,7 @@ static const struct key_desc hyp_keys[HK_N] = {
 	[HK_DELIVERY]	= { "apic_delivery", parse_delivery, false },
 	[HK_VID_GUARD]	= { "vid_guard", parse_vid_guard, false },
 	[HK_TRACE]	= { "trace_records", parse_trace, false },
+	[HK_TRACE_BOOT]	= { "trace_boot", parse_trace_boot, false },
 };
 
 /* ---- [guest NAME] ------------------------------------------------------ */
@@ -499,12 +519,6 @@ static const struct key_desc hyp_keys[HK_N] = {
 static const struct choice kinds[] = {
 	{ "linux", CFG_GUEST_LINUX },
 	{ "multiboot2", CFG_GUEST_MULTIBOOT2 },
-};
-
-static const struct choice bools[] = {
-	{ "yes", 1 }, { "no", 0 },
-	{ "true", 1 }, { "false", 0 },
-	{ "1", 1 }, { "0", 0 },
 };
 
 static void parse_kind(struct parse_ctx *c, const char *key, const char *val)
@@ -688,7 +702,7 @@ static void parse_cpus(struct parse_ctx *c, const char *key, const char *val)
 	uint64_t mask, bad, cpu;
 	int ret;
 
-	ret = parse_cpu_list(val, &mask, &bad);
+	ret = cfg_parse_cpus(val, &mask, &bad);
 	if (ret == -ERANGE) {
 		key_err(c, key, "cpu %llu is out of range (0..%d)",
 			(unsigned long long)bad, CFG_MAX_CPUS - 1);
@@ -1468,6 +1482,14 @@ static void check_nets(struct parse_ctx *c)
  * no free pCPU left. The last check places vCPUs as the scheduler does:
  * guests in file order, each vCPU on the lowest free pCPU of its list.
  */
+/* A trace from boot needs its rings. */
+static void check_trace(struct parse_ctx *c)
+{
+	if (c->cfg->hyp.trace_boot && !c->cfg->hyp.trace_records)
+		report(c, c->trace_boot_line, "hypervisor", "trace_boot",
+		       "yes, but trace_records = 0 leaves no rings to record into");
+}
+
 /*
  * An early run for an interrupt fits in the wake-up latency bound: a
  * boost_us written longer is an error; the default is a quarter of it.
@@ -1571,6 +1593,7 @@ static void set_defaults(struct hv_config *cfg)
 	cfg->hyp.boost_us = 250;	/* latency_us / 4 unless set */
 	cfg->hyp.delivery = CFG_DELIVERY_AUTO;
 	cfg->hyp.vid_guard = CFG_GUARD_AUTO;
+	cfg->hyp.trace_records = 4096;	/* hvctl trace's rings, 64 KiB a pCPU */
 }
 
 /* inih's knobs are globals: pin the ones the line counting relies on. */
@@ -1618,6 +1641,7 @@ int config_parse(const char *file, const char *text,
 		       "no guests (add a [guest NAME] section)");
 	check_memory(&c);
 	check_boost(&c);
+	check_trace(&c);
 	check_partition(&c);
 	check_nets(&c);
 	check_disks(&c);

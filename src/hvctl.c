@@ -5,7 +5,9 @@
  *   hvctl check  [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini
  *   hvctl images [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini
  *   hvctl list | top [-n N] [-d S] | stop GUEST | restart GUEST |
- *         policy fair|rr | set GUEST weight=N     (src/hvctl_ctl.c)
+ *         policy fair|rr | set GUEST [weight=N] [cpus=LIST]
+ *                                                 (src/hvctl_ctl.c)
+ *   hvctl trace [-d SECONDS] -o FILE.json         (src/hvctl_trace.c)
  *
  * check and images run the hypervisor's own parser over FILE.ini, on any
  * machine. Image names resolve against the INI's directory first, then
@@ -41,7 +43,8 @@ static void usage(FILE *f)
 		"usage: hvctl check  [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini\n"
 		"       hvctl images [-L DIR]... [--cpus N] [--mem SIZE] FILE.ini\n"
 		"       hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST\n"
-		"       hvctl policy fair|rr | set GUEST weight=N\n"
+		"       hvctl policy fair|rr | set GUEST [weight=N] [cpus=LIST]\n"
+		"       hvctl trace [-d SECONDS] -o FILE.json\n"
 		"\n"
 		"  check   validate FILE.ini and print a summary of its guests\n"
 		"  images  print NAME<TAB>PATH for every image FILE.ini names\n"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What hvctl's two files share (src/hvctl.c, src/hvctl_ctl.c). */
+/* What hvctl's files share (src/hvctl.c, hvctl_ctl.c, hvctl_trace.c). */
 #ifndef HV_HVCTL_H
 #define HV_HVCTL_H
 
@@ -15,5 +15,15 @@ void format_cpus(uint64_t mask, char *buf, size_t size);
 int hvctl_ctl(int argc, char **argv);
 /* Whether @cmd is one of hvctl_ctl()'s. */
 int hvctl_ctl_cmd(const char *cmd);
+
+struct ctl_req;
+struct ctl_reply;
+/*
+ * One request to hvisor and its reply: 0, or the exit status with the
+ * error already printed.
+ */
+int hvctl_call(const struct ctl_req *rq, struct ctl_reply *rp);
+/* hvctl trace [-d SECONDS] -o FILE.json (src/hvctl_trace.c). */
+int hvctl_trace(int argc, char **argv);
 
 #endif

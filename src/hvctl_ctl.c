@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvctl list | top | stop | restart | policy | set: requests to the running
+ * hvctl list | top | stop | restart | policy | set (and trace, in
+ * hvctl_trace.c): requests to the running
  * hvisor and their replies, as FDT messages (src/core/ctlmsg.h) over the root
  * guest's virtio-console port named hvisor.ctl. Linux names it in
  * /sys/class/virtio-ports/vportNpM/name; the device is /dev/vportNpM
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include <getopt.h>
 
+#include "src/core/config.h"
 #include "src/core/ctlmsg.h"
 #include "src/hvctl.h"
 
@@ -24,9 +26,11 @@
 #define CLASS_DIR	"/sys/class/virtio-ports"
 #define REPLY_WAIT_MS	10000
 
+/* The user's commands: the wire's, less the steps of a trace, plus trace. */
 int hvctl_ctl_cmd(const char *cmd)
 {
-	return ctl_cmd_parse(cmd) >= 0;
+	return !strcmp(cmd, "trace") ||
+	       (ctl_cmd_parse(cmd) >= 0 && strncmp(cmd, "trace-", 6));
 }
 
 /* The port's device: $HVCTL_PORT, or the vport whose name is hvisor.ctl. */
@@ -106,7 +110,7 @@ static int read_reply(int fd, uint8_t *buf, size_t max, size_t *len)
 	}
 }
 
-static int call(const struct ctl_req *rq, struct ctl_reply *rp)
+int hvctl_call(const struct ctl_req *rq, struct ctl_reply *rp)
 {
 	static uint8_t buf[CTL_MSG_MAX];
 	char path[300];
@@ -257,10 +261,10 @@ static int top(int argc, char **argv)
 		fprintf(stderr, "usage: hvctl top [-n COUNT] [-d SECONDS]\n");
 		return 2;
 	}
-	r = call(&rq, &a);
+	r = hvctl_call(&rq, &a);
 	for (long i = 0; !r && (!count || i < count); i++) {
 		sleep((unsigned int)secs);
-		r = call(&rq, &b);
+		r = hvctl_call(&rq, &b);
 		if (r)
 			break;
 		if (isatty(STDOUT_FILENO) && count != 1)
@@ -272,33 +276,58 @@ static int top(int argc, char **argv)
 	return r;
 }
 
-/* hvctl set GUEST weight=N */
+/* hvctl set GUEST [weight=N] [cpus=LIST]: at least one of the two. */
 static int set(int argc, char **argv)
 {
+	static const char use[] = "usage: hvctl set GUEST [weight=N] [cpus=LIST]\n";
 	static struct ctl_reply reply;
 	struct ctl_req rq = { .cmd = CTL_SET };
-	unsigned long w;
-	char *end;
+	char cpus[64];
 	int r;
 
-	if (argc != 4 || strncmp(argv[3], "weight=", 7) ||
-	    strlen(argv[2]) >= sizeof(rq.guest)) {
-		fprintf(stderr, "usage: hvctl set GUEST weight=N\n");
+	if (argc < 4 || argc > 5 || strlen(argv[2]) >= sizeof(rq.guest)) {
+		fputs(use, stderr);
 		return 2;
 	}
-	errno = 0;
-	w = strtoul(argv[3] + 7, &end, 10);
-	if (errno || *end || !argv[3][7] || w < 1 || w > 65535) {
-		fprintf(stderr, "hvctl: set: weight '%s' is not 1..65535\n",
-			argv[3] + 7);
-		return 2;
+	for (int i = 3; i < argc; i++) {
+		const char *v = strchr(argv[i], '=');
+		unsigned long w;
+		uint64_t bad;
+		char *end;
+
+		if (v && !strncmp(argv[i], "weight=", 7) && !rq.weight) {
+			errno = 0;
+			w = strtoul(v + 1, &end, 10);
+			if (errno || *end || !v[1] || w < 1 || w > 65535) {
+				fprintf(stderr, "hvctl: set: weight '%s' is not 1..65535\n",
+					v + 1);
+				return 2;
+			}
+			rq.weight = (uint32_t)w;
+		} else if (v && !strncmp(argv[i], "cpus=", 5) && !rq.cpus) {
+			if (cfg_parse_cpus(v + 1, &rq.cpus, &bad) || !rq.cpus) {
+				fprintf(stderr, "hvctl: set: cpus '%s' is not a list such as 0-1 or 0,2\n",
+					v + 1);
+				return 2;
+			}
+		} else {
+			fputs(use, stderr);
+			return 2;
+		}
 	}
 	strcpy(rq.guest, argv[2]);
-	rq.weight = (uint32_t)w;
-	r = call(&rq, &reply);
-	if (!r)
-		printf("hvctl: guest '%s': weight %lu\n", rq.guest, w);
-	return r;
+	r = hvctl_call(&rq, &reply);
+	if (r)
+		return r;
+	printf("hvctl: guest '%s':", rq.guest);
+	if (rq.weight)
+		printf(" weight %u", rq.weight);
+	if (rq.cpus) {
+		format_cpus(rq.cpus, cpus, sizeof(cpus));
+		printf(" cpus %s", cpus);
+	}
+	printf("\n");
+	return 0;
 }
 
 int hvctl_ctl(int argc, char **argv)
@@ -307,12 +336,14 @@ int hvctl_ctl(int argc, char **argv)
 	struct ctl_req rq = { .cmd = (enum ctl_cmd)ctl_cmd_parse(argv[1]) };
 	int r;
 
+	if (!strcmp(argv[1], "trace"))
+		return hvctl_trace(argc, argv);
 	if (rq.cmd == CTL_TOP)
 		return top(argc, argv);
 	if (rq.cmd == CTL_SET)
 		return set(argc, argv);
 	if (rq.cmd == CTL_LIST ? argc != 2 : argc != 3) {
-		fprintf(stderr, "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr | set GUEST weight=N\n");
+		fprintf(stderr, "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr | set GUEST [weight=N] [cpus=LIST] | trace [-d SECONDS] -o FILE.json\n");
 		return 2;
 	}
 	if (rq.cmd != CTL_LIST) {
@@ -326,7 +357,7 @@ int hvctl_ctl(int argc, char **argv)
 		}
 		strcpy(to, argv[2]);
 	}
-	r = call(&rq, &reply);
+	r = hvctl_call(&rq, &reply);
 	if (r)
 		return r;
 	if (rq.cmd == CTL_LIST)

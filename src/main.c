@@ -121,7 +121,10 @@ static const struct sched_arch hv_sched_arch = {
 	.this_cpu = sched_this_cpu,
 };
 
-/* hvisor.ini's trace_records: the scheduler's event rings, one per pCPU. */
+/*
+ * hvisor.ini's trace_records: the scheduler's event rings, one per pCPU,
+ * recording from here with trace_boot, else when hvctl trace asks.
+ */
 static void start_trace(void)
 {
 	uint64_t n = config.hyp.trace_records, bytes, mem;
@@ -135,6 +138,9 @@ static void start_trace(void)
 		      n, bytes >> 10);
 	if (trace_init(nr_cpus, (struct trace_rec *)mem, n))
 		panic("hvisor.ini: trace_records = %lu: cannot set up the trace", n);
+	if (!config.hyp.trace_boot)
+		return;
+	trace_set_enabled(true);
 	pr_info("hvisor: tracing scheduler events, %lu records per pCPU (%lu KiB)\n",
 		n, bytes >> 10);
 }
@@ -288,5 +294,5 @@ void hv_main(struct boot_info *bi)
 	watchdog_start(vms_start_tsc);
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	run_guests(bsp);
-	power_off(vms_summary());
+	power_off(vms_summary(config.hyp.trace_boot));
 }

@@ -60,7 +60,8 @@ struct hyp_config {
 	uint32_t boost_us;		/* fair: an early run for an interrupt */
 	enum cfg_delivery delivery;
 	enum cfg_guard vid_guard;	/* vmx/intr.c: the Bochs IF=0 quirk */
-	uint32_t trace_records;		/* per pCPU, 0: off (sched/trace.h) */
+	uint32_t trace_records;		/* per pCPU, 0: no rings (sched/trace.h) */
+	bool trace_boot;		/* record from boot, print at the end */
 };
 
 #define CFG_NET_NAME_MAX	16
@@ -146,6 +147,12 @@ int config_parse(const char *file, const char *text,
  * into bytes. Returns 0, -EINVAL for bad syntax or -ERANGE on overflow.
  */
 int cfg_parse_size(const char *s, uint64_t *bytes);
+
+/*
+ * A cpus list such as "0", "0-1" or "0,2-3" into a mask: 0, -EINVAL for
+ * bad syntax, or -ERANGE with *@bad set to a CPU number past CFG_MAX_CPUS.
+ */
+int cfg_parse_cpus(const char *s, uint64_t *mask, uint64_t *bad);
 
 /*
  * Place every vCPU as scheduler = partition does: guests in file order,

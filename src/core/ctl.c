@@ -9,10 +9,14 @@
 #include <errno.h>
 #include <string.h>
 #include "sched/sched.h"
+#include "sched/trace.h"
+#include "src/arch/percpu.h"
 #include "src/arch/printk.h"
+#include "src/arch/tsc.h"
 #include "src/arch/x86.h"
 #include "src/core/ctl.h"
 #include "src/core/ctlmsg.h"
+#include "src/core/vendor.h"
 #include "src/core/vm.h"
 #include "src/lib/fmt.h"
 
@@ -22,6 +26,19 @@ static uint8_t req_buf[CTL_MSG_MAX];
 static size_t req_len;
 static uint8_t reply_buf[CTL_MSG_MAX];
 static struct ctl_reply reply;
+
+/*
+ * hvctl trace's session: one at a time, a new start takes over (a
+ * killed hvctl leaves nothing locked). Recording is switched on by the
+ * start unless trace_boot had it on already, and off by the stop.
+ */
+static struct {
+	uint32_t id;
+	bool started, stopped;
+	bool own;		/* this session switched recording on */
+	uint32_t n_cpus;
+	uint64_t start[CTL_CPUS_MAX], end[CTL_CPUS_MAX];
+} tsess;
 
 static struct vm *find(const char *name)
 {
@@ -48,7 +65,7 @@ static void do_list(void)
 		hv_snprintf(g->name, sizeof(g->name), "%s", vm->name);
 		hv_snprintf(g->state, sizeof(g->state), "%s", vm_state_name(vm));
 		g->vcpus = vm->cfg->vcpus;
-		g->cpus = vm->cfg->cpus;
+		g->cpus = vm->affinity;
 		g->restarts = vm->n_restarts;
 		g->weight = vm->weight;
 		g->exit_code = vm_stopped(vm) ? vm->exit_code : 0;
@@ -110,11 +127,14 @@ static void do_policy(const struct ctl_req *r)
 			sched_current_policy());
 }
 
-/* Every vCPU of a guest (the root too) to a new weight, kept over restarts. */
+/*
+ * Every vCPU of a guest (the root too) to a new weight and/or set of
+ * pCPUs, kept over restarts.
+ */
 static void do_set(const struct ctl_req *r)
 {
 	struct vm *vm = find(r->guest);
-	uint64_t now = rdtsc();
+	uint64_t now = rdtsc(), online = 0;
 
 	if (!vm) {
 		fail(-ENOENT, "no guest '%s'", r->guest);
@@ -124,11 +144,144 @@ static void do_set(const struct ctl_req *r)
 		fail(-EINVAL, "weight out of range (1..65535) for '%s'", r->guest);
 		return;
 	}
-	vm->weight = r->weight;
-	for (uint32_t i = 0; i < vm->n_vcpus; i++)
-		sched_set_weight(&vm->vcpus[i].se, r->weight, now);
-	pr_info("hvisor: hvctl: guest '%s' has weight %u now\n", vm->name,
-		r->weight);
+	for (uint32_t c = 0; c < nr_cpus && c < 64; c++)
+		if (cpus[c].virt_on)
+			online |= 1ULL << c;
+	if (r->cpus & ~online) {
+		fail(-EINVAL, "'%s': cpus names a pCPU hvisor does not run guests on",
+		     r->guest);
+		return;
+	}
+	if (r->cpus && !strcmp(sched_current_policy(), "partition")) {
+		fail(-EPERM, "'%s': partition pins each vCPU to its pCPU for good",
+		     r->guest);
+		return;
+	}
+	if (r->weight) {
+		vm->weight = r->weight;
+		for (uint32_t i = 0; i < vm->n_vcpus; i++)
+			sched_set_weight(&vm->vcpus[i].se, r->weight, now);
+		pr_info("hvisor: hvctl: guest '%s' has weight %u now\n", vm->name,
+			r->weight);
+	}
+	if (r->cpus) {
+		vm->affinity = r->cpus;
+		for (uint32_t i = 0; i < vm->n_vcpus; i++)
+			sched_set_affinity(&vm->vcpus[i].se, r->cpus, now);
+		pr_info("hvisor: hvctl: guest '%s' runs on pCPUs %#lx now\n",
+			vm->name, r->cpus);
+	}
+}
+
+/* trace-start: note where each ring is, record, and send the legend. */
+static void do_trace_start(void)
+{
+	struct ctl_trace *t = &reply.trace;
+
+	if (!trace_capacity()) {
+		fail(-ENODEV, "no trace rings: hvisor.ini has trace_records = 0%s", "");
+		return;
+	}
+	if (trace_cpus() > CTL_CPUS_MAX) {
+		fail(-E2BIG, "more pCPUs than a trace covers%s", "");
+		return;
+	}
+	tsess.id = tsess.id + 1 ? tsess.id + 1 : 1;
+	tsess.n_cpus = trace_cpus();
+	for (uint32_t c = 0; c < tsess.n_cpus; c++)
+		tsess.start[c] = trace_pos(c);
+	/* A session taken over mid-way keeps what it had switched on. */
+	if (!(tsess.started && !tsess.stopped && tsess.own))
+		tsess.own = !trace_enabled();
+	tsess.started = true;
+	tsess.stopped = false;
+	trace_set_enabled(true);
+
+	reply.trace_part = CTL_TP_LEGEND;
+	t->session = tsess.id;
+	t->capacity = trace_capacity();
+	t->n_cpus = tsess.n_cpus;
+	t->tsc_khz = tsc_khz;
+	/* A pCPU may run one vCPU the whole trace: no pick would name it. */
+	for (uint32_t c = 0; c < tsess.n_cpus; c++) {
+		struct sched_entity *se = sched_current(c);
+
+		t->running[c] = se ? se->tid : TRACE_NONE;
+	}
+	for (uint32_t i = 0; i < nr_vms; i++)
+		for (uint32_t j = 0; j < vms[i].n_vcpus; j++) {
+			if (t->n_ents == CTL_TRACE_ENTS)
+				break;
+			t->ent_id[t->n_ents] = vms[i].vcpus[j].se.tid;
+			hv_snprintf(t->ent_name[t->n_ents], sizeof(t->ent_name[0]),
+				    "%s", vms[i].vcpus[j].name);
+			t->n_ents++;
+		}
+	t->n_exit_names = CTL_EXIT_NAMES;
+	for (uint32_t code = 0; code < CTL_EXIT_NAMES; code++)
+		hv_snprintf(t->exit_name[code], sizeof(t->exit_name[0]), "%s",
+			    vendor_exit_name(code));
+	pr_info("hvisor: hvctl: trace session %u records into %u ring(s) of %u\n",
+		tsess.id, tsess.n_cpus, t->capacity);
+}
+
+/* trace-stop and trace-read name the current session. */
+static bool trace_session_ok(const struct ctl_req *r)
+{
+	if (!tsess.started || r->session != tsess.id) {
+		reply.status = -ESTALE;
+		hv_snprintf(reply.error, sizeof(reply.error),
+			    "trace session %u is not the current one (%u): another hvctl trace started since",
+			    r->session, tsess.id);
+		return false;
+	}
+	return true;
+}
+
+/* trace-stop: recording off (if this session put it on), the windows. */
+static void do_trace_stop(const struct ctl_req *r)
+{
+	struct ctl_trace *t = &reply.trace;
+
+	if (!trace_session_ok(r))
+		return;
+	if (!tsess.stopped) {
+		if (tsess.own)
+			trace_set_enabled(false);
+		for (uint32_t c = 0; c < tsess.n_cpus; c++)
+			tsess.end[c] = trace_pos(c);
+		tsess.stopped = true;
+	}
+	reply.trace_part = CTL_TP_WINDOWS;
+	t->session = tsess.id;
+	t->n_cpus = tsess.n_cpus;
+	memcpy(t->start, tsess.start, sizeof(t->start));
+	memcpy(t->end, tsess.end, sizeof(t->end));
+}
+
+/* trace-read: a stopped session's records of one pCPU, a reply's worth. */
+static void do_trace_read(const struct ctl_req *r)
+{
+	struct ctl_trace *t = &reply.trace;
+	uint64_t from = r->from;
+
+	if (!trace_session_ok(r))
+		return;
+	if (!tsess.stopped) {
+		fail(-EINVAL, "trace session %s is still recording: stop it first", "");
+		return;
+	}
+	if (r->cpu >= tsess.n_cpus || from < tsess.start[r->cpu] ||
+	    from > tsess.end[r->cpu]) {
+		fail(-EINVAL, "no such pCPU or index in the trace%s", "");
+		return;
+	}
+	reply.trace_part = CTL_TP_RECORDS;
+	t->session = tsess.id;
+	t->cpu = r->cpu;
+	t->n_recs = trace_read(r->cpu, &from, tsess.end[r->cpu], t->recs,
+			       CTL_TRACE_RECS);
+	t->from = from;
 }
 
 /* stop and restart: any guest but the root itself. */
@@ -181,6 +334,12 @@ static void answer(const uint8_t *msg, size_t len)
 		do_policy(&r);
 	else if (r.cmd == CTL_SET)
 		do_set(&r);
+	else if (r.cmd == CTL_TRACE_START)
+		do_trace_start();
+	else if (r.cmd == CTL_TRACE_STOP)
+		do_trace_stop(&r);
+	else if (r.cmd == CTL_TRACE_READ)
+		do_trace_read(&r);
 	else
 		do_guest(&r);
 	send_reply();

@@ -443,13 +443,12 @@ static void trace_line(void *ctx, const char *line)
 }
 
 /*
- * The scheduler's event rings (hvisor.ini trace_records), after a
- * legend of the entity numbers; scripts/trace2json.py reads them.
+ * The scheduler's event rings (hvisor.ini trace_boot), after a legend
+ * of the entity numbers; scripts/trace2json.py reads them.
  */
 static void print_trace(void)
 {
-	if (!trace_enabled())
-		return;
+	trace_set_enabled(false);
 	for (uint32_t i = 0; i < nr_vms; i++)
 		for (uint32_t j = 0; j < vms[i].n_vcpus; j++)
 			pr_info("trace-ent %u %s\n", vms[i].vcpus[j].se.tid,
@@ -457,7 +456,7 @@ static void print_trace(void)
 	trace_dump(trace_line, NULL);
 }
 
-int vms_summary(void)
+int vms_summary(bool with_trace)
 {
 	int worst = 0;
 
@@ -497,6 +496,7 @@ int vms_summary(void)
 	}
 	vmnet_summary_switches();
 	vms_print_sched(true);
-	print_trace();
+	if (with_trace)
+		print_trace();
 	return worst;
 }

@@ -80,6 +80,7 @@ struct vm {
 	uint64_t blk_disk_size;
 	bool net_attached;		/* has its port on net_sw */
 	uint32_t weight;		/* its vCPUs' (config, or hvctl set) */
+	uint64_t affinity;		/* its vCPUs' pCPUs (likewise) */
 	uint32_t net_sw, net_port;	/* its switch and port (vmnet.c) */
 	struct vcpu vcpus[VM_MAX_VCPUS];	/* rebuilt by vcpu_create() */
 	int state;		/* enum vm_state, changed atomically */
@@ -195,8 +196,11 @@ void vm_not_running(struct vm *vm);
 void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
 /* Number of VMs still running. */
 int vms_running(void);
-/* Print one line per VM and the scheduler table; return the worst code. */
-int vms_summary(void);
+/*
+ * Print one line per VM and the scheduler table, then with @with_trace
+ * the event rings (trace_boot); return the worst code.
+ */
+int vms_summary(bool with_trace);
 /* The scheduler table; @machine adds the sched-stat/sched-path lines. */
 void vms_print_sched(bool machine);
 void vm_print_mark(struct vm *vm, uint32_t tag);

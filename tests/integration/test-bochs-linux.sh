@@ -142,11 +142,24 @@ mb2check)
 		"hvisor's summary has no line for switch sw0"
 	# hvctl from Linux over the console's hvisor.ctl port: list, refusals,
 	# a restart of mb (it boots again), then a stop.
-	expect_line "[linux] HVTEST CHECK hvctl: ok root linux; top; mb restarted, back running; policy rr, fair under load; weight set; mb stopped" \
-		"hvctl in the root guest did not list, restart, switch policy and stop"
+	expect_line "[linux] HVTEST CHECK hvctl: ok root linux; top; mb restarted, back running; policy rr, fair under load; weight, cpus set; trace; mb stopped" \
+		"hvctl in the root guest did not list, restart, switch policy, set, trace and stop"
 	expect_line "hvisor: hvctl: every pCPU runs the rr scheduler now"
 	expect_line "hvisor: hvctl: every pCPU runs the fair scheduler now"
 	expect_line "hvisor: hvctl: guest 'mb' has weight 512 now"
+	expect_line "hvisor: hvctl: guest 'mb' runs on pCPUs 0x2 now"
+	expect_line "hvisor: hvctl: guest 'mb' runs on pCPUs 0x3 now"
+	# hvctl trace's JSON, decoded and checked here, and drawn.
+	logs=$BUILD/test-linux-$mode
+	if out=$(python3 tests/integration/check-trace-json.py \
+			-o "$logs/trace.json" "$console" 2>&1); then
+		echo "$tag: $out"
+		out=$(/usr/bin/python3 scripts/trace-plot.py -o "$logs/trace.png" \
+			"$logs/trace.json" 2>&1) || fail+=("trace-plot.py: $out")
+		echo "$tag: $out"
+	else
+		fail+=("hvctl trace: $out")
+	fi
 	# Hypercalls are the kernel's: a VMCALL from user space is #UD.
 	expect_line "[linux] HVTEST CHECK vmcall: ok a VMCALL from user space raised #UD (SIGILL)" \
 		"a VMCALL from Linux's user space did not raise #UD"

@@ -157,9 +157,23 @@ fi
 if HVCTL_PORT= run 3 list; then
 	expect_in err "no virtio-console port named hvisor.ctl"
 fi
-run 2 restart && expect_in err "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr | set GUEST weight=N"
+run 2 restart && expect_in err "usage: hvctl list | top [-n COUNT] [-d SECONDS] | stop GUEST | restart GUEST | policy fair|rr | set GUEST [weight=N] [cpus=LIST] | trace [-d SECONDS] -o FILE.json"
 run 2 set a weight=0 && expect_in err "hvctl: set: weight '0' is not 1..65535"
-run 2 set a prio=3 && expect_in err "usage: hvctl set GUEST weight=N"
+run 2 set a prio=3 && expect_in err "usage: hvctl set GUEST [weight=N] [cpus=LIST]"
+run 2 set a && expect_in err "usage: hvctl set GUEST [weight=N] [cpus=LIST]"
+run 2 set a cpus=1-0 && expect_in err "hvctl: set: cpus '1-0' is not a list such as 0-1 or 0,2"
+run 2 set a cpus=64 && expect_in err "hvctl: set: cpus '64' is not a list"
+run 2 set a cpus=1 cpus=0 && expect_in err "usage: hvctl set GUEST"
+run 2 trace && expect_in err "usage: hvctl trace [-d SECONDS] -o FILE.json"
+run 2 trace -d 0 -o "$tmp/t.json" && expect_in err "hvctl: trace: -d '0' is not 0.001..3600 seconds"
+run 2 trace -d 1x -o "$tmp/t.json" && expect_in err "hvctl: trace: -d '1x'"
+# The wire's steps of a trace are not commands.
+run 2 trace-start && expect_in err "usage:"
+# The output file is opened first: a bad path fails before any request.
+run 1 trace -o "$tmp/no/such/dir/t.json" && expect_in err "hvctl: trace: $tmp/no/such/dir/t.json: No such file or directory"
+if HVCTL_PORT= run 3 trace -o "$tmp/t.json"; then
+	expect_in err "no virtio-console port named hvisor.ctl"
+fi
 run 2 policy && ok
 run 2 stop a b && ok
 run 2 top -n 0 && expect_in err "usage: hvctl top [-n COUNT] [-d SECONDS]"

@@ -732,8 +732,17 @@ static void test_root_values(void **state)
 
 static void test_trace_records(void **state)
 {
+	/* Rings for hvctl trace by default, not recording from boot. */
 	expect_ok(parse(GUEST_A));
-	assert_int_equal(cfg.hyp.trace_records, 0);
+	assert_int_equal(cfg.hyp.trace_records, 4096);
+	assert_false(cfg.hyp.trace_boot);
+	expect_ok(parse("[hypervisor]\ntrace_records = 65536\ntrace_boot = yes\n" GUEST_A));
+	assert_true(cfg.hyp.trace_boot);
+	expect_one(parse("[hypervisor]\ntrace_boot = yes\ntrace_records = 0\n" GUEST_A),
+		   "t.ini:2: [hypervisor] trace_boot: ",
+		   "yes, but trace_records = 0 leaves no rings to record into");
+	expect_one(parse("[hypervisor]\ntrace_boot = maybe\n" GUEST_A),
+		   "t.ini:2: [hypervisor] trace_boot: ", "bad value 'maybe'");
 	expect_ok(parse("[hypervisor]\ntrace_records = 65536\n" GUEST_A));
 	assert_int_equal(cfg.hyp.trace_records, 65536);
 	expect_ok(parse("[hypervisor]\ntrace_records = 0\n" GUEST_A));

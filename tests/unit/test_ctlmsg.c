@@ -47,10 +47,34 @@ static void test_request_round_trip(void **state)
 	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), 0);
 	assert_int_equal(out.cmd, CTL_SET);
 	assert_int_equal(out.weight, 512);
-	/* set needs a weight. */
+	/* Or cpus, or both; set needs one of them. */
 	in.weight = 0;
+	in.cpus = 0x6;
+	n = ctl_req_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.weight, 0);
+	assert_int_equal(out.cpus, 0x6);
+	in.cpus = 0;
 	n = ctl_req_encode(buf, sizeof(buf), &in);
 	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), -EINVAL);
+
+	/* A trace's steps: stop and read name their session, read its place. */
+	in = (struct ctl_req){ .cmd = CTL_TRACE_READ, .session = 7, .cpu = 1,
+			       .from = 1ULL << 40 };
+	n = ctl_req_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.cmd, CTL_TRACE_READ);
+	assert_int_equal(out.session, 7);
+	assert_int_equal(out.cpu, 1);
+	assert_int_equal(out.from, 1ULL << 40);
+	in = (struct ctl_req){ .cmd = CTL_TRACE_STOP, .session = 7 };
+	n = ctl_req_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_req_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.session, 7);
+	/* A read without its place is refused. */
+	assert_int_equal(fdt_open_into(buf, buf, sizeof(buf)), 0);
+	assert_int_equal(fdt_setprop_string(buf, 0, "command", "trace-read"), 0);
+	assert_int_equal(ctl_req_decode(buf, fdt_totalsize(buf), &out), -EINVAL);
 
 	in = (struct ctl_req){ .cmd = CTL_LIST };
 	n = ctl_req_encode(buf, sizeof(buf), &in);
@@ -196,6 +220,98 @@ static void test_top_reply(void **state)
 	assert_memory_equal(&out.guests, &in.guests, sizeof(in.guests));
 }
 
+/* Each part of a trace reply, and a records reply at its largest. */
+static void test_trace_replies(void **state)
+{
+	static struct ctl_reply in, out;
+	int n;
+
+	memset(&in, 0, sizeof(in));
+	in.trace_part = CTL_TP_LEGEND;
+	in.trace.session = 3;
+	in.trace.capacity = 4096;
+	in.trace.n_cpus = 2;
+	in.trace.tsc_khz = 50000;
+	in.trace.running[0] = TRACE_NONE;
+	in.trace.running[1] = 5;
+	in.trace.n_ents = 2;
+	in.trace.ent_id[0] = 0;
+	in.trace.ent_id[1] = 5;
+	strcpy(in.trace.ent_name[0], "linux/0");
+	strcpy(in.trace.ent_name[1], "mb/1");
+	in.trace.n_exit_names = CTL_EXIT_NAMES;
+	for (int i = 0; i < CTL_EXIT_NAMES; i++)
+		snprintf(in.trace.exit_name[i], sizeof(in.trace.exit_name[0]),
+			 i == 3 ? "" : "reason-%d", i);
+	n = ctl_reply_encode(buf, sizeof(buf), &in);
+	assert_true(n > 0);
+	assert_int_equal(ctl_reply_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.trace_part, CTL_TP_LEGEND);
+	assert_int_equal(out.trace.session, 3);
+	assert_int_equal(out.trace.capacity, 4096);
+	assert_int_equal(out.trace.n_cpus, 2);
+	assert_int_equal(out.trace.tsc_khz, 50000);
+	assert_int_equal(out.trace.running[0], TRACE_NONE);
+	assert_int_equal(out.trace.running[1], 5);
+	assert_int_equal(out.trace.n_ents, 2);
+	assert_int_equal(out.trace.ent_id[1], 5);
+	assert_string_equal(out.trace.ent_name[1], "mb/1");
+	assert_int_equal(out.trace.n_exit_names, CTL_EXIT_NAMES);
+	assert_string_equal(out.trace.exit_name[3], "");
+	assert_string_equal(out.trace.exit_name[79], "reason-79");
+
+	memset(&in, 0, sizeof(in));
+	in.trace_part = CTL_TP_WINDOWS;
+	in.trace.session = 3;
+	in.trace.n_cpus = 2;
+	in.trace.start[0] = 10;
+	in.trace.end[0] = 5000;
+	in.trace.start[1] = 1ULL << 33;
+	in.trace.end[1] = (1ULL << 33) + 7;
+	n = ctl_reply_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_reply_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.trace_part, CTL_TP_WINDOWS);
+	assert_int_equal(out.trace.end[0], 5000);
+	assert_int_equal(out.trace.start[1], 1ULL << 33);
+	assert_int_equal(out.trace.end[1], (1ULL << 33) + 7);
+	/* A window that ends before it starts is malformed. */
+	in.trace.end[1] = 1;
+	n = ctl_reply_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_reply_decode(buf, (size_t)n, &out), -EINVAL);
+
+	memset(&in, 0, sizeof(in));
+	in.trace_part = CTL_TP_RECORDS;
+	in.trace.session = 3;
+	in.trace.cpu = 1;
+	in.trace.from = 123456789;
+	in.trace.n_recs = CTL_TRACE_RECS;
+	for (uint32_t i = 0; i < CTL_TRACE_RECS; i++)
+		in.trace.recs[i] = (struct trace_rec){
+			.tsc = 0x123456789aULL + i, .arg = 0xdeadbeef - i,
+			.ent = (uint16_t)(i % 3 ? i : TRACE_NONE),
+			.type = (uint8_t)(i % TR_TYPES) };
+	n = ctl_reply_encode(buf, sizeof(buf), &in);
+	assert_true(n > 0 && n <= CTL_MSG_MAX);
+	assert_int_equal(ctl_reply_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.trace_part, CTL_TP_RECORDS);
+	assert_int_equal(out.trace.cpu, 1);
+	assert_int_equal(out.trace.from, 123456789);
+	assert_int_equal(out.trace.n_recs, CTL_TRACE_RECS);
+	assert_memory_equal(out.trace.recs, in.trace.recs,
+			    sizeof(in.trace.recs));
+	/* A records blob that is not whole records is malformed. */
+	assert_int_equal(fdt_open_into(buf, buf, sizeof(buf)), 0);
+	assert_int_equal(fdt_setprop(buf, fdt_subnode_offset(buf, 0, "trace"),
+				     "records", "abc", 3), 0);
+	assert_int_equal(ctl_reply_decode(buf, fdt_totalsize(buf), &out), -EINVAL);
+	/* So is an unknown part. */
+	n = ctl_reply_encode(buf, sizeof(buf), &in);
+	assert_int_equal(fdt_open_into(buf, buf, sizeof(buf)), 0);
+	assert_int_equal(fdt_setprop_string(buf, fdt_subnode_offset(buf, 0, "trace"),
+					    "part", "film"), 0);
+	assert_int_equal(ctl_reply_decode(buf, fdt_totalsize(buf), &out), -EINVAL);
+}
+
 static void test_reply_too_big(void **state)
 {
 	static struct ctl_reply in;
@@ -216,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_length_from_header),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_top_reply),
+		cmocka_unit_test(test_trace_replies),
 		cmocka_unit_test(test_reply_too_big),
 	};
 

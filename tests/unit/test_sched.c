@@ -488,6 +488,7 @@ static void test_trace_interrupt_branches(void **state)
 	a->se.tid = 1;
 	b->se.tid = 2;
 	assert_int_equal(trace_init(1, mem, 16), 0);
+	trace_set_enabled(true);
 	sched_interrupt(&b->se, t + US(900));
 	sched_interrupt(&a->se, t + US(900));
 	assert_true(sched_pick(0, t + US(900)) == &b->se);
@@ -920,6 +921,76 @@ static void test_remove_while_next(void **state)
 }
 
 /*
+ * By hand, what a guest restart asks of the scheduler (guests/restart.c):
+ * a guest's vCPUs in every state off the pCPU (queued, next by an
+ * interrupt, blocked; the running one is test_remove_while_next's) are
+ * removed, their entities zeroed and built again as vcpu_create() does,
+ * and added back. Nothing stale remains: the other guest's vCPU runs
+ * meanwhile, the new entities start with no counts and level with the
+ * queue (neither credit nor debt from the old run: they alternate with
+ * it slice by slice), and a late interrupt or wake-up for an old one
+ * changes nothing.
+ */
+static void test_restart_cycle(void **state)
+{
+	struct sim_ent *a, *b, *c, *d;
+	uint64_t t = SIM_T0;
+	int a_runs = 0, d_runs = 0;
+
+	hogs_on_cpu0(1, &a, &b);
+	c = sim_sleeper("c", 256, 1, US(100), MS(1), MS(1));
+	d = sim_hog("d", 256, 1);		/* the other guest */
+	assert_int_equal(sim_add(c), 0);
+	assert_int_equal(sim_add(d), 0);
+	/* b runs, c runs and blocks, d runs; a's interrupt makes it next. */
+	tick_picks(0, t + US(1000), b, t + US(2000));
+	tick_picks(0, t + US(2000), c, t + US(3000));
+	sched_block(&c->se, t + US(2100));
+	assert_true(sched_pick(0, t + US(2100)) == &d->se);
+	sched_interrupt(&a->se, t + US(2200));
+	assert_int_equal(a->se.st.boosts, 1);
+
+	/* The drain: every vCPU of the guest off its queue. */
+	sched_remove(&a->se, t + US(2300));
+	sched_remove(&b->se, t + US(2300));
+	sched_remove(&c->se, t + US(2300));
+	assert_int_equal(a->se.state, VCPU_STOPPED);
+	assert_int_equal(b->se.state, VCPU_STOPPED);
+	assert_int_equal(c->se.state, VCPU_STOPPED);
+	/* A late interrupt and wake-up for them change nothing. */
+	sched_interrupt(&b->se, t + US(2310));
+	sched_wake(&c->se, t + US(2310));
+	assert_int_equal(c->se.state, VCPU_STOPPED);
+	assert_true(sched_pick(0, t + US(2320)) == &d->se);
+	sched_tick(0, t + US(5000));
+	assert_true(sched_pick(0, t + US(5000)) == &d->se);
+
+	/* The build: zeroed and made again, then vCPU 0 started. */
+	memset(&a->se, 0, sizeof(a->se));
+	a->se.weight = 256;
+	a->se.affinity = 1;
+	a->se.tid = 1;
+	assert_int_equal(sched_add(&a->se, t + US(5500)), 0);
+	assert_int_equal(a->se.st.run, 0);
+	assert_int_equal(a->se.st.switches, 0);
+	assert_int_equal(a->se.st.boosts, 0);
+	/* Level with d: they take turns, a slice each. */
+	for (uint64_t at = US(6000); at <= US(16000); at += US(1000)) {
+		struct sched_entity *se;
+
+		sched_tick(0, t + at);
+		se = sched_pick(0, t + at);
+		assert_true(se == &a->se || se == &d->se);
+		if (se == &a->se)
+			a_runs++;
+		else
+			d_runs++;
+	}
+	assert_true(a_runs >= 5 && d_runs >= 5);
+	assert_true(a->se.st.run > 0);
+}
+
+/*
  * By hand: a vCPU far ahead (weight 16: its virtual time runs 16x) gets
  * no early run, and one that leaves the queue before the pick is not
  * picked.
@@ -1050,6 +1121,57 @@ static void test_affinity(void **state)
 	assert_int_equal(sched_add(&a->se, sim.now), -EINVAL);
 	a = sim_hog("x", 0, 0x1);
 	assert_int_equal(sched_add(&a->se, sim.now), -EINVAL);
+}
+
+/*
+ * hvctl set cpus=: two hogs and a sleeper anywhere on two pCPUs, then
+ * the hogs to pCPU 1 only and the sleeper to pCPU 0, whatever each is
+ * doing at that moment (running, queued or blocked). From then on no
+ * entity runs where it may not (the simulator checks every pick), the
+ * sleeper has pCPU 0 to itself and the hogs share pCPU 1 evenly.
+ */
+static void test_set_affinity(void **state)
+{
+	struct sim_ent *a, *b, *c;
+	uint64_t ra, rb;
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	a = sim_hog("a", 256, ALL);
+	b = sim_hog("b", 256, ALL);
+	c = sim_sleeper("c", 256, ALL, US(300), MS(2), MS(4));
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sim_add(b), 0);
+	assert_int_equal(sim_add(c), 0);
+	sim_start();
+	sim_run(MS(50));
+	assert_int_equal(sched_set_affinity(&a->se, 0, sim.now), -EINVAL);
+	assert_int_equal(sched_set_affinity(&a->se, 0x4, sim.now), -EINVAL);
+	assert_int_equal(sched_set_affinity(&a->se, 0x2, sim.now), 0);
+	assert_int_equal(sched_set_affinity(&b->se, 0x6, sim.now), 0);
+	assert_int_equal(b->se.affinity, 0x2);	/* pCPUs that exist */
+	assert_int_equal(sched_set_affinity(&c->se, 0x1, sim.now), 0);
+	/* Queued and blocked ones moved at once; a running one at its pick. */
+	sim_run(MS(5));
+	assert_int_equal(a->se.cpu, 1);
+	assert_int_equal(b->se.cpu, 1);
+	assert_int_equal(c->se.cpu, 0);
+	a->ran_on = b->ran_on = c->ran_on = 0;
+	ra = a->ran;
+	rb = b->ran;
+	sim_run(MS(300));
+	sim_check_books();
+	assert_true(a->ran_on == 0x2 && b->ran_on == 0x2);
+	assert_true(c->ran_on == 0x1);
+	ra = a->ran - ra;
+	rb = b->ran - rb;
+	assert_near("hogs on pCPU 1", (double)ra / (double)rb, 1.0);
+	assert_true(ra + rb > MS(290));
+
+	/* partition pins for good. */
+	sim_init(SCHED_PARTITION, 2, 1000, 1000);
+	a = sim_hog("a", 256, ALL);
+	assert_int_equal(sim_add(a), 0);
+	assert_int_equal(sched_set_affinity(&a->se, 0x2, sim.now), -EPERM);
 }
 
 /*
@@ -1772,8 +1894,10 @@ int main(void)
 		cmocka_unit_test(test_interrupt_window_restarts_early_run),
 		cmocka_unit_test(test_interrupt_between_tick_and_pick),
 		cmocka_unit_test(test_remove_while_next),
+		cmocka_unit_test(test_restart_cycle),
 		cmocka_unit_test(test_no_starvation),
 		cmocka_unit_test(test_affinity),
+		cmocka_unit_test(test_set_affinity),
 		cmocka_unit_test(test_idle_pull),
 		cmocka_unit_test(test_periodic_balance),
 		cmocka_unit_test(test_balance_no_pingpong),

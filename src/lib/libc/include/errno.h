@@ -21,5 +21,6 @@
 #define ENOTSUP	95
 #define ETIMEDOUT 110
 #define EALREADY 114
+#define ESTALE	116
 
 #endif
