@@ -7,6 +7,7 @@
 #   make test     unit tests (cmocka) and integration tests (Bochs, QEMU+OVMF)
 #   make deps     install the Debian packages the build needs
 #   make linux    fetch Debian's kernel, build the test initramfs (build/linux)
+#   make fuzz     the libFuzzer harnesses (tests/fuzz), run by tests/run-fuzz.sh
 #
 # BUILD=dir puts every output in another folder; V=1 prints the full
 # commands instead of one short line per step. DEBUG=1 builds the
@@ -175,11 +176,41 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhvhost.a
 # test_decode also checks the decoder against Zydis where libzydis-dev is
 # installed; without the header it still builds and skips those tests.
 ZYDIS_H	:= $(wildcard /usr/include/Zydis/Zydis.h)
-$(BUILD)/tests/test_decode: tests/unit/test_decode.c $(BUILD)/libhvhost.a
+$(BUILD)/tests/test_decode: tests/unit/test_decode.c tests/oracle/zydis_cmp.c \
+		$(BUILD)/libhvhost.a
 	@mkdir -p $(dir $@)
 	$(say) HOSTLD $@
 	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS) -o $@ $< \
+		$(if $(ZYDIS_H),tests/oracle/zydis_cmp.c) \
 		$(BUILD)/libhvhost.a -lcmocka -linih -lfdt $(if $(ZYDIS_H),-lZydis)
+
+# ---- fuzzing: libFuzzer harnesses (Debian's clang) --------------------------
+# `make fuzz` builds one binary per tests/fuzz/fuzz_NAME.c, each with the
+# plain-C sources it drives; tests/run-fuzz.sh runs them (60 s each in
+# `make test`) from the corpus in tests/fuzz/corpus/NAME.
+CLANG	?= clang
+FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DHV_HOST \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+FUZZ_NAMES := config decode virtq mb2 linux
+FUZZ_BIN := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+fuzz_src_config	:= src/config.c src/lib/fmt.c
+fuzz_lib_config	:= -linih
+fuzz_src_decode	:= src/core/decode.c $(if $(ZYDIS_H),tests/oracle/zydis_cmp.c)
+fuzz_lib_decode	:= $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS -lZydis)
+fuzz_src_virtq	:= dev/virtq.c
+fuzz_src_mb2	:= guests/mb2hdr.c guests/elf.c
+fuzz_src_linux	:= guests/linux.c guests/pvh.c guests/elf.c
+
+fuzz: $(FUZZ_BIN)
+
+define fuzz_rule
+$(BUILD)/fuzz/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(fuzz_src_$(1))
+	@mkdir -p $$(dir $$@)
+	$$(say) FUZZ $$@
+	$$(Q)$$(CLANG) $$(FUZZ_CFLAGS) -o $$@ $$^ $(fuzz_lib_$(1))
+endef
+$(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(n))))
 
 # ---- test guests ----------------------------------------------------------
 GUEST_CFLAGS := -std=gnu11 -O2 -g -m32 -ffreestanding -nostdlib -fno-pic \
@@ -273,7 +304,7 @@ test:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all guests iso esp deps linux run unit test clean
+.PHONY: all guests iso esp deps linux run unit test clean fuzz
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

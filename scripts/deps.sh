@@ -34,6 +34,7 @@ packages=(
 	bochs bochsbios vgabios bochs-term
 	python3			# scripts/lib/com1-keys.py types on Bochs' COM1
 	python3-matplotlib	# scripts/bench-linux.sh's plots
+	clang libclang-rt-dev	# make fuzz: libFuzzer harnesses (tests/fuzz)
 )
 
 missing() {

@@ -185,19 +185,14 @@ static void syntax_err(struct parse_ctx *c, const char *why)
 
 /* ---- value parsers ----------------------------------------------------- */
 
-/* Decimal or 0x-hex digits at *s; advances *s. */
-static int parse_u64(const char **s, uint64_t *out)
+/* Digits of @base at *s; advances *s. */
+static int parse_digits(const char **s, unsigned int base, uint64_t *out)
 {
 	const char *p = *s;
-	unsigned int base = 10, digit;
+	unsigned int digit;
 	uint64_t v = 0;
 	bool any = false;
 
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
-	    isxdigit((unsigned char)p[2])) {
-		base = 16;
-		p += 2;
-	}
 	for (;; p++) {
 		unsigned char ch = (unsigned char)*p;
 
@@ -224,6 +219,32 @@ static const char *skip_space(const char *s)
 	while (isspace((unsigned char)*s))
 		s++;
 	return s;
+}
+
+/* Sizes: decimal or 0x-hex digits at *s; advances *s. */
+static int parse_u64(const char **s, uint64_t *out)
+{
+	if ((*s)[0] == '0' && ((*s)[1] == 'x' || (*s)[1] == 'X') &&
+	    isxdigit((unsigned char)(*s)[2])) {
+		*s += 2;
+		return parse_digits(s, 16, out);
+	}
+	return parse_digits(s, 10, out);
+}
+
+/*
+ * Counts, times and CPU numbers: plain decimal at *s. A leading zero
+ * ("08", octal in C) or 0x ("0x3", which reads like a mask in a cpus
+ * list) is refused with -EDOM rather than read one way or the other.
+ */
+static int parse_dec(const char **s, uint64_t *out)
+{
+	const char *p = *s;
+
+	if (p[0] == '0' && (isdigit((unsigned char)p[1]) || p[1] == 'x' ||
+			    p[1] == 'X'))
+		return -EDOM;
+	return parse_digits(s, 10, out);
 }
 
 int cfg_parse_size(const char *s, uint64_t *out)
@@ -271,7 +292,12 @@ static int get_number(struct parse_ctx *c, const char *key, const char *val,
 	const char *s = val;
 	int ret;
 
-	ret = parse_u64(&s, out);
+	ret = parse_dec(&s, out);
+	if (ret == -EDOM) {
+		key_err(c, key, "'%.64s': write numbers in plain decimal (no leading zero, no 0x)",
+			val);
+		return -EINVAL;
+	}
 	if (ret == -EINVAL || (!ret && *skip_space(s))) {
 		key_err(c, key, "bad number '%.64s'", val);
 		return -EINVAL;
@@ -333,14 +359,20 @@ int cfg_parse_cpus(const char *s, uint64_t *mask, uint64_t *bad)
 
 	*mask = 0;
 	for (;;) {
+		int r;
+
 		s = skip_space(s);
-		if (parse_u64(&s, &lo))
-			return -EINVAL;
+		r = parse_dec(&s, &lo);
+		if (r)
+			return r == -EDOM ? r : -EINVAL;
 		hi = lo;
 		s = skip_space(s);
 		if (*s == '-') {
 			s = skip_space(s + 1);
-			if (parse_u64(&s, &hi) || hi < lo)
+			r = parse_dec(&s, &hi);
+			if (r)
+				return r == -EDOM ? r : -EINVAL;
+			if (hi < lo)
 				return -EINVAL;
 			s = skip_space(s);
 		}
@@ -686,7 +718,7 @@ static void parse_vcpus(struct parse_ctx *c, const char *key, const char *val)
 	const char *s = val;
 
 	/* Zero parses as a number but gets its own, clearer message. */
-	if (!parse_u64(&s, &v) && !*skip_space(s) && v < 1) {
+	if (!parse_dec(&s, &v) && !*skip_space(s) && v < 1) {
 		key_err(c, key, "a guest needs at least 1 vCPU");
 		return;
 	}
@@ -703,6 +735,11 @@ static void parse_cpus(struct parse_ctx *c, const char *key, const char *val)
 	int ret;
 
 	ret = cfg_parse_cpus(val, &mask, &bad);
+	if (ret == -EDOM) {
+		key_err(c, key, "'%.64s': CPU numbers in plain decimal (no leading zero, no 0x): cpus is a list such as 0-1 or 0,2, not a mask",
+			val);
+		return;
+	}
 	if (ret == -ERANGE) {
 		key_err(c, key, "cpu %llu is out of range (0..%d)",
 			(unsigned long long)bad, CFG_MAX_CPUS - 1);

@@ -5,11 +5,13 @@
 #
 #   1. build    make all (hvisor.elf, hvisor.efi, hvctl, test guests)
 #   2. unit     make unit: the cmocka binaries, through tests/run-unit.sh
-#   3. each tests/integration/test-*.sh in turn (they boot under emulators)
+#   3. fuzz     make fuzz, then each libFuzzer harness for FUZZ_SECS (60)
+#               seconds from its corpus (tests/run-fuzz.sh)
+#   4. each tests/integration/test-*.sh in turn (they boot under emulators)
 #
 # Every stage runs even when an earlier one failed, and prints its wall
 # time. The build counts as one test, each unit test case as one, each
-# integration script as one; the last line is "N passed, N failed". Exits
+# fuzz harness as one, each integration script as one; the last line is "N passed, N failed". Exits
 # 1 if anything failed.
 #
 # BUILD (default build) is the output folder; JOBS (default nproc) the
@@ -62,6 +64,27 @@ if [ "$f" -eq 0 ]; then
 else
 	failures+=(unit)
 	echo "run-all: unit: FAIL, $p passed, $f failed ($(secs "$t") s)"
+fi
+
+# ---- fuzzing ------------------------------------------------------------------
+banner "fuzz (make fuzz; tests/run-fuzz.sh)"
+t=$(now)
+rc=0
+{ make -j"$JOBS" BUILD="$BUILD" fuzz &&
+  tests/run-fuzz.sh -t "${FUZZ_SECS:-60}" -j "$JOBS"; } 2>&1 | tee "$out" || rc=$?
+sum=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1 || true)
+if [ -n "$sum" ]; then
+	read -r _ p _ f _ <<<"$sum"
+else
+	p=0 f=1		# the harnesses did not build
+fi
+[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+passed=$((passed + p)) failed=$((failed + f))
+if [ "$f" -eq 0 ]; then
+	echo "run-all: fuzz: PASS, $p harnesses ($(secs "$t") s)"
+else
+	failures+=(fuzz)
+	echo "run-all: fuzz: FAIL, $p passed, $f failed ($(secs "$t") s)"
 fi
 
 # ---- integration tests --------------------------------------------------------

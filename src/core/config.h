@@ -150,7 +150,8 @@ int cfg_parse_size(const char *s, uint64_t *bytes);
 
 /*
  * A cpus list such as "0", "0-1" or "0,2-3" into a mask: 0, -EINVAL for
- * bad syntax, or -ERANGE with *@bad set to a CPU number past CFG_MAX_CPUS.
+ * bad syntax, -EDOM for a number not in plain decimal ("01", "0x3"), or
+ * -ERANGE with *@bad set to a CPU number past CFG_MAX_CPUS.
  */
 int cfg_parse_cpus(const char *s, uint64_t *mask, uint64_t *bad);
 

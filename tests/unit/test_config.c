@@ -872,7 +872,11 @@ static void test_cpus(void **state)
 		{ "3-3", 8 }, { "0,0", 1 }, { "63", 1ULL << 63 }, { "0-63", ~0ULL },
 	};
 	static const char *const bad[] = {
-		"", "a", "1-", "-1", "3-1", "0,,1", "1,", "0 1", "1-2-3", "0x",
+		"", "a", "1-", "-1", "3-1", "0,,1", "1,", "0 1", "1-2-3",
+	};
+	/* Not a mask, not octal: plain decimal CPU numbers only. */
+	static const char *const not_dec[] = {
+		"0x3", "0x3f", "01", "0-07", "1,02", "0x", "0X1",
 	};
 	char text[256];
 	size_t i;
@@ -885,6 +889,11 @@ static void test_cpus(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(text, sizeof(text), GUEST_A "cpus = %s\n", bad[i]);
 		expect_one(parse(text), "t.ini:5: [guest a] cpus: ", "bad cpus list");
+	}
+	for (i = 0; i < sizeof(not_dec) / sizeof(not_dec[0]); i++) {
+		snprintf(text, sizeof(text), GUEST_A "cpus = %s\n", not_dec[i]);
+		expect_one(parse(text), "t.ini:5: [guest a] cpus: ",
+			   "CPU numbers in plain decimal (no leading zero, no 0x): cpus is a list such as 0-1 or 0,2, not a mask");
 	}
 	expect_one(parse(GUEST_A "cpus = 0,64\n"), "t.ini:5: [guest a] cpus: ",
 		   "cpu 64 is out of range (0..63)");
@@ -912,6 +921,18 @@ static void test_vcpus(void **state)
 		   "value 9 is out of range (1..8)");
 	expect_one(parse(GUEST_A "vcpus = two\n"), "t.ini:5: [guest a] vcpus: ",
 		   "bad number 'two'");
+	/* Counts and times are plain decimal: "08" is not octal nor 8. */
+	expect_one(parse(GUEST_A "vcpus = 08\n"), "t.ini:5: [guest a] vcpus: ",
+		   "'08': write numbers in plain decimal (no leading zero, no 0x)");
+	expect_one(parse(GUEST_A "vcpus = 0x2\n"), "t.ini:5: [guest a] vcpus: ",
+		   "'0x2': write numbers in plain decimal");
+	expect_one(parse("[hypervisor]\nslice_us = 0x3e8\n" GUEST_A),
+		   "t.ini:2: [hypervisor] slice_us: ", "'0x3e8': write numbers in plain decimal");
+	expect_one(parse(GUEST_A "weight = 0256\n"), "t.ini:5: [guest a] weight: ",
+		   "'0256': write numbers in plain decimal");
+	/* Sizes still take hex (an address-like byte count). */
+	expect_ok(parse("[guest a]\nkind = linux\nkernel = bzImage\nmemory = 0x1000000\n"));
+	assert_int_equal(cfg.guests[0].memory, 0x1000000);
 }
 
 /* Several vCPUs per guest, up to CFG_MAX_VCPUS, any scheduler. */

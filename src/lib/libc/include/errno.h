@@ -14,6 +14,7 @@
 #define EEXIST	17
 #define ENODEV	19
 #define EINVAL	22
+#define EDOM	33
 #define ENOSPC	28
 #define ERANGE	34
 #define ENOSYS	38
