@@ -137,7 +137,10 @@ static uint64_t next_event(const struct vpit *pit)
 		break;
 	case 2:
 	case 3:
-		target = (c->periods + 1) * c->reload;
+		/* Whole periods, at least VPIT_MIN_TICKS after the last edge. */
+		target = (c->periods + (c->reload >= VPIT_MIN_TICKS ? 1 :
+			  (VPIT_MIN_TICKS + c->reload - 1) / c->reload)) *
+			 c->reload;
 		break;
 	default:
 		return 0;

@@ -26,6 +26,13 @@
 #include "dev/pio.h"
 
 #define VPIT_HZ			1193182
+/*
+ * The shortest time between two channel 0 interrupts, as the vLAPIC
+ * timer's floor: a reload of 1 would fire every 838 ns and hold a pCPU
+ * with timer work. The periods between coalesce into one edge.
+ */
+#define VPIT_MIN_PERIOD_US	100
+#define VPIT_MIN_TICKS		((VPIT_MIN_PERIOD_US * VPIT_HZ + 999999) / 1000000)
 #define VPIT_PORT		0x40
 #define VPIT_PORT_CMD		0x43
 #define VPIT_PORT_61		0x61

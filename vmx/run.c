@@ -29,10 +29,14 @@ static const char *const reason_names[EXIT_REASON_MAX] = {
 	[EXIT_SIPI] = "SIPI",
 	[EXIT_INTR_WINDOW] = "interrupt window",
 	[EXIT_CPUID] = "CPUID",
+	[EXIT_GETSEC] = "GETSEC",
 	[EXIT_HLT] = "HLT",
+	[EXIT_INVD] = "INVD",
 	[EXIT_INVLPG] = "INVLPG",
+	[EXIT_RDPMC] = "RDPMC",
 	[EXIT_RDTSC] = "RDTSC",
 	[EXIT_VMCALL] = "VMCALL",
+	[EXIT_VMCLEAR ... EXIT_VMXON] = "VMX instruction",
 	[EXIT_CR_ACCESS] = "control-register access",
 	[EXIT_IO] = "I/O instruction",
 	[EXIT_RDMSR] = "RDMSR",
@@ -48,7 +52,10 @@ static const char *const reason_names[EXIT_REASON_MAX] = {
 	[EXIT_APIC_WRITE] = "APIC write",
 	[EXIT_EPT_VIOLATION] = "EPT violation",
 	[EXIT_EPT_MISCONFIG] = "EPT misconfiguration",
+	[EXIT_INVEPT] = "INVEPT",
 	[EXIT_PREEMPT_TIMER] = "preemption timer",
+	[EXIT_INVVPID] = "INVVPID",
+	[EXIT_VMFUNC] = "VMFUNC",
 	[EXIT_WBINVD] = "WBINVD",
 	[EXIT_XSETBV] = "XSETBV",
 };
@@ -82,6 +89,18 @@ static const enum vm_exit_kind kinds[EXIT_REASON_MAX] = {
 	[EXIT_EPT_VIOLATION] = VM_EXIT_MMIO,
 	[EXIT_PREEMPT_TIMER] = VM_EXIT_PREEMPT,
 	[EXIT_XSETBV] = VM_EXIT_XSETBV,
+	/* Exits we ask for so that no guest holds a pCPU or reads the host's state. */
+	[EXIT_MONITOR] = VM_EXIT_NOP,
+	[EXIT_WBINVD] = VM_EXIT_NOP,
+	[EXIT_INVD] = VM_EXIT_NOP,	/* always exits */
+	[EXIT_MWAIT] = VM_EXIT_MWAIT,
+	[EXIT_RDPMC] = VM_EXIT_NO_PMU,
+	/* Always exit; VMX and SMX are not shown to guests: #UD. */
+	[EXIT_GETSEC] = VM_EXIT_UD,
+	[EXIT_VMCLEAR ... EXIT_VMXON] = VM_EXIT_UD,
+	[EXIT_INVEPT] = VM_EXIT_UD,
+	[EXIT_INVVPID] = VM_EXIT_UD,
+	[EXIT_VMFUNC] = VM_EXIT_UD,
 };
 
 static void exit_decode(struct vcpu *v)

@@ -49,7 +49,8 @@ int vendor_vcpu_create(struct vcpu *v)
 static void setup_controls(struct vcpu *v)
 {
 	const struct vmx_caps *c = &vmx_caps;
-	uint32_t proc2 = PROC2_EPT | PROC2_UNRESTRICTED | PROC2_RDTSCP | PROC2_PLE;
+	uint32_t proc2 = PROC2_EPT | PROC2_UNRESTRICTED | PROC2_RDTSCP | PROC2_PLE |
+			 PROC2_WBINVD;
 	uint32_t pin = PIN_EXT_INTR | PIN_NMI;
 
 	/* Virtual NMIs: the CPU tracks the guest's NMI blocking for us. */
@@ -61,9 +62,15 @@ static void setup_controls(struct vcpu *v)
 	if (c->preempt_timer)
 		pin |= PIN_PREEMPT_TIMER;
 	vmcs_write(PIN_CONTROLS, vmx_adjust(c->pin, pin));
+	/*
+	 * MWAIT could park the pCPU where the preemption timer may not
+	 * count, MONITOR arms it, WBINVD stalls every core's caches, RDPMC
+	 * reads the host's counters: all exit (INVD always does).
+	 */
 	vmcs_write(PROC_CONTROLS, vmx_adjust(c->proc,
 		   PROC_TSC_OFFSET | PROC_HLT | PROC_UNCOND_IO |
-		   PROC_MSR_BITMAP | PROC_SECONDARY));
+		   PROC_MSR_BITMAP | PROC_SECONDARY | PROC_MWAIT |
+		   PROC_MONITOR | PROC_RDPMC));
 	vmcs_write(TSC_OFFSET, v->tsc_offset);
 	vmcs_write(MSR_BITMAP, v->vm->vendor->msr_bitmap);
 	vmcs_write(PROC_CONTROLS2, vmx_adjust(c->proc2, proc2));

@@ -25,6 +25,10 @@ enum vm_exit_kind {
 	VM_EXIT_RDMSR,
 	VM_EXIT_WRMSR,
 	VM_EXIT_XSETBV,
+	VM_EXIT_NOP,		/* MONITOR, WBINVD, INVD: done by going on */
+	VM_EXIT_MWAIT,		/* MWAIT: a guest's idle loop, a yield */
+	VM_EXIT_NO_PMU,		/* RDPMC: no performance counters, #GP */
+	VM_EXIT_UD,		/* VMX or SMX instructions: not there, #UD */
 	VM_EXIT_MMIO,		/* guest-physical access nothing maps */
 	VM_EXIT_TRIPLE_FAULT,
 	VM_EXIT_ENTRY_FAIL,	/* the CPU refused the guest state */

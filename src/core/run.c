@@ -102,9 +102,25 @@ static void handle_preempt_timer(struct vcpu *v)
 
 static void handle_pause(struct vcpu *v)
 {
-	/* A PAUSE loop: whoever it waits for may need this pCPU. */
+	/*
+	 * A PAUSE loop, or MWAIT (a guest's idle loop; MONITOR is not
+	 * shown, so nothing wakes it but this): whoever it waits for may
+	 * need this pCPU.
+	 */
 	vcpu_skip_instruction(v);
 	sched_yield(&v->se, v->exit.tsc);
+}
+
+/* RDPMC: no performance counters are shown (CPUID leaf 0xA is zero). */
+static void inject_gp(struct vcpu *v)
+{
+	vendor_inject_exception(v, X86_EXC_GP, true, 0);
+}
+
+/* VMX and SMX instructions: the CPUID bits are clear, so #UD as on a CPU without. */
+static void inject_ud(struct vcpu *v)
+{
+	vendor_inject_exception(v, X86_EXC_UD, false, 0);
 }
 
 static void handle_irq_window(struct vcpu *v)
@@ -212,6 +228,10 @@ static const exit_handler_t handlers[VM_EXIT_KINDS] = {
 	[VM_EXIT_RDMSR] = vcpu_handle_rdmsr,
 	[VM_EXIT_WRMSR] = vcpu_handle_wrmsr,
 	[VM_EXIT_XSETBV] = handle_xsetbv,
+	[VM_EXIT_NOP] = vcpu_skip_instruction,
+	[VM_EXIT_MWAIT] = handle_pause,
+	[VM_EXIT_NO_PMU] = inject_gp,
+	[VM_EXIT_UD] = inject_ud,
 	[VM_EXIT_MMIO] = handle_mmio,
 	[VM_EXIT_TRIPLE_FAULT] = handle_triple_fault,
 	[VM_EXIT_ENTRY_FAIL] = handle_entry_fail,

@@ -167,6 +167,20 @@ asm(
 	"	addl $4, %esp\n"		/* the error code */
 	"	iret\n"
 
+	/* #UD pushes no error code: a 0 makes the frame #GP's; LEA keeps the flags. */
+	"guest_ud_stub:\n"
+	"	pushl $0\n"
+	"	pushal\n"
+	"	cld\n"
+	"	pushl %esp\n"
+	"	call guest_ud_fixup\n"
+	"	addl $4, %esp\n"
+	"	testl %eax, %eax\n"
+	"	popal\n"
+	"	leal 4(%esp), %esp\n"
+	"	jz guest_trap_stub_6\n"
+	"	iret\n"
+
 	".balign 16\n"
 	"guest_irq_stubs:\n"
 	".irp hi, 2,3,4,5,6,7,8,9,a,b,c,d,e,f\n"
@@ -191,6 +205,7 @@ asm(
 #define GUEST_IRQ_STUB_SIZE	16
 
 extern const uint8_t guest_gp_stub[];
+extern const uint8_t guest_ud_stub[];
 extern const uint8_t guest_irq_stubs[];
 
 /* What guest_gp_stub saved, and what the CPU pushed for the #GP. */
@@ -200,6 +215,7 @@ struct gp_frame {
 };
 
 uint32_t guest_gp_fixup(struct gp_frame *f);
+uint32_t guest_ud_fixup(struct gp_frame *f);
 void guest_irq_dispatch(uint32_t vector);
 
 struct idt_gate {
@@ -245,6 +261,7 @@ static void idt_init(void)
 	for (i = 0; i < 32; i++)
 		idt_set(i, guest_trap_stubs[i]);
 	idt_set(13, (uint32_t)guest_gp_stub);
+	idt_set(6, (uint32_t)guest_ud_stub);
 	for (i = GUEST_IRQ_FIRST; i <= GUEST_IRQ_LAST; i++)
 		idt_set(i, (uint32_t)guest_irq_stubs +
 			   (i - GUEST_IRQ_FIRST) * GUEST_IRQ_STUB_SIZE);
@@ -439,7 +456,9 @@ void guest_trap(uint32_t vector, uint32_t error, uint32_t eip)
 static volatile uint32_t gp_fault_eip[GUEST_MAX_VCPUS];
 static volatile uint32_t gp_resume_eip[GUEST_MAX_VCPUS];
 
-uint32_t guest_gp_fixup(struct gp_frame *f)
+static volatile uint32_t fault_vector[GUEST_MAX_VCPUS];
+
+static uint32_t fixup(struct gp_frame *f, uint32_t vector)
 {
 	uint32_t self = guest_this_vcpu();
 
@@ -447,7 +466,58 @@ uint32_t guest_gp_fixup(struct gp_frame *f)
 		return 0;
 	f->eip = gp_resume_eip[self];
 	gp_fault_eip[self] = 0;
+	fault_vector[self] = vector;
 	return 1;
+}
+
+uint32_t guest_gp_fixup(struct gp_frame *f)
+{
+	return fixup(f, 13);
+}
+
+uint32_t guest_ud_fixup(struct gp_frame *f)
+{
+	return fixup(f, 6);
+}
+
+int rdpmc_safe(uint32_t counter, uint64_t *val)
+{
+	uint32_t self = guest_this_vcpu(), lo = 0, hi = 0;
+	int err = -1;
+
+	fault_vector[self] = 0;
+	asm volatile("movl $1f, %[fault]\n\t"
+		     "movl $2f, %[resume]\n"
+		     "1:\trdpmc\n\t"
+		     "xorl %[err], %[err]\n"
+		     "2:"
+		     : [err] "+r"(err), "+a"(lo), "+d"(hi),
+		       [fault] "=m"(gp_fault_eip[self]),
+		       [resume] "=m"(gp_resume_eip[self])
+		     : "c"(counter)
+		     : "memory");
+	gp_fault_eip[self] = 0;
+	*val = ((uint64_t)hi << 32) | lo;
+	return err ? -(int)fault_vector[self] : 0;
+}
+
+int vmxoff_safe(void)
+{
+	uint32_t self = guest_this_vcpu();
+	int err = -1;
+
+	fault_vector[self] = 0;
+	asm volatile("movl $1f, %[fault]\n\t"
+		     "movl $2f, %[resume]\n"
+		     "1:\tvmxoff\n\t"
+		     "xorl %[err], %[err]\n"
+		     "2:"
+		     : [err] "+r"(err),
+		       [fault] "=m"(gp_fault_eip[self]),
+		       [resume] "=m"(gp_resume_eip[self])
+		     : : "memory", "cc");
+	gp_fault_eip[self] = 0;
+	return err ? -(int)fault_vector[self] : 0;
 }
 
 /*

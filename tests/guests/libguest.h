@@ -158,6 +158,12 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
  */
 int rdmsr_safe(uint32_t msr, uint64_t *val);
 int wrmsr_safe(uint32_t msr, uint64_t val);
+/*
+ * RDPMC and VMXOFF the same way, with #UD caught too: 0 when the
+ * instruction ran, else minus the vector it raised (-13 #GP, -6 #UD).
+ */
+int rdpmc_safe(uint32_t counter, uint64_t *val);
+int vmxoff_safe(void);
 
 /* ---- interrupts -------------------------------------------------------- */
 

@@ -1395,6 +1395,40 @@ static void stop_ap(void)
 	wait_flag(&ap_stopped, 100000);
 }
 
+/*
+ * Instructions that must not run on the pCPU (issue 17): MONITOR and
+ * MWAIT (not shown in CPUID.1:ECX bit 3; hvisor makes them a no-op and a
+ * yield, so MWAIT returns though nothing will write the line), WBINVD
+ * and INVD (no-ops for a guest without devices of its own), RDPMC (no
+ * performance counters: #GP), VMXOFF (VMX is not shown: #UD). The test
+ * finds their exits in hvisor's summary.
+ */
+static bool t_insn_exits(void)
+{
+	static volatile uint32_t line;
+	struct regs4 r;
+	uint64_t v;
+	int err;
+
+	cpuid(1, 0, &r);
+	if (r.ecx & (1u << 3))
+		FAIL("CPUID.1:ECX %x shows MONITOR/MWAIT", r.ecx);
+	if (r.ecx & (1u << 5))
+		FAIL("CPUID.1:ECX %x shows VMX", r.ecx);
+	asm volatile("monitor" : : "a"(&line), "c"(0), "d"(0) : "memory");
+	for (int i = 0; i < 3; i++)
+		asm volatile("mwait" : : "a"(0), "c"(0) : "memory");
+	asm volatile("wbinvd" : : : "memory");
+	asm volatile("invd" : : : "memory");
+	err = rdpmc_safe(0, &v);
+	if (err != -13)
+		FAIL("RDPMC gave %d (value %x), want #GP", err, (uint32_t)v);
+	err = vmxoff_safe();
+	if (err != -6)
+		FAIL("VMXOFF gave %d, want #UD", err);
+	PASS("MONITOR, 3 MWAIT, WBINVD, INVD returned; RDPMC #GP, VMXOFF #UD");
+}
+
 int guest_main(uint32_t magic, uint32_t mbi)
 {
 	int ret;
@@ -1424,6 +1458,7 @@ int guest_main(uint32_t magic, uint32_t mbi)
 	run_item("pit-calibration", t_pit_cal, 0);
 	run_item("rtc", t_rtc, 0);
 	run_item("msr-gp", t_msr_gp, 0);
+	run_item("insn-exits", t_insn_exits, 0);
 	stop_ap();
 	guest_printf("platform: %u items, %u failed, spurious %u %u, ap %s\n",
 		     n_items, n_failed, spurious[0], spurious[1],

@@ -20,7 +20,8 @@ cd "$(dirname "$0")/../.."
 . tests/integration/lib.sh
 
 items=(cpuid xapic x2apic timer-oneshot timer-periodic timer-tscdeadline ipi
-	timer-desched ioapic uart-irq uart-rx pit-calibration rtc msr-gp)
+	timer-desched ioapic uart-irq uart-rx pit-calibration rtc msr-gp
+	insn-exits)
 
 # The guest's timer items HLT without a watchdog: a lost interrupt hangs
 # it, and the run then ends at this timeout (a pass takes about 30 s).
@@ -59,5 +60,10 @@ vid)
 		fail+=("interrupt-window exits under unguarded virtual-interrupt delivery")
 	;;
 esac
+# insn-exits: each instruction exited once (MWAIT three times), none ran
+# on the pCPU: hvisor asks for these exits (INVD and VMX always exit).
+for e in MONITOR=1 MWAIT=3 WBINVD=1 INVD=1 RDPMC=1 VMX_instruction=1; do
+	grep -qE "(^| )$e( |\$)" <<<"$exits" || fail+=("the summary has no $e exit")
+done
 grep -a '\] platform: ' "$console" | sed "s/^/$tag: /" || true
 report

@@ -237,6 +237,40 @@ static void test_late_timer_coalesces(void **state)
 	assert_int_equal(r.deadline, t0 + tsc_for(&r, 1193 * 6));
 }
 
+/*
+ * A hostile guest's reload of 1 (838 ns) or 2: its interrupts come at
+ * most every VPIT_MIN_PERIOD_US (whole periods, the rest coalesced), so
+ * a second of it is about 10000 edges, not 1.2 million; the count reads
+ * on as the chip's. A reload just above the floor keeps its own period.
+ */
+static void test_min_period_floor(void **state)
+{
+	struct rig r;
+	uint64_t t0, floor_tsc;
+
+	setup(&r, 3000000);
+	floor_tsc = VPIT_MIN_PERIOD_US * (r.pit.tsc_hz / 1000000);
+	for (uint16_t reload = 1; reload <= 2; reload++) {
+		program(&r, 0, 0x34, reload);
+		t0 = r.now;
+		r.rises = 0;
+		run_until(&r, t0 + r.pit.tsc_hz);	/* 1 s */
+		assert_in_range(r.rises, 9000, 10000);
+		for (unsigned int k = 1; k < MAX_EDGES && k < r.rises; k++)
+			assert_true(r.rise_at[k] - r.rise_at[k - 1] >= floor_tsc);
+	}
+	/* Mode 3 at reload 2: the counter still counts, by twos. */
+	program(&r, 0, 0x36, 100);
+	r.now += tsc_for(&r, 10);
+	assert_int_equal(read_count(&r, 0), 80);
+	/* 130 ticks (109 us) is above the floor: every period fires. */
+	program(&r, 0, 0x34, 130);
+	t0 = r.now;
+	r.rises = 0;
+	run_until(&r, t0 + tsc_for(&r, 130 * 50));
+	assert_int_equal(r.rises, 50);
+}
+
 static void test_mode4_strobe(void **state)
 {
 	struct rig r;
@@ -475,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_mode2_periodic_no_drift),
 		cmocka_unit_test(test_mode3_square),
 		cmocka_unit_test(test_late_timer_coalesces),
+		cmocka_unit_test(test_min_period_floor),
 		cmocka_unit_test(test_mode4_strobe),
 		cmocka_unit_test(test_counter_latch_and_access_modes),
 		cmocka_unit_test(test_bcd),
