@@ -27,11 +27,11 @@
 
 static void unknown_msr(struct vcpu *v, uint32_t msr, bool write)
 {
-	/* Once per VM and MSR would need a set; once per vCPU is enough. */
+	/* The same MSR again on this vCPU is not news; a flood is limited. */
 	if (v->last_bad_msr != msr)
-		pr_warn("hvisor: guest '%s' vCPU %u: %s of unknown MSR %#x at RIP %#lx: #GP\n",
-			v->vm->name, v->id, write ? "write" : "read", msr,
-			v->exit.rip);
+		vm_log(v->vm, VM_LOG_MSR,
+		       "vCPU %u: %s of unknown MSR %#x at RIP %#lx: #GP",
+		       v->id, write ? "write" : "read", msr, v->exit.rip);
 	v->last_bad_msr = msr;
 	vendor_inject_exception(v, X86_EXC_GP, true, 0);
 }

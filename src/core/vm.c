@@ -34,6 +34,42 @@ static bool restart_due(struct vm *vm, uint64_t now)
 			       (uint64_t)VM_RESTART_WINDOW_S * 1000 * tsc_khz);
 }
 
+static const char *const log_kinds[VM_LOG_KINDS] = {
+	[VM_LOG_MSR] = "unknown-MSR", [VM_LOG_VIRTIO] = "virtqueue",
+	[VM_LOG_VCPU] = "vCPU start",
+};
+
+void vm_log(struct vm *vm, enum vm_log_kind kind, const char *fmt, ...)
+{
+	uint32_t missed;
+	char line[256];
+	va_list ap;
+
+	if (!ratelimit_allow(&vm->log_rl[kind], rdtsc(),
+			     VM_LOG_WINDOW_S * tsc_khz * 1000, VM_LOG_BURST,
+			     &missed))
+		return;
+	if (missed)
+		pr_warn("hvisor: guest '%s': %u more %s message(s) suppressed\n",
+			vm->name, missed, log_kinds[kind]);
+	va_start(ap, fmt);
+	hv_vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	pr_warn("hvisor: guest '%s': %s\n", vm->name, line);
+}
+
+/* The summary: what vm_log() held back at the end. */
+static void print_suppressed(struct vm *vm)
+{
+	for (int k = 0; k < VM_LOG_KINDS; k++) {
+		uint32_t n = ratelimit_take_missed(&vm->log_rl[k]);
+
+		if (n)
+			pr_info("hvisor:   %-12s %u %s message(s) suppressed\n",
+				vm->name, n, log_kinds[k]);
+	}
+}
+
 void vm_stop(struct vm *vm, int code, const char *fmt, ...)
 {
 	int expect = VM_RUNNING;
@@ -490,6 +526,7 @@ int vms_summary(bool with_trace)
 		print_exit_costs(vm);
 		print_pv(vm);
 		print_user_vmcalls(vm);
+		print_suppressed(&vms[i]);
 		vmvirtio_summary(vm);
 		if (vm->exit_code)
 			print_tail(vm);

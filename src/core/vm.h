@@ -28,6 +28,7 @@
 #include "dev/uart.h"
 #include "mm/ept.h"
 #include "src/core/config.h"
+#include "src/core/ratelimit.h"
 #include "src/core/crashloop.h"
 #include "src/arch/power.h"
 #include "src/core/hypercall.h"
@@ -65,6 +66,19 @@ struct boot_module;
 /* More than CRASHLOOP_MAX restarts in this long (TSC time): a crash loop. */
 #define VM_RESTART_WINDOW_S	60
 
+/*
+ * What a guest can make hvisor say again and again, each kind limited
+ * on its own: VM_LOG_BURST lines per VM_LOG_WINDOW_S, then a count.
+ */
+enum vm_log_kind {
+	VM_LOG_MSR,		/* an unknown MSR */
+	VM_LOG_VIRTIO,		/* a driver broke the virtqueue rules */
+	VM_LOG_VCPU,		/* a SIPI that cannot be placed */
+	VM_LOG_KINDS
+};
+#define VM_LOG_BURST		10
+#define VM_LOG_WINDOW_S		5
+
 struct vm {
 	/* ---- kept for the VM's life, across restarts ---- */
 	uint32_t id;
@@ -89,6 +103,7 @@ struct vm {
 	char tail[VM_TAIL_LINES][VUART_LINE_MAX + 1];
 	unsigned int tail_next;
 	struct crashloop restarts;	/* on_crash = restart's budget */
+	struct ratelimit log_rl[VM_LOG_KINDS];	/* vm_log()'s, per kind */
 	uint32_t n_restarts;		/* every restart, asked for or not */
 	struct sw_timer restart_timer;	/* the rebuild's steps (restart.c) */
 	int restart_phase;
@@ -185,6 +200,12 @@ bool vm_stopped(const struct vm *vm);
 int vm_restart(struct vm *vm, const char *why);
 /* hvctl: stop @vm for good (code 0, "STOPPED" in the summary). */
 void vm_halt(struct vm *vm, const char *why);
+/*
+ * A warning @vm's behaviour caused, rate limited per guest and @kind;
+ * what was suppressed is said with the next one and in the summary.
+ */
+void vm_log(struct vm *vm, enum vm_log_kind kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* The state's name: running, stopped, restarting. */
 const char *vm_state_name(const struct vm *vm);
 /*

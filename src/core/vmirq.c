@@ -180,8 +180,8 @@ static void lapic_sipi(void *ctx, uint8_t vector)
 	if (v->id == 0 || vcpu_started(v))
 		return;
 	if (vcpu_start(v, &boot, rdtsc()) && !vcpu_started(v))
-		pr_warn("hvisor: guest '%s': SIPI for vCPU %u could not be placed\n",
-			v->vm->name, v->id);
+		vm_log(v->vm, VM_LOG_VCPU, "SIPI for vCPU %u could not be placed",
+		       v->id);
 }
 
 static const struct vlapic_env lapic_env = {

@@ -69,19 +69,17 @@ static const struct mmio_ops slots_ops = {
 };
 
 /*
- * A driver broke the virtqueue rules: one line, for the first three
- * times (a guest resetting and breaking in a loop must not flood the
- * console); the summary counts them all.
+ * A driver broke the virtqueue rules: a line, rate limited (a guest
+ * resetting and breaking in a loop must not flood the console); the
+ * summary counts them all.
  */
 static void broken(void *owner, struct virtio_dev *vd)
 {
-	const struct vm *vm = owner;
+	struct vm *vm = owner;
 
-	if (vd->breaks > 3)
-		return;
-	pr_warn("hvisor: guest '%s': %s: the driver broke the virtqueue rules; NEEDS_RESET until it resets the device%s\n",
-		vm->name, vd->ops->name,
-		vd->breaks == 3 ? " (not logged again)" : "");
+	vm_log(vm, VM_LOG_VIRTIO,
+	       "%s: the driver broke the virtqueue rules; NEEDS_RESET until it resets the device",
+	       vd->ops->name);
 }
 
 /* @vd on the guest's transport; @slot is its PCI device number. */
