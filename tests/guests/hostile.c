@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hostile: a guest that tries what issue 17 lists, one item after the
+ * other, beside a well-behaved guest (tests/configs/hostile.ini: a
+ * sleeper sharing pCPU 0). hvisor must keep the other guest within its
+ * bounds, print a clean summary, and stop this one only when it asks
+ * for it (the last item resets it from every vCPU at once).
+ *
+ *   pit        channel 0 at reload 1 (838 ns) through the I/O APIC for
+ *              50 ms: at most one interrupt per 100 us may come
+ *   msr-flood  20000 reads of two unknown MSRs, alternating: each #GP,
+ *              hvisor's log of them rate limited
+ *   insns      2000 rounds of MONITOR, MWAIT, WBINVD, INVD, RDPMC (#GP)
+ *              and VMXOFF (#UD)
+ *   ipi-storm  100000 self-IPIs, taken as they come
+ *   sipi-loop  1000 SIPIs to vCPU 1 (running) and to itself
+ *   reset-all  vCPU 1 writes 0xCF9 and vCPU 0 pulses the keyboard
+ *              controller's reset line at the same moment; nothing after
+ *              it may print
+ *
+ * Each item prints "hostile: ITEM: done (...)" or "FAIL (...)".
+ */
+#include "libguest.h"
+
+#define APIC_BASE	0xfee00000u
+#define APIC_ID		0x020
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0
+#define APIC_ICR_LO	0x300
+#define APIC_ICR_HI	0x310
+#define IOAPIC_BASE	0xfec00000u
+#define IOAPIC_WIN	0x10
+#define PIT_PIN		2	/* IRQ0 through the ISA override */
+
+#define VEC_PIT		0x40
+#define VEC_SELF	0x41
+#define ICR_FIXED_SELF	(1u << 18 | 1u << 14)	/* shorthand self, assert */
+#define ICR_SIPI	(6u << 8 | 1u << 14)
+
+static volatile uint32_t pit_irqs, self_irqs, n_failed;
+static volatile uint32_t go_reset;
+
+static uint32_t apic_read(uint32_t off)
+{
+	return *(volatile uint32_t *)(APIC_BASE + off);
+}
+
+static void apic_write(uint32_t off, uint32_t val)
+{
+	*(volatile uint32_t *)(APIC_BASE + off) = val;
+}
+
+static void ioapic_write(uint32_t reg, uint32_t val)
+{
+	*(volatile uint32_t *)IOAPIC_BASE = reg;
+	*(volatile uint32_t *)(IOAPIC_BASE + IOAPIC_WIN) = val;
+}
+
+static void on_pit(uint32_t vec)
+{
+	pit_irqs++;
+	apic_write(APIC_EOI, 0);
+}
+
+static void on_self(uint32_t vec)
+{
+	self_irqs++;
+	apic_write(APIC_EOI, 0);
+}
+
+#define FAIL(item, fmt, ...)						\
+	do {								\
+		guest_printf("hostile: %s: FAIL (" fmt ")\n", item,	\
+			     ##__VA_ARGS__);				\
+		n_failed++;						\
+		return;							\
+	} while (0)
+
+static void pit_reload_1(void)
+{
+	uint64_t t0, us;
+	uint32_t n;
+
+	pit_irqs = 0;
+	ioapic_write(0x10 + 2 * PIT_PIN + 1, apic_read(APIC_ID) & 0xff000000);
+	ioapic_write(0x10 + 2 * PIT_PIN, VEC_PIT);	/* edge, unmasked */
+	outb(0x43, 0x34);				/* ch 0, mode 2 */
+	outb(0x40, 1);
+	outb(0x40, 0);
+	t0 = rdtsc();
+	sti();
+	while (rdtsc() - t0 < us_to_tsc(50000))
+		;
+	cli();
+	ioapic_write(0x10 + 2 * PIT_PIN, 1u << 16);	/* masked */
+	outb(0x43, 0x30);				/* mode 0: one shot */
+	outb(0x40, 0xff);
+	outb(0x40, 0xff);
+	us = tsc_to_us(rdtsc() - t0);
+	n = pit_irqs;
+	/* One per 100 us at most, and a few for the edges of the window. */
+	if (n > (uint32_t)(us / 100) + 5 || n < 10)
+		FAIL("pit", "%u interrupts in %u us at reload 1", n, (uint32_t)us);
+	guest_printf("hostile: pit: done (%u interrupts in %u us at reload 1)\n",
+		     n, (uint32_t)us);
+}
+
+static void msr_flood(void)
+{
+	uint32_t gp = 0;
+	uint64_t v;
+
+	for (uint32_t i = 0; i < 20000; i++)
+		if (rdmsr_safe(i & 1 ? 0x12345678 : 0xc0011234, &v))
+			gp++;
+	if (gp != 20000)
+		FAIL("msr-flood", "%u of 20000 reads raised #GP", gp);
+	guest_printf("hostile: msr-flood: done (20000 #GP)\n");
+}
+
+static void insns(void)
+{
+	static volatile uint32_t line;
+	uint32_t gp = 0, ud = 0;
+	uint64_t v;
+
+	for (uint32_t i = 0; i < 2000; i++) {
+		asm volatile("monitor" : : "a"(&line), "c"(0), "d"(0) : "memory");
+		asm volatile("mwait" : : "a"(0), "c"(0) : "memory");
+		asm volatile("wbinvd" : : : "memory");
+		asm volatile("invd" : : : "memory");
+		gp += rdpmc_safe(i & 7, &v) == -13;
+		ud += vmxoff_safe() == -6;
+	}
+	if (gp != 2000 || ud != 2000)
+		FAIL("insns", "RDPMC #GP %u, VMXOFF #UD %u of 2000", gp, ud);
+	guest_printf("hostile: insns: done (2000 rounds)\n");
+}
+
+static void ipi_storm(void)
+{
+	self_irqs = 0;
+	sti();
+	for (uint32_t i = 0; i < 100000; i++)
+		apic_write(APIC_ICR_LO, ICR_FIXED_SELF | VEC_SELF);
+	guest_delay(1000);
+	cli();
+	/* Coalesced in the IRR while one is in service: fewer, never more. */
+	if (!self_irqs || self_irqs > 100000)
+		FAIL("ipi-storm", "%u interrupts for 100000 self-IPIs", self_irqs);
+	guest_printf("hostile: ipi-storm: done (%u interrupts for 100000 self-IPIs)\n",
+		     self_irqs);
+}
+
+static void sipi_loop(void)
+{
+	uint32_t me = apic_read(APIC_ID) >> 24;
+
+	for (uint32_t i = 0; i < 1000; i++) {
+		apic_write(APIC_ICR_HI, (me ^ 1) << 24);
+		apic_write(APIC_ICR_LO, ICR_SIPI | 0x08);
+		apic_write(APIC_ICR_HI, me << 24);
+		apic_write(APIC_ICR_LO, ICR_SIPI | 0x08);
+	}
+	guest_printf("hostile: sipi-loop: done (2000 SIPIs)\n");
+}
+
+/* vCPU 1: spins until reset-all, then resets through 0xCF9. */
+static void ap_main(uint32_t index)
+{
+	while (!__atomic_load_n(&go_reset, __ATOMIC_ACQUIRE))
+		asm volatile("pause");
+	outb(0xcf9, 0x02);
+	outb(0xcf9, 0x06);
+	for (;;)
+		hlt();
+}
+
+int guest_main(uint32_t magic, uint32_t mbi)
+{
+	outb(0x21, 0xff);	/* the 8259s stay masked */
+	outb(0xa1, 0xff);
+	apic_write(APIC_SVR, 0x1ff);
+	if (guest_set_irq_handler(VEC_PIT, on_pit) ||
+	    guest_set_irq_handler(VEC_SELF, on_self) ||
+	    guest_start_vcpus(2, ap_main)) {
+		guest_printf("hostile: setup failed\n");
+		return 1;
+	}
+	pit_reload_1();
+	msr_flood();
+	insns();
+	ipi_storm();
+	sipi_loop();
+	guest_printf("hostile: %u item(s) failed; reset-all from both vCPUs\n",
+		     n_failed);
+	__atomic_store_n(&go_reset, 1, __ATOMIC_RELEASE);
+	outb(0x64, 0xfe);
+	for (;;)
+		hlt();
+}
