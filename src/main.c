@@ -9,6 +9,7 @@
 #include "src/arch/fpu.h"
 #include "src/arch/lapic.h"
 #include "src/arch/smp.h"
+#include "src/arch/spec.h"
 #include "src/arch/tsc.h"
 #include "src/core/watchdog.h"
 #include "src/arch/x86.h"
@@ -264,6 +265,7 @@ void hv_main(struct boot_info *bi)
 	if (vendor_probe())
 		power_off(HV_EXIT_NO_VMX);
 	fpu_probe();
+	spec_probe();
 	if (n > 1 && !tramp)
 		panic("no free page below 1 MiB for the AP trampoline");
 	if (n > 1)

@@ -10,8 +10,6 @@
 #include "vmx/vmx.h"
 
 #define X86_CR4_PSE	(1UL << 4)
-#define X86_CR4_LA57	(1UL << 12)
-#define X86_CR4_SMXE	(1UL << 14)
 #define X86_CR4_PCIDE	(1UL << 17)
 #define X86_CR4_SMEP	(1UL << 20)
 
@@ -94,9 +92,8 @@ static int guest_write_cr4(struct vcpu *v, uint64_t val)
 {
 	const struct vmx_caps *c = &vmx_caps;
 	uint64_t old = guest_cr(GUEST_CR4, CR4_READ_SHADOW, CR4_GUEST_HOST_MASK);
-	/* VMX, SMX and 5-level paging are hidden from guests in CPUID. */
-	uint64_t allowed = c->cr4_fixed1 &
-			   ~(X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_LA57);
+	/* VMX, SMX, 5-level paging, PKU, CET, PKS: hidden in CPUID. */
+	uint64_t allowed = c->cr4_fixed1 & ~CR4_HOST_OWNED;
 
 	if (val & ~allowed)
 		return -1;

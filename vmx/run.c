@@ -173,16 +173,36 @@ void vendor_handle_exit(struct vcpu *v)
  * The pCPU's registers hold the state of vmx_cpus[]'s current. Save it before
  * another vCPU's takes its place, or before that vCPU leaves this pCPU.
  */
+static void dr_save(uint64_t *dr)
+{
+	asm volatile("mov %%db0, %0" : "=r"(dr[0]));
+	asm volatile("mov %%db1, %0" : "=r"(dr[1]));
+	asm volatile("mov %%db2, %0" : "=r"(dr[2]));
+	asm volatile("mov %%db3, %0" : "=r"(dr[3]));
+	asm volatile("mov %%db6, %0" : "=r"(dr[4]));
+}
+
+static void dr_load(const uint64_t *dr)
+{
+	asm volatile("mov %0, %%db0" : : "r"(dr[0]));
+	asm volatile("mov %0, %%db1" : : "r"(dr[1]));
+	asm volatile("mov %0, %%db2" : : "r"(dr[2]));
+	asm volatile("mov %0, %%db3" : : "r"(dr[3]));
+	asm volatile("mov %0, %%db6" : : "r"(dr[4]));
+}
+
 static void state_save(struct vcpu *v)
 {
 	fpu_save(v->fpu);
 	msr_state_save(&vmx(v)->msrs);
+	dr_save(vmx(v)->dr);
 }
 
 static void state_load(struct vcpu *v)
 {
 	fpu_restore(v->fpu, v->xcr0);
 	msr_state_load(&vmx(v)->msrs);
+	dr_load(vmx(v)->dr);
 }
 
 static int vmptrld(uint64_t pa)

@@ -36,6 +36,7 @@ int vendor_vcpu_create(struct vcpu *v)
 	memset(x, 0, sizeof(*x));
 	v->vendor = x;
 	x->vmcs_cpu = VMCS_NOWHERE;
+	x->dr[4] = 0xffff0ff0;		/* DR6 at reset */
 	if (!vmcs)
 		vmcs = frame_alloc(1);
 	x->vmcs_pa = vmcs;
@@ -95,7 +96,7 @@ static void setup_controls(struct vcpu *v)
 	 * behind the read shadows (vmx/cr.h).
 	 */
 	vmcs_write(CR0_GUEST_HOST_MASK, CR0_HOST_OWNED);
-	vmcs_write(CR4_GUEST_HOST_MASK, X86_CR4_VMXE);
+	vmcs_write(CR4_GUEST_HOST_MASK, CR4_HOST_OWNED);
 	/*
 	 * PAUSE-loop exiting: a guest spinning on a lock held by a vCPU
 	 * that is not running yields instead of burning its slice. Gap and

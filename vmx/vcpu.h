@@ -29,6 +29,12 @@ struct vcpu_vendor {
 	uint32_t idt_info;		/* IDT-vectoring information */
 	uint32_t intr_info;		/* exit interruption information */
 	struct msr_state msrs;
+	/*
+	 * DR0-DR3 and DR6, which VM entry and exit leave alone (DR7 is in
+	 * the VMCS): the guest writes them without an exit, so they follow
+	 * the vCPU, or one guest's breakpoints would reach another.
+	 */
+	uint64_t dr[5];
 };
 
 /* A VM's VMX half (vm->vendor, vmx/vm.c). */

@@ -16,6 +16,7 @@
 #define HV_STACK_SIZE	(16 * 1024)
 
 struct vcpu;
+struct vm;
 
 struct percpu {
 	struct percpu *self;		/* 0x00: read through %gs:0 */
@@ -36,6 +37,7 @@ struct percpu {
 
 	/* The core's (src/core/run.c). */
 	struct vcpu *vcpu;		/* the vCPU whose exit is handled here */
+	const struct vm *last_vm;	/* whose vCPU ran here last (spec.h) */
 	uint64_t idle_wake_tsc;		/* when the idle HLT last ended */
 	uint64_t preempt_exit_tsc;	/* when the last slice-end exit came */
 	void *exited;			/* the vCPU whose exit is being served */

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include "src/arch/fpu.h"
+#include "src/arch/spec.h"
 #include "src/arch/lapic.h"
 #include "src/arch/percpu.h"
 #include "src/arch/tsc.h"
@@ -331,6 +332,11 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 	uint64_t now, deadline;
 
 	cpu->vcpu = v;
+	/* Another guest's vCPU ran here last: its branch history must go. */
+	if (cpu->last_vm != v->vm) {
+		spec_guest_switch();
+		cpu->last_vm = v->vm;
+	}
 	if (vendor_vcpu_load(v))
 		return;
 	now = rdtsc();
@@ -350,6 +356,7 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 	deadline = run_deadline(v, cpu->id, now);
 	for (;;) {
 		exit_cost_add(cpu, v);
+		spec_before_entry();
 		if (vendor_vcpu_run(v, now, deadline))
 			return;
 		cpu->exited = v;

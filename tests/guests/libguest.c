@@ -501,6 +501,25 @@ int rdpmc_safe(uint32_t counter, uint64_t *val)
 	return err ? -(int)fault_vector[self] : 0;
 }
 
+int write_cr4_safe(uint32_t val)
+{
+	uint32_t self = guest_this_vcpu();
+	int err = -1;
+
+	fault_vector[self] = 0;
+	asm volatile("movl $1f, %[fault]\n\t"
+		     "movl $2f, %[resume]\n"
+		     "1:\tmov %[val], %%cr4\n\t"
+		     "xorl %[err], %[err]\n"
+		     "2:"
+		     : [err] "+r"(err),
+		       [fault] "=m"(gp_fault_eip[self]),
+		       [resume] "=m"(gp_resume_eip[self])
+		     : [val] "r"(val) : "memory");
+	gp_fault_eip[self] = 0;
+	return err ? -(int)fault_vector[self] : 0;
+}
+
 int vmxoff_safe(void)
 {
 	uint32_t self = guest_this_vcpu();

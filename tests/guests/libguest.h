@@ -164,6 +164,7 @@ int wrmsr_safe(uint32_t msr, uint64_t val);
  */
 int rdpmc_safe(uint32_t counter, uint64_t *val);
 int vmxoff_safe(void);
+int write_cr4_safe(uint32_t val);
 
 /* ---- interrupts -------------------------------------------------------- */
 

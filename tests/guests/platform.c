@@ -432,7 +432,7 @@ static bool wait_flag(volatile uint32_t *flag, uint32_t us)
 
 /* ---- vCPU 1 ------------------------------------------------------------ */
 
-enum ap_cmd { CMD_NONE, CMD_HOG, CMD_STOP };
+enum ap_cmd { CMD_NONE, CMD_HOG, CMD_STOP, CMD_DR };
 
 static volatile uint32_t ap_cmd;
 static volatile uint32_t ap_ready;	/* x2APIC on, waiting for IPIs */
@@ -440,6 +440,26 @@ static volatile uint32_t ap_hogging;
 static volatile uint32_t ap_stopped;
 static volatile uint64_t hog_until;	/* TSC */
 static volatile uint32_t hog_spins;
+static volatile uint32_t dr_done, dr_bad[NR_VCPUS];
+
+static uint32_t read_dr0(void)
+{
+	uint32_t v;
+
+	asm volatile("mov %%db0, %0" : "=r"(v));
+	return v;
+}
+
+/* Own DR0 value, kept while spinning to hog_until (vCPU switches between). */
+static void dr_spin(uint32_t i)
+{
+	uint32_t mine = 0x1000 * (i + 1) + 0x123;
+
+	asm volatile("mov %0, %%db0" : : "r"(mine));
+	while (rdtsc() < hog_until)
+		if (read_dr0() != mine)
+			dr_bad[i] = read_dr0();
+}
 
 /* What each vCPU read from its APIC in xAPIC mode. */
 struct xapic_probe {
@@ -537,6 +557,11 @@ static void ap_main(uint32_t index)
 		case CMD_HOG:
 			ap_cmd = CMD_NONE;
 			ap_hog();
+			break;
+		case CMD_DR:
+			ap_cmd = CMD_NONE;
+			dr_spin(index);
+			dr_done = 1;
 			break;
 		default:
 			safe_halt();
@@ -1429,6 +1454,42 @@ static bool t_insn_exits(void)
 	PASS("MONITOR, 3 MWAIT, WBINVD, INVD returned; RDPMC #GP, VMXOFF #UD");
 }
 
+/*
+ * Guest state VM exits do not switch (issue 17): CR4 bits for features
+ * CPUID hides (PKE, whose PKRU would stay on the pCPU for the next guest;
+ * PKS) are refused with #GP and CR4 stays as it was; DR0, which a guest
+ * writes without an exit, is each vCPU's own while both spin for 20 ms
+ * (in platform-2on1 on one pCPU, switched between them).
+ */
+static bool t_cr4_dr(void)
+{
+	static const uint32_t hidden[] = { 1u << 22, 1u << 24 };
+	uint32_t cr4, after;
+	int err;
+
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	for (unsigned int i = 0; i < 2; i++) {
+		err = write_cr4_safe(cr4 | hidden[i]);
+		asm volatile("mov %%cr4, %0" : "=r"(after));
+		if (err != -13 || after != cr4)
+			FAIL("CR4 | %x gave %d, CR4 %x after (was %x)", hidden[i],
+			     err, after, cr4);
+	}
+	if (!ap_ready)
+		FAIL("vCPU 1 is not ready");
+	dr_done = 0;
+	hog_until = rdtsc() + us_to_tsc(20000);
+	ap_cmd = CMD_DR;
+	send_ipi(1, VEC_CMD);
+	dr_spin(0);
+	if (!wait_flag(&dr_done, 100000))
+		FAIL("vCPU 1 did not finish its DR0 spin");
+	if (dr_bad[0] || dr_bad[1])
+		FAIL("DR0 changed under a vCPU: %x on vCPU 0, %x on vCPU 1",
+		     dr_bad[0], dr_bad[1]);
+	PASS("CR4.PKE and CR4.PKS #GP, CR4 kept; DR0 each vCPU's own");
+}
+
 int guest_main(uint32_t magic, uint32_t mbi)
 {
 	int ret;
@@ -1459,6 +1520,7 @@ int guest_main(uint32_t magic, uint32_t mbi)
 	run_item("rtc", t_rtc, 0);
 	run_item("msr-gp", t_msr_gp, 0);
 	run_item("insn-exits", t_insn_exits, 0);
+	run_item("cr4-dr", t_cr4_dr, 0);
 	stop_ap();
 	guest_printf("platform: %u items, %u failed, spurious %u %u, ap %s\n",
 		     n_items, n_failed, spurious[0], spurious[1],
