@@ -42,6 +42,14 @@ static int write_efer(struct vcpu *v, uint64_t val)
 
 	if (val & ~ok)
 		return -1;
+	/*
+	 * LME changes only with paging off (SDM Vol. 3 10.8.5): flipped
+	 * under paging it would make the next entry IA-32e with 32-bit
+	 * state and fail it (the guest stopped), where the CPU gives #GP.
+	 */
+	if (((val ^ vcpu_get_reg(v, VCPU_EFER)) & EFER_LME) &&
+	    (vcpu_get_reg(v, VCPU_CR0) & X86_CR0_PG))
+		return -1;
 	/* LMA is the CPU's to set; it follows LME while paging is on. */
 	val &= ~EFER_LMA;
 	if ((val & EFER_LME) && (vcpu_get_reg(v, VCPU_CR0) & X86_CR0_PG))

@@ -1490,6 +1490,39 @@ static bool t_cr4_dr(void)
 	PASS("CR4.PKE and CR4.PKS #GP, CR4 kept; DR0 each vCPU's own");
 }
 
+/*
+ * EFER.LME changed while paging is on: #GP, as the CPU does (hvisor
+ * used to take it, and the next entry failed in IA-32e mode with 32-bit
+ * state). Paging on through one identity-mapped 4 MiB page directory.
+ */
+static bool t_efer_lme(void)
+{
+	static uint32_t pd[1024] __attribute__((aligned(4096)));
+	uint32_t cr0, cr4, err;
+	uint64_t efer, after;
+
+	for (uint32_t i = 0; i < 1024; i++)
+		pd[i] = i << 22 | 0x83;		/* 4 MiB, writable, present */
+	efer = rdmsr(0xc0000080);
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	asm volatile("mov %0, %%cr4" : : "r"(cr4 | 0x10));	/* PSE */
+	asm volatile("mov %0, %%cr3" : : "r"(pd));
+	asm volatile("mov %%cr0, %0" : "=r"(cr0));
+	asm volatile("mov %0, %%cr0" : : "r"(cr0 | 0x80000000u) : "memory");
+	err = wrmsr_safe(0xc0000080, efer | (1u << 8));
+	after = rdmsr(0xc0000080);
+	asm volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	asm volatile("mov %0, %%cr4" : : "r"(cr4));
+	if (!err || after != efer)
+		FAIL("EFER.LME under paging: %s, EFER %x (was %x)",
+		     err ? "#GP" : "taken", (uint32_t)after, (uint32_t)efer);
+	/* With paging off it is taken, and put back. */
+	if (wrmsr_safe(0xc0000080, efer | (1u << 8)) ||
+	    wrmsr_safe(0xc0000080, efer))
+		FAIL("EFER.LME with paging off raised #GP");
+	PASS("LME under paging #GP; with paging off taken");
+}
+
 int guest_main(uint32_t magic, uint32_t mbi)
 {
 	int ret;
@@ -1521,6 +1554,7 @@ int guest_main(uint32_t magic, uint32_t mbi)
 	run_item("msr-gp", t_msr_gp, 0);
 	run_item("insn-exits", t_insn_exits, 0);
 	run_item("cr4-dr", t_cr4_dr, 0);
+	run_item("efer-lme", t_efer_lme, 0);
 	stop_ap();
 	guest_printf("platform: %u items, %u failed, spurious %u %u, ap %s\n",
 		     n_items, n_failed, spurious[0], spurious[1],

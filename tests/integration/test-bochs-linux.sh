@@ -93,7 +93,7 @@ print("%#018x" % h)' "$BUILD/guests/blk-test.img")
 	if [ "$got" != "$want" ]; then
 		fail+=("virtio-blk image checksum ${got:-missing}, want $want (what Linux wrote is not what hvisor holds)")
 	fi
-	expect_line "[plat] platform: 16 items, 0 failed" \
+	expect_line "[plat] platform: 17 items, 0 failed" \
 		"the platform guest beside Linux failed"
 	;;
 bzimage)

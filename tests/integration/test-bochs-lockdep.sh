@@ -17,6 +17,6 @@ export BUILD DEBUG
 TEST_TIMEOUT=${TEST_TIMEOUT:-120}
 bochs_boot lockdep-platform tests/configs/platform-2on2.ini
 expect_exit 0
-expect_line "[plat] platform: 16 items, 0 failed"
+expect_line "[plat] platform: 17 items, 0 failed"
 ! grep -aq 'lockdep:' "$console" || fail+=("$(grep -a -m1 'lockdep:' "$console")")
 report

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/../.."
 
 items=(cpuid xapic x2apic timer-oneshot timer-periodic timer-tscdeadline ipi
 	timer-desched ioapic uart-irq uart-rx pit-calibration rtc msr-gp
-	insn-exits cr4-dr)
+	insn-exits cr4-dr efer-lme)
 
 # The guest's timer items HLT without a watchdog: a lost interrupt hangs
 # it, and the run then ends at this timeout (a pass takes about 30 s).
