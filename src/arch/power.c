@@ -72,6 +72,7 @@ void power_off(int code)
 {
 	cli();
 	printk(LOG_ERROR, "HVISOR EXIT %d\n", code);
+	printk_flush();
 	console_flush();
 	for (unsigned int i = 0; i < 3; i++)
 		if (power_methods[i].probe())

@@ -14,10 +14,19 @@ enum log_level {
 
 extern enum log_level log_level;
 
-/* Print one message atomically with respect to other CPUs. */
+/*
+ * Print one message atomically with respect to other CPUs: it goes out
+ * whole, now or by the pCPU already writing the console (printk.c).
+ */
 void printk(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void vprintk(enum log_level level, const char *fmt, va_list ap);
+
+/*
+ * Write out everything printed so far, even while another pCPU is at it
+ * (a panic, the power-off: that one may never finish).
+ */
+void printk_flush(void);
 
 #define pr_err(...)	printk(LOG_ERROR, __VA_ARGS__)
 #define pr_warn(...)	printk(LOG_WARN, __VA_ARGS__)
