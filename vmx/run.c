@@ -127,6 +127,8 @@ static void exit_decode(struct vcpu *v)
 		uint32_t idt = vmx(v)->idt_info;
 
 		e->mmio.gpa = vmcs_read(GUEST_PHYS_ADDR);
+		e->mmio.gla_valid = q & (1u << 7);
+		e->mmio.gla = e->mmio.gla_valid ? vmcs_read(GUEST_LINEAR_ADDR) : 0;
 		e->mmio.access = q & 4 ? VM_ACCESS_FETCH :
 				 q & 2 ? VM_ACCESS_WRITE : VM_ACCESS_READ;
 		e->mmio.in_delivery = idt & INTR_INFO_VALID;

@@ -418,6 +418,26 @@ uint64_t insn_ea(const struct insn *i, const uint64_t *regs, uint64_t rip)
 	return ea & size_mask(i->addr_size);
 }
 
+bool insn_reads_mem(const struct insn *i)
+{
+	return i->kind != INSN_MOV_STORE && i->kind != INSN_MOV_STORE_IMM;
+}
+
+bool insn_writes_mem(const struct insn *i)
+{
+	switch (i->kind) {
+	case INSN_MOV_STORE:
+	case INSN_MOV_STORE_IMM:
+	case INSN_XCHG:
+		return true;
+	case INSN_ALU_RM_REG:
+	case INSN_ALU_RM_IMM:
+		return i->alu != INSN_ALU_CMP && i->alu != INSN_ALU_TEST;
+	default:
+		return false;
+	}
+}
+
 static uint64_t reg_get(const uint64_t *regs, const struct insn *i,
 			unsigned int size)
 {

@@ -152,6 +152,10 @@ int insn_decode(struct insn *out, const uint8_t *buf, unsigned int avail,
  */
 uint64_t insn_ea(const struct insn *i, const uint64_t *regs, uint64_t rip);
 
+/* Does @i read its memory operand, write it, or both? */
+bool insn_reads_mem(const struct insn *i);
+bool insn_writes_mem(const struct insn *i);
+
 /*
  * The device side of an access of size bytes at the faulting address.
  * mmio_read stores the value zero-extended; both return 0 or -errno.

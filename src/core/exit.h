@@ -58,6 +58,8 @@ struct vm_exit {
 		} io;
 		struct {
 			uint64_t gpa;
+			uint64_t gla;		/* the guest-linear address... */
+			bool gla_valid;		/* ...when the CPU gave it */
 			enum vm_exit_access access;
 			bool in_delivery;	/* while delivering an event */
 			uint8_t vector;		/* that event's vector */

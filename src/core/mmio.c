@@ -93,6 +93,29 @@ void vcpu_guest_walker(struct vcpu *v, struct gpt_ctx *g)
 	};
 }
 
+/* The decoded access against what the EPT-violation exit reported. */
+static bool access_matches(struct vcpu *v, const struct insn *in,
+			   const uint64_t *regs, uint64_t rip,
+			   enum insn_mode mode)
+{
+	const struct vm_exit *e = &v->exit;
+	uint64_t lin;
+
+	if (e->mmio.access == VM_ACCESS_WRITE ? !insn_writes_mem(in) :
+	    !insn_reads_mem(in))
+		return false;
+	if (!e->mmio.gla_valid)
+		return true;
+	/* Only FS and GS have a base in 64-bit mode. */
+	lin = insn_ea(in, regs, rip);
+	if (mode != INSN_MODE_64 || in->seg == INSN_SEG_FS ||
+	    in->seg == INSN_SEG_GS)
+		lin += vcpu_get_reg(v, VCPU_ES_BASE + in->seg);
+	if (mode != INSN_MODE_64)
+		lin = (uint32_t)lin;
+	return lin == e->mmio.gla;
+}
+
 int vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa)
 {
 	struct vm *vm = v->vm;
@@ -145,10 +168,21 @@ int vcpu_emulate_mmio(struct vcpu *v, uint64_t gpa)
 	if (r)
 		return r;
 
+	regs_out(&v->regs, vcpu_get_reg(v, VCPU_RSP), regs);
+	/*
+	 * The bytes at RIP were read after the exit: another vCPU may have
+	 * rewritten them since. What they say must be what faulted: the
+	 * direction the exit reports and, where the CPU gave it, the
+	 * linear address. Otherwise the guest runs the instruction again
+	 * and exits for what it really does.
+	 */
+	if (!access_matches(v, &in, regs, rip, mode)) {
+		v->nr_mmio_retry++;
+		return 0;
+	}
 	a.dev = mmio_find(&vm->mmio, gpa, in.op_size, &a.off);
 	if (a.dev < 0)
 		return -ENOENT;
-	regs_out(&v->regs, vcpu_get_reg(v, VCPU_RSP), regs);
 	r = insn_emulate(&in, regs, &rflags, dev_read, dev_write, &a);
 	if (r)
 		return r;

@@ -57,6 +57,7 @@ struct vcpu {
 	struct vm_exit exit;
 	uint64_t nr_exits;
 	uint64_t nr_vmcall_user;	/* VMCALLs refused: not from CPL 0 */
+	uint64_t nr_mmio_retry;		/* MMIO bytes at RIP not what faulted */
 	uint64_t nr_reinjected;		/* events re-delivered after an exit */
 	uint64_t fast_reentries;	/* exits resumed without a loop pass */
 	uint32_t exits_by_reason[VCPU_EXIT_CODES];

@@ -26,8 +26,12 @@ enum vcpu_reg {
 	VCPU_CR3,
 	VCPU_CR4,
 	VCPU_EFER,		/* writes keep IA-32e mode in step */
+	VCPU_ES_BASE,		/* the six segment bases, in insn_seg order */
 	VCPU_CS_BASE,
 	VCPU_SS_BASE,
+	VCPU_DS_BASE,
+	VCPU_FS_BASE,
+	VCPU_GS_BASE,
 	VCPU_PDPTE0,		/* PAE paging: PDPTE0..3 follow */
 	VCPU_PDPTE3 = VCPU_PDPTE0 + 3,
 	VCPU_CS_LONG,		/* CS.L: 64-bit code */

@@ -471,6 +471,12 @@ static void print_user_vmcalls(const struct vm *vm)
 	if (n)
 		pr_info("hvisor:   %-12s %lu VMCALL(s) from user space refused with #UD\n",
 			vm->name, n);
+	n = 0;
+	for (uint32_t j = 0; j < vm->n_vcpus; j++)
+		n += vm->vcpus[j].nr_mmio_retry;
+	if (n)
+		pr_info("hvisor:   %-12s %lu MMIO exit(s) whose instruction had changed: run again\n",
+			vm->name, n);
 }
 
 static void trace_line(void *ctx, const char *line)

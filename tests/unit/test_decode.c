@@ -430,6 +430,38 @@ static void test_truncation(void **state)
 	}
 }
 
+/*
+ * Which way each kind touches memory: what vcpu_emulate_mmio() checks
+ * against the exit's direction before it trusts bytes read after it.
+ */
+static void test_mem_direction(void **state)
+{
+	static const struct {
+		const char *hex;
+		bool r, w;
+	} k[] = {
+		{ "\x8b\x00", true, false },		/* mov (%eax),%eax */
+		{ "\x89\x00", false, true },		/* mov %eax,(%eax) */
+		{ "\xc7\x00\x01\x00\x00\x00", false, true },	/* movl $1,(%eax) */
+		{ "\x0f\xb6\x00", true, false },	/* movzbl */
+		{ "\x87\x00", true, true },		/* xchg */
+		{ "\x01\x00", true, true },		/* add %eax,(%eax) */
+		{ "\x39\x00", true, false },		/* cmp %eax,(%eax) */
+		{ "\x85\x00", true, false },		/* test */
+		{ "\x83\x00\x01", true, true },	/* addl $1,(%eax) */
+		{ "\x83\x38\x01", true, false },	/* cmpl $1,(%eax) */
+		{ "\x03\x00", true, false },		/* add (%eax),%eax */
+	};
+	struct insn i;
+
+	for (size_t n = 0; n < sizeof(k) / sizeof(k[0]); n++) {
+		assert_int_equal(insn_decode(&i, (const uint8_t *)k[n].hex, 15,
+					     M32), 0);
+		assert_int_equal(insn_reads_mem(&i), k[n].r);
+		assert_int_equal(insn_writes_mem(&i), k[n].w);
+	}
+}
+
 static void test_cpu_mode(void **state)
 {
 	/* real mode and virtual-8086 are 16-bit whatever CS says */
@@ -1159,6 +1191,7 @@ int main(void)
 		cmocka_unit_test(test_vectors),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_cpu_mode),
+		cmocka_unit_test(test_mem_direction),
 		cmocka_unit_test(test_ea),
 		cmocka_unit_test(test_emulate_loads),
 		cmocka_unit_test(test_emulate_stores),
