@@ -192,7 +192,7 @@ CLANG	?= clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 $(WARN) -I. -DHV_HOST \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
-FUZZ_NAMES := config decode virtq mb2 linux
+FUZZ_NAMES := config decode virtq mb2 linux acpi
 FUZZ_BIN := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
 fuzz_src_config	:= src/config.c src/lib/fmt.c
 fuzz_lib_config	:= -linih
@@ -201,6 +201,7 @@ fuzz_lib_decode	:= $(if $(ZYDIS_H),-DHV_HAVE_ZYDIS -lZydis)
 fuzz_src_virtq	:= dev/virtq.c
 fuzz_src_mb2	:= guests/mb2hdr.c guests/elf.c
 fuzz_src_linux	:= guests/linux.c guests/pvh.c guests/elf.c
+fuzz_src_acpi	:= dev/acpi_tables.c dev/aml.c
 
 fuzz: $(FUZZ_BIN)
 
