@@ -14,6 +14,12 @@
  *              and VMXOFF (#UD)
  *   ipi-storm  100000 self-IPIs, taken as they come
  *   sipi-loop  1000 SIPIs to vCPU 1 (running) and to itself
+ *   virtq      its virtio-blk (virtio-mmio slot 0), 50 rounds of four
+ *              broken requests, each after a device reset: a buffer
+ *              outside its RAM, a chain that loops, a length of 4 GiB,
+ *              a head index past the queue; each must leave the device
+ *              in NEEDS_RESET and nothing else (hvisor logs 10 and
+ *              counts the rest)
  *   reset-all  vCPU 1 writes 0xCF9 and vCPU 0 pulses the keyboard
  *              controller's reset line at the same moment; nothing after
  *              it may print
@@ -152,6 +158,134 @@ static void ipi_storm(void)
 		     self_irqs);
 }
 
+/* ---- virtq: a virtio-mmio driver that breaks every rule it can ---- */
+
+#define VMMIO_BASE	0xfeb00000u
+#define VM_MAGIC	0x000
+#define VM_DEVICE_ID	0x008
+#define VM_DRV_FEAT	0x020
+#define VM_DRV_FEAT_SEL	0x024
+#define VM_QUEUE_SEL	0x030
+#define VM_QUEUE_NUM	0x038
+#define VM_QUEUE_READY	0x044
+#define VM_QUEUE_NOTIFY	0x050
+#define VM_INT_ACK	0x064
+#define VM_STATUS	0x070
+#define VM_DESC_LO	0x080
+#define VM_DRIVER_LO	0x090
+#define VM_DEVICE_LO	0x0a0
+#define S_ACK		1
+#define S_DRIVER	2
+#define S_DRIVER_OK	4
+#define S_FEATURES_OK	8
+#define S_NEEDS_RESET	64
+#define QSIZE		8
+#define DF_NEXT		1
+#define DF_WRITE	2
+
+struct vdesc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+static struct vdesc vq_desc[QSIZE] __attribute__((aligned(16)));
+static struct { uint16_t flags, idx, ring[QSIZE]; } vq_avail __attribute__((aligned(2)));
+static struct { uint16_t flags, idx; uint32_t ring[2 * QSIZE]; } vq_used __attribute__((aligned(4)));
+static uint8_t vq_buf[64];
+
+static uint32_t vm_rd(uint32_t off)
+{
+	return *(volatile uint32_t *)(VMMIO_BASE + off);
+}
+
+static void vm_wr(uint32_t off, uint32_t v)
+{
+	*(volatile uint32_t *)(VMMIO_BASE + off) = v;
+}
+
+/* Reset, features VERSION_1 only, queue 0 on our rings, DRIVER_OK. */
+static bool vq_setup(void)
+{
+	vm_wr(VM_STATUS, 0);
+	vm_wr(VM_STATUS, S_ACK | S_DRIVER);
+	vm_wr(VM_DRV_FEAT_SEL, 1);
+	vm_wr(VM_DRV_FEAT, 1);			/* VIRTIO_F_VERSION_1 (bit 32) */
+	vm_wr(VM_DRV_FEAT_SEL, 0);
+	vm_wr(VM_DRV_FEAT, 0);
+	vm_wr(VM_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK);
+	if (!(vm_rd(VM_STATUS) & S_FEATURES_OK))
+		return false;
+	for (int i = 0; i < QSIZE; i++)
+		vq_desc[i] = (struct vdesc){ 0, 0, 0, 0 };
+	vq_avail.flags = vq_avail.idx = 0;
+	vq_used.flags = vq_used.idx = 0;
+	vm_wr(VM_QUEUE_SEL, 0);
+	vm_wr(VM_QUEUE_NUM, QSIZE);
+	vm_wr(VM_DESC_LO, (uint32_t)vq_desc);
+	vm_wr(VM_DESC_LO + 4, 0);
+	vm_wr(VM_DRIVER_LO, (uint32_t)&vq_avail);
+	vm_wr(VM_DRIVER_LO + 4, 0);
+	vm_wr(VM_DEVICE_LO, (uint32_t)&vq_used);
+	vm_wr(VM_DEVICE_LO + 4, 0);
+	vm_wr(VM_QUEUE_READY, 1);
+	vm_wr(VM_STATUS, S_ACK | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
+	return true;
+}
+
+static void vq_desc_set(int i, uint64_t addr, uint32_t len, uint16_t flags,
+			uint16_t next)
+{
+	vq_desc[i] = (struct vdesc){ addr, len, flags, next };
+}
+
+/* One broken request of kind @k; true when the device says NEEDS_RESET. */
+static bool vq_break(int k)
+{
+	uint16_t head = 0;
+
+	switch (k) {
+	case 0:		/* the header 3.75 GiB away, far outside 16 MiB */
+		vq_desc_set(0, 0xf0000000ull, 16, DF_NEXT, 1);
+		vq_desc_set(1, (uint32_t)vq_buf, 1, DF_WRITE, 0);
+		break;
+	case 1:		/* 0 -> 1 -> 0 -> ... */
+		vq_desc_set(0, (uint32_t)vq_buf, 16, DF_NEXT, 1);
+		vq_desc_set(1, (uint32_t)vq_buf + 16, 16, DF_NEXT, 0);
+		break;
+	case 2:		/* a 4 GiB buffer */
+		vq_desc_set(0, (uint32_t)vq_buf, 16, DF_NEXT, 1);
+		vq_desc_set(1, (uint32_t)vq_buf, 0xffffffffu, DF_WRITE, 0);
+		break;
+	default:	/* a head past the queue */
+		head = 1000;
+		break;
+	}
+	vq_avail.ring[0] = head;
+	__atomic_store_n(&vq_avail.idx, 1, __ATOMIC_RELEASE);
+	vm_wr(VM_QUEUE_NOTIFY, 0);
+	vm_wr(VM_INT_ACK, 3);
+	return vm_rd(VM_STATUS) & S_NEEDS_RESET;
+}
+
+static void virtq_abuse(void)
+{
+	uint32_t broke = 0;
+
+	if (vm_rd(VM_MAGIC) != 0x74726976 || vm_rd(VM_DEVICE_ID) != 2)
+		FAIL("virtq", "no virtio-blk at %x", VMMIO_BASE);
+	for (int round = 0; round < 50; round++)
+		for (int k = 0; k < 4; k++) {
+			if (!vq_setup())
+				FAIL("virtq", "FEATURES_OK refused (round %d)", round);
+			broke += vq_break(k);
+		}
+	vm_wr(VM_STATUS, 0);
+	if (broke != 200)
+		FAIL("virtq", "NEEDS_RESET after %u of 200 broken requests", broke);
+	guest_printf("hostile: virtq: done (200 broken requests, 200 NEEDS_RESET)\n");
+}
+
 static void sipi_loop(void)
 {
 	uint32_t me = apic_read(APIC_ID) >> 24;
@@ -192,6 +326,7 @@ int guest_main(uint32_t magic, uint32_t mbi)
 	insns();
 	ipi_storm();
 	sipi_loop();
+	virtq_abuse();
 	guest_printf("hostile: %u item(s) failed; reset-all from both vCPUs\n",
 		     n_failed);
 	__atomic_store_n(&go_reset, 1, __ATOMIC_RELEASE);

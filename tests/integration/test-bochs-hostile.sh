@@ -19,7 +19,7 @@ BOUND_US=5000
 TEST_TIMEOUT=${TEST_TIMEOUT:-240}
 bochs_boot hostile tests/configs/hostile.ini
 expect_exit 64		# hostile's reset: a guest that did not finish cleanly
-for item in pit msr-flood insns ipi-storm sipi-loop; do
+for item in pit msr-flood insns ipi-storm sipi-loop virtq; do
 	grep -aqE "^\[hostile\] hostile: $item: done " "$console" ||
 		fail+=("hostile's $item did not finish: $(grep -a "hostile: $item:" "$console" | head -n 1)")
 done
@@ -32,6 +32,11 @@ lines=$(grep -ac "^hvisor: guest 'hostile': vCPU 0: read of unknown MSR" "$conso
 [ "$lines" -le 20 ] || fail+=("$lines unknown-MSR lines for the flood: not rate limited")
 grep -aqE "^hvisor: (guest 'hostile': [0-9]+ more|  hostile +[0-9]+) unknown-MSR message\(s\) suppressed" "$console" ||
 	fail+=("no count of the suppressed unknown-MSR lines")
+# The broken queues: 200 NEEDS_RESET, logged 10 times at most per 5 s.
+lines=$(grep -ac "^hvisor: guest 'hostile': virtio-blk: the driver broke the virtqueue rules" "$console" || true)
+[ "$lines" -le 20 ] || fail+=("$lines broken-virtqueue lines: not rate limited")
+grep -aqE "^hvisor: (guest 'hostile': [0-9]+ more|  hostile +[0-9]+) virtqueue message\(s\) suppressed" "$console" ||
+	fail+=("no count of the suppressed virtqueue lines")
 late=$(grep -aoE '^\[tick\] sleeper: wakes [0-9]+ lateness_us p50 [0-9]+ p99 [0-9]+ max [0-9]+' "$console" |
 	awk '{ print $NF }' | tail -n 1)
 if [ -z "$late" ]; then
