@@ -189,6 +189,46 @@ static unsigned long long rate(uint64_t n, uint64_t us)
 	return us ? (unsigned long long)((n * 1000000 + us / 2) / us) : 0;
 }
 
+/*
+ * A guest's exits per second by reason between two samples, the busiest
+ * six: "linux          HLT 1200, preemption timer 800". The reason's
+ * count in @o (the same run of the guest) is taken off.
+ */
+static void print_reasons(const struct ctl_guest *g, const struct ctl_guest *o,
+			  uint64_t span)
+{
+	unsigned long long per_s[CTL_REASONS_MAX];
+	bool done[CTL_REASONS_MAX] = { false };
+	int shown;
+
+	if (!g->n_reasons)
+		return;
+	for (uint32_t i = 0; i < g->n_reasons; i++) {
+		uint64_t n = g->reason_exits[i];
+
+		for (uint32_t k = 0; o && o->restarts == g->restarts &&
+				     k < o->n_reasons; k++)
+			if (!strcmp(o->reason[k], g->reason[i]) &&
+			    o->reason_exits[k] <= n)
+				n -= o->reason_exits[k];
+		per_s[i] = rate(n, span);
+	}
+	printf("%-14s", g->name);
+	for (shown = 0; shown < 6; shown++) {
+		int best = -1;
+
+		for (uint32_t i = 0; i < g->n_reasons; i++)
+			if (!done[i] && (best < 0 || per_s[i] > per_s[best]))
+				best = (int)i;
+		if (best < 0 || !per_s[best])
+			break;
+		done[best] = true;
+		printf("%s %s %llu", shown ? "," : "", g->reason[best],
+		       per_s[best]);
+	}
+	printf("%s\n", shown ? "" : " none");
+}
+
 /* One table: what each vCPU did between two samples. */
 static void print_top(const struct ctl_reply *a, const struct ctl_reply *b)
 {
@@ -233,6 +273,10 @@ static void print_top(const struct ctl_reply *a, const struct ctl_reply *b)
 			       n->wake_p50_us, n->wake_p99_us);
 		}
 	}
+	printf("%-14s %s\n", "GUEST", "EXITS/S BY REASON");
+	for (uint32_t i = 0; i < b->n_guests; i++)
+		print_reasons(&b->guests[i],
+			      i < a->n_guests ? &a->guests[i] : NULL, span);
 }
 
 /* hvctl top [-n COUNT] [-d SECONDS]: COUNT tables, SECONDS apart. */

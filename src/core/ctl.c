@@ -73,6 +73,29 @@ static void do_list(void)
 	}
 }
 
+/* A guest's exits by reason, the CTL_REASONS_MAX busiest, busiest first. */
+static void top_reasons(const struct vm *vm, struct ctl_guest *g)
+{
+	uint64_t n[VCPU_EXIT_CODES] = { 0 };
+
+	for (uint32_t j = 0; j < vm->n_vcpus; j++)
+		for (uint32_t r = 0; r < VCPU_EXIT_CODES; r++)
+			n[r] += vm->vcpus[j].exits_by_reason[r];
+	while (g->n_reasons < CTL_REASONS_MAX) {
+		uint32_t best = 0;
+
+		for (uint32_t r = 1; r < VCPU_EXIT_CODES; r++)
+			if (n[r] > n[best])
+				best = r;
+		if (!n[best])
+			break;
+		hv_snprintf(g->reason[g->n_reasons], sizeof(g->reason[0]), "%s",
+			    vendor_exit_name(best));
+		g->reason_exits[g->n_reasons++] = n[best];
+		n[best] = 0;
+	}
+}
+
 /* list, and each started vCPU's counters, brought up to now. */
 static void do_top(void)
 {
@@ -102,6 +125,7 @@ static void do_top(void)
 			c->wake_p50_us = (uint32_t)sched_hist_pct_us(st->wake_lat, 50);
 			c->wake_p99_us = (uint32_t)sched_hist_pct_us(st->wake_lat, 99);
 		}
+		top_reasons(vm, g);
 	}
 }
 

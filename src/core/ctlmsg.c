@@ -277,6 +277,15 @@ int ctl_reply_encode(void *buf, size_t len, const struct ctl_reply *r)
 			w_u32(&w, "weight", g->weight);
 			w_u32(&w, "exit-code", (uint32_t)g->exit_code);
 			w_flag(&w, "root", g->root);
+			/* Properties before subnodes, as an FDT has them. */
+			if (g->n_reasons) {
+				uint32_t n = g->n_reasons < CTL_REASONS_MAX ?
+					     g->n_reasons : CTL_REASONS_MAX;
+
+				w_strs(&w, "exit-reasons", g->reason[0],
+				       sizeof(g->reason[0]), n);
+				w_u64s(&w, "exit-counts", g->reason_exits, n);
+			}
 			for (uint32_t v = 0; v < g->n_stats && v < CTL_VCPUS_MAX; v++)
 				w_vcpu(&w, v, &g->vcpu[v]);
 			w_end(&w);
@@ -577,6 +586,17 @@ int ctl_reply_decode(const void *buf, size_t len, struct ctl_reply *r)
 			return -EINVAL;
 		g->exit_code = (int32_t)code;
 		g->root = fdt_getprop(buf, node, "root", NULL) != NULL;
+		if (fdt_getprop(buf, node, "exit-reasons", NULL)) {
+			int n = fdt_stringlist_count(buf, node, "exit-reasons");
+
+			if (n < 1 || n > CTL_REASONS_MAX ||
+			    r_strs(buf, node, "exit-reasons", g->reason[0],
+				   sizeof(g->reason[0]), (uint32_t)n) ||
+			    r_nums(buf, node, "exit-counts", g->reason_exits,
+				   (uint32_t)n, 8))
+				return -EINVAL;
+			g->n_reasons = (uint32_t)n;
+		}
 		err = r_vcpus(buf, node, g);
 		if (err)
 			return err;

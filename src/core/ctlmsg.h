@@ -28,6 +28,7 @@
 #define CTL_EXIT_NAMES	80	/* exit codes named in a trace */
 #define CTL_EXIT_NAME_MAX 32
 #define CTL_TRACE_RECS	900	/* records in one trace-read reply */
+#define CTL_REASONS_MAX	12	/* top: a guest's busiest exit reasons */
 
 enum ctl_cmd {
 	CTL_LIST,	/* the guests and their state */
@@ -72,6 +73,10 @@ struct ctl_guest {
 	bool root;
 	uint32_t n_stats;	/* top: vcpu[] filled */
 	struct ctl_vcpu vcpu[CTL_VCPUS_MAX];
+	/* top: its exits by reason since its (re)start, the busiest first. */
+	uint32_t n_reasons;
+	char reason[CTL_REASONS_MAX][CTL_EXIT_NAME_MAX];
+	uint64_t reason_exits[CTL_REASONS_MAX];
 };
 
 /*

@@ -166,6 +166,8 @@ mb2check)
 	expect_line "hvisor:   linux        1 VMCALL(s) from user space refused with #UD"
 	grep -aqE '^\[linux\] HVTEST INFO hvctl top: linux/1 +[01] +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$' "$console" ||
 		fail+=("hvctl top printed no row for linux/1")
+	grep -aqE '^\[linux\] HVTEST INFO hvctl top: linux +[A-Za-z][A-Za-z_ ]* [0-9]+(, [A-Za-z][A-Za-z_ ]* [0-9]+)*$' "$console" ||
+		fail+=("hvctl top printed no exits by reason for linux")
 	expect_line "hvisor: guest 'mb': restart asked by hvctl; restarting it (restart 1)"
 	expect_line "hvisor: guest 'mb' restarted (restart 1)"
 	grep -aqE '^hvisor:   mb +STOPPED +code 0 ' "$console" ||

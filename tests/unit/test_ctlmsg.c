@@ -211,6 +211,14 @@ static void test_top_reply(void **state)
 				.exits = 99, .pcpu = v, .wake_p50_us = 64,
 				.wake_p99_us = 1u << 31,
 			};
+		/* Every guest with its busiest exit reasons, longest names. */
+		g->n_reasons = CTL_REASONS_MAX;
+		for (uint32_t r = 0; r < CTL_REASONS_MAX; r++) {
+			memset(g->reason[r], 'a' + r, CTL_EXIT_NAME_MAX - 1);
+			g->reason[r][CTL_EXIT_NAME_MAX - 1] = 0;
+			g->reason[r][3] = ' ';	/* names have spaces */
+			g->reason_exits[r] = (1ull << 40) + r;
+		}
 	}
 	n = ctl_reply_encode(buf, sizeof(buf), &in);
 	assert_true(n > 0 && n <= CTL_MSG_MAX);
@@ -218,6 +226,33 @@ static void test_top_reply(void **state)
 	assert_true(out.now_us == in.now_us);
 	assert_int_equal(out.n_guests, CTL_GUESTS_MAX);
 	assert_memory_equal(&out.guests, &in.guests, sizeof(in.guests));
+}
+
+/* A count of reasons that does not match its names is malformed. */
+static void test_top_reasons_mismatch(void **state)
+{
+	static struct ctl_reply in, out;
+	int n, g;
+
+	memset(&in, 0, sizeof(in));
+	in.n_guests = 1;
+	strcpy(in.guests[0].name, "a");
+	strcpy(in.guests[0].state, "running");
+	in.guests[0].n_reasons = 2;
+	strcpy(in.guests[0].reason[0], "HLT");
+	strcpy(in.guests[0].reason[1], "preemption timer");
+	in.guests[0].reason_exits[0] = 5;
+	in.guests[0].reason_exits[1] = 6;
+	n = ctl_reply_encode(buf, sizeof(buf), &in);
+	assert_int_equal(ctl_reply_decode(buf, (size_t)n, &out), 0);
+	assert_int_equal(out.guests[0].n_reasons, 2);
+	assert_string_equal(out.guests[0].reason[1], "preemption timer");
+	assert_int_equal(out.guests[0].reason_exits[1], 6);
+	assert_int_equal(fdt_open_into(buf, buf, sizeof(buf)), 0);
+	g = fdt_path_offset(buf, "/guests/guest@0");
+	assert_true(g >= 0);
+	assert_int_equal(fdt_setprop_u64(buf, g, "exit-counts", 5), 0);
+	assert_int_equal(ctl_reply_decode(buf, fdt_totalsize(buf), &out), -EINVAL);
 }
 
 /* Each part of a trace reply, and a records reply at its largest. */
@@ -332,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_length_from_header),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_top_reply),
+		cmocka_unit_test(test_top_reasons_mismatch),
 		cmocka_unit_test(test_trace_replies),
 		cmocka_unit_test(test_reply_too_big),
 	};
