@@ -46,25 +46,32 @@ else
 	echo "run-all: build: FAIL ($(secs "$t") s)"
 fi
 
+# tally STAGE RC T: add the "STAGE: N passed, M failed" line in $out to the
+# counts; a stage that exited non-zero or printed no such line failed.
+tally() {
+	local stage=$1 rc=$2 t=$3 sum p f
+	sum=$(grep -E "^$stage: [0-9]+ passed, [0-9]+ failed\$" "$out" | tail -n 1 || true)
+	if [ -n "$sum" ]; then
+		read -r _ p _ f _ <<<"$sum"
+	else
+		p=0 f=1		# it did not get as far as running anything
+	fi
+	[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+	passed=$((passed + p)) failed=$((failed + f))
+	if [ "$f" -eq 0 ]; then
+		echo "run-all: $stage: PASS, $p passed ($(secs "$t") s)"
+	else
+		failures+=("$stage")
+		echo "run-all: $stage: FAIL, $p passed, $f failed ($(secs "$t") s)"
+	fi
+}
+
 # ---- unit tests ------------------------------------------------------------
 banner "unit tests (make unit)"
 t=$(now)
 rc=0
 make -j"$JOBS" BUILD="$BUILD" unit 2>&1 | tee "$out" || rc=$?
-sum=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1 || true)
-if [ -n "$sum" ]; then
-	read -r _ p _ f _ <<<"$sum"
-else
-	p=0 f=1		# it did not get as far as running the tests
-fi
-[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
-passed=$((passed + p)) failed=$((failed + f))
-if [ "$f" -eq 0 ]; then
-	echo "run-all: unit: PASS, $p passed ($(secs "$t") s)"
-else
-	failures+=(unit)
-	echo "run-all: unit: FAIL, $p passed, $f failed ($(secs "$t") s)"
-fi
+tally unit "$rc" "$t"
 
 # ---- fuzzing ------------------------------------------------------------------
 banner "fuzz (make fuzz; tests/run-fuzz.sh)"
@@ -72,20 +79,7 @@ t=$(now)
 rc=0
 { make -j"$JOBS" BUILD="$BUILD" fuzz &&
   tests/run-fuzz.sh -t "${FUZZ_SECS:-60}" -j "$JOBS"; } 2>&1 | tee "$out" || rc=$?
-sum=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1 || true)
-if [ -n "$sum" ]; then
-	read -r _ p _ f _ <<<"$sum"
-else
-	p=0 f=1		# the harnesses did not build
-fi
-[ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
-passed=$((passed + p)) failed=$((failed + f))
-if [ "$f" -eq 0 ]; then
-	echo "run-all: fuzz: PASS, $p harnesses ($(secs "$t") s)"
-else
-	failures+=(fuzz)
-	echo "run-all: fuzz: FAIL, $p passed, $f failed ($(secs "$t") s)"
-fi
+tally fuzz "$rc" "$t"
 
 # ---- integration tests --------------------------------------------------------
 for test in tests/integration/test-*.sh; do
