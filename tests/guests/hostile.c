@@ -20,9 +20,14 @@
  *              a head index past the queue; each must leave the device
  *              in NEEDS_RESET and nothing else (hvisor logs 10 and
  *              counts the rest)
- *   reset-all  vCPU 1 writes 0xCF9 and vCPU 0 pulses the keyboard
- *              controller's reset line at the same moment; nothing after
- *              it may print
+ *   ioapic     20000 mask/unmask toggles of the PIT's I/O APIC pin while
+ *              the PIT runs at reload 1
+ *   mmio-race  vCPU 1 rewrites an MMIO instruction between a load and a
+ *              store of the same register while vCPU 0 runs it 20000
+ *              times: hvisor must emulate what faulted, or nothing
+ *   reset-all  vCPU 1 writes 0xCF9 while vCPU 0 pulses the keyboard
+ *              controller's reset line and then triple-faults: every
+ *              reset path at once; nothing after it may print
  *
  * Each item prints "hostile: ITEM: done (...)" or "FAIL (...)".
  */
@@ -44,7 +49,7 @@
 #define ICR_SIPI	(6u << 8 | 1u << 14)
 
 static volatile uint32_t pit_irqs, self_irqs, n_failed;
-static volatile uint32_t go_reset;
+static volatile uint32_t go_reset, race_on, race_flips;
 
 static uint32_t apic_read(uint32_t off)
 {
@@ -105,7 +110,7 @@ static void pit_reload_1(void)
 	us = tsc_to_us(rdtsc() - t0);
 	n = pit_irqs;
 	/* One per 100 us at most, and a few for the edges of the window. */
-	if (n > (uint32_t)(us / 100) + 5 || n < 10)
+	if (n > (uint32_t)udiv64_32(us, 100, 0) + 5 || n < 10)
 		FAIL("pit", "%u interrupts in %u us at reload 1", n, (uint32_t)us);
 	guest_printf("hostile: pit: done (%u interrupts in %u us at reload 1)\n",
 		     n, (uint32_t)us);
@@ -156,6 +161,54 @@ static void ipi_storm(void)
 		FAIL("ipi-storm", "%u interrupts for 100000 self-IPIs", self_irqs);
 	guest_printf("hostile: ipi-storm: done (%u interrupts for 100000 self-IPIs)\n",
 		     self_irqs);
+}
+
+static void ioapic_storm(void)
+{
+	uint64_t t0 = rdtsc();
+
+	pit_irqs = 0;
+	ioapic_write(0x10 + 2 * PIT_PIN + 1, apic_read(APIC_ID) & 0xff000000);
+	outb(0x43, 0x34);
+	outb(0x40, 1);
+	outb(0x40, 0);
+	sti();
+	for (uint32_t i = 0; i < 20000; i++)
+		ioapic_write(0x10 + 2 * PIT_PIN, (i & 1) << 16 | VEC_PIT);
+	cli();
+	ioapic_write(0x10 + 2 * PIT_PIN, 1u << 16);
+	outb(0x43, 0x30);
+	outb(0x40, 0xff);
+	outb(0x40, 0xff);
+	guest_printf("hostile: ioapic: done (20000 toggles in %u us, %u PIT interrupts)\n",
+		     (uint32_t)tsc_to_us(rdtsc() - t0), pit_irqs);
+}
+
+/*
+ * The instruction at race_insn, "mov %eax,(%ebx)" (89 03) or "mov
+ * (%ebx),%eax" (8b 03) as vCPU 1 flips it, on the I/O APIC's index
+ * register (harmless either way): hvisor reads it after the exit and
+ * must find it is not what faulted, or emulate it as it now reads.
+ */
+extern uint8_t race_insn[];
+
+static void __attribute__((noinline)) race_once(uint32_t v)
+{
+	asm volatile("race_insn: movl %%eax, (%%ebx)"
+		     : "+a"(v) : "b"(IOAPIC_BASE) : "memory");
+}
+
+static void mmio_race(void)
+{
+	__atomic_store_n(&race_on, 1, __ATOMIC_RELEASE);
+	for (uint32_t i = 0; i < 20000; i++)
+		race_once(i & 0x3f);
+	__atomic_store_n(&race_on, 0, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&race_on, __ATOMIC_ACQUIRE) != 2)
+		asm volatile("pause");
+	race_insn[0] = 0x89;
+	guest_printf("hostile: mmio-race: done (20000 runs, %u flips by vCPU 1)\n",
+		     race_flips);
 }
 
 /* ---- virtq: a virtio-mmio driver that breaks every rule it can ---- */
@@ -300,14 +353,33 @@ static void sipi_loop(void)
 }
 
 /* vCPU 1: spins until reset-all, then resets through 0xCF9. */
+/* vCPU 1: flips race_insn during mmio-race, then resets through 0xCF9. */
 static void ap_main(uint32_t index)
 {
+	while (!__atomic_load_n(&race_on, __ATOMIC_ACQUIRE))
+		asm volatile("pause");
+	while (__atomic_load_n(&race_on, __ATOMIC_ACQUIRE) == 1) {
+		race_insn[0] ^= 0x89 ^ 0x8b;
+		race_flips++;
+	}
+	__atomic_store_n(&race_on, 2, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&go_reset, __ATOMIC_ACQUIRE))
 		asm volatile("pause");
 	outb(0xcf9, 0x02);
 	outb(0xcf9, 0x06);
 	for (;;)
 		hlt();
+}
+
+/* vCPU 0's last act: no IDT, then a fault, so a triple fault. */
+static void __attribute__((noreturn)) triple_fault(void)
+{
+	static const struct { uint16_t limit; uint32_t base; }
+		__attribute__((packed)) none = { 0, 0 };
+
+	asm volatile("lidt %0; int3" : : "m"(none));
+	for (;;)
+		;
 }
 
 int guest_main(uint32_t magic, uint32_t mbi)
@@ -326,11 +398,12 @@ int guest_main(uint32_t magic, uint32_t mbi)
 	insns();
 	ipi_storm();
 	sipi_loop();
+	ioapic_storm();
+	mmio_race();
 	virtq_abuse();
 	guest_printf("hostile: %u item(s) failed; reset-all from both vCPUs\n",
 		     n_failed);
 	__atomic_store_n(&go_reset, 1, __ATOMIC_RELEASE);
 	outb(0x64, 0xfe);
-	for (;;)
-		hlt();
+	triple_fault();
 }

@@ -19,13 +19,15 @@ BOUND_US=5000
 TEST_TIMEOUT=${TEST_TIMEOUT:-240}
 bochs_boot hostile tests/configs/hostile.ini
 expect_exit 64		# hostile's reset: a guest that did not finish cleanly
-for item in pit msr-flood insns ipi-storm sipi-loop virtq; do
+for item in pit msr-flood insns ipi-storm sipi-loop ioapic mmio-race virtq; do
 	grep -aqE "^\[hostile\] hostile: $item: done " "$console" ||
 		fail+=("hostile's $item did not finish: $(grep -a "hostile: $item:" "$console" | head -n 1)")
 done
 expect_line "[hostile] hostile: 0 item(s) failed; reset-all from both vCPUs"
-grep -aqE "^hvisor:   hostile +RESET " "$console" ||
-	fail+=("hostile is not RESET in the summary")
+# Three resets race: whichever lands first stops it (RESET, or CRASHED
+# for the triple fault), once.
+grep -aqE "^hvisor:   hostile +(RESET|CRASHED) " "$console" ||
+	fail+=("hostile is not RESET or CRASHED in the summary")
 grep -aqE "^hvisor:   tick +PASS " "$console" || fail+=("tick is not PASS in the summary")
 # The MSR flood: 20000 #GPs, at most 10 lines per 5 s, the rest counted.
 lines=$(grep -ac "^hvisor: guest 'hostile': vCPU 0: read of unknown MSR" "$console" || true)
@@ -45,6 +47,6 @@ elif [ "$late" -gt "$BOUND_US" ]; then
 	fail+=("the sleeper was late by $late us beside the hostile guest (bound $BOUND_US us)")
 fi
 echo "$tag: sleeper max lateness ${late:-?} us (bound $BOUND_US us)"
-grep -aE "^\[hostile\] hostile: |^hvisor:   (hostile|tick) |suppressed|^\[tick\] sleeper: (wakes|PASS)" "$console" |
+grep -aE "^\[hostile\] hostile: |^hvisor:   (hostile|tick) |suppressed|whose instruction had changed|^\[tick\] sleeper: (wakes|PASS)" "$console" |
 	sed "s/^/$tag: /" || true
 report
