@@ -99,6 +99,7 @@ int zy_compare(const uint8_t *b, unsigned int n, enum insn_mode mode,
 	char hex[64];
 	unsigned int k, m;
 	bool hi8, mem_w, mem_r, ok;
+	int64_t zdisp;
 	int ret, r;
 
 	hexdump(hex, sizeof(hex), b, n);
@@ -172,6 +173,19 @@ int zy_compare(const uint8_t *b, unsigned int n, enum insn_mode mode,
 
 	/* address parts */
 	r = zy_reg(mode, mem->mem.base, &hi8);
+	/*
+	 * SIB base 101 with mod 00 is "no base, disp32" whatever REX.B and
+	 * the address size (SDM Vol. 2 Table 2-5, and objdump). Zydis 3.2
+	 * names R13D the base when a 67 prefix and REX.B come with it, and
+	 * a displacement of 0 though it took the four bytes: trust the SDM
+	 * and Zydis' raw displacement there (fuzz_decode found it).
+	 */
+	zdisp = mem->mem.disp.value;
+	if ((zi.attributes & ZYDIS_ATTRIB_HAS_SIB) && zi.raw.modrm.mod == 0 &&
+	    zi.raw.sib.base == 5) {
+		r = -1;
+		zdisp = zi.raw.disp.value;
+	}
 	if (i.rip_rel) {
 		if (r != 100)
 			MISMATCH("mode %d [%s]: RIP-relative, Zydis base %d", mode,
@@ -187,11 +201,11 @@ int zy_compare(const uint8_t *b, unsigned int n, enum insn_mode mode,
 		MISMATCH("mode %d [%s]: scale %u, Zydis %u", mode, hex, i.scale,
 			 mem->mem.scale);
 	m = 8 * i.addr_size;
-	if (((uint64_t)mem->mem.disp.value ^ (uint64_t)i.disp) &
+	if (((uint64_t)zdisp ^ (uint64_t)i.disp) &
 	    (m == 64 ? ~0ULL : (1ULL << m) - 1))
 		MISMATCH("mode %d [%s]: disp %#llx, Zydis %#llx", mode, hex,
 			 (unsigned long long)i.disp,
-			 (unsigned long long)mem->mem.disp.value);
+			 (unsigned long long)zdisp);
 	{
 		static const ZydisRegister segs[] = {
 			ZYDIS_REGISTER_ES, ZYDIS_REGISTER_CS,
