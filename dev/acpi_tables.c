@@ -208,6 +208,11 @@ static int check_desc(const struct acpi_guest_desc *d)
 	     !BELOW_4G((uint64_t)d->virtio_mmio_base + 0x200 * d->virtio_mmio_n - 1) ||
 	     d->virtio_mmio_gsi + d->virtio_mmio_n > 24))
 		return -EINVAL;
+	/* The OEM ID is text in every header: printable ASCII only. */
+	for (size_t i = 0; i < sizeof(d->oem_id) && d->oem_id[i]; i++)
+		if ((unsigned char)d->oem_id[i] < 0x20 ||
+		    (unsigned char)d->oem_id[i] > 0x7e)
+			return -EINVAL;
 	/* The host bridge's _CRS has 32-bit fields for both. */
 	if (d->mcfg_base &&
 	    (!BELOW_4G(d->mcfg_base + ((d->mcfg_bus_end + 1ull) << 20) - 1) ||

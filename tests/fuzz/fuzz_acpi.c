@@ -64,7 +64,8 @@ static void describe(const uint8_t *d, size_t size,
 	for (int i = 0; i < 6; i++) {
 		uint32_t c = get(d, size, 10 + i, 1);
 
-		g->oem_id[i] = c < 0x20 ? 0 : (char)(c & 0x7f);
+		/* Text, a NUL early, and now and then a byte no header may hold. */
+		g->oem_id[i] = (char)(c < 0x20 ? 0 : raw ? c : 0x20 + c % 0x5f);
 	}
 	g->oem_id[6] = 0;
 	*gpa = (uint64_t)get(d, size, 16, 4) << 6;

@@ -907,6 +907,12 @@ static void test_invalid(void **state)
 	BAD(ioapic_addr, 0);
 	BAD(ioapic_id, 256);
 #undef BAD
+	/* An OEM ID with a control or 8-bit byte (fuzz_acpi's; iasl refuses). */
+	d = desc(2);
+	memcpy(d.oem_id, "AB\x14" "CD", 6);
+	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
+	memcpy(d.oem_id, "AB\x7f", 4);
+	assert_int_equal(acpi_build(&d, buf, GPA, sizeof(buf), NULL), -EINVAL);
 	d = desc(2);
 	assert_int_equal(acpi_build(&d, buf, UINT64_MAX - 100, sizeof(buf),
 				    NULL), -EINVAL);
