@@ -22,6 +22,9 @@
  *              counts the rest)
  *   ioapic     20000 mask/unmask toggles of the PIT's I/O APIC pin while
  *              the PIT runs at reload 1
+ *   ring3      VMCALL from ring 3 (its own GDT with user segments and a
+ *              TSS, an IRET down, INT 0x80 back up): #UD, never a
+ *              hypercall
  *   mmio-race  vCPU 1 rewrites an MMIO instruction between a load and a
  *              store of the same register while vCPU 0 runs it 20000
  *              times: hvisor must emulate what faulted, or nothing
@@ -48,6 +51,7 @@
 #define ICR_FIXED_SELF	(1u << 18 | 1u << 14)	/* shorthand self, assert */
 #define ICR_SIPI	(6u << 8 | 1u << 14)
 
+extern const uint8_t user_vmcall[], user_back[];
 static volatile uint32_t pit_irqs, self_irqs, n_failed;
 static volatile uint32_t go_reset, race_on, race_flips;
 
@@ -209,6 +213,88 @@ static void mmio_race(void)
 	race_insn[0] = 0x89;
 	guest_printf("hostile: mmio-race: done (20000 runs, %u flips by vCPU 1)\n",
 		     race_flips);
+}
+
+/* ---- ring3: a hypercall from user mode ---- */
+
+#define SEL_UCODE	0x1b	/* GDT entry 3, RPL 3 */
+#define SEL_UDATA	0x23	/* GDT entry 4, RPL 3 */
+#define SEL_TSS		0x28
+#define VEC_BACK	0x80	/* INT 0x80 from ring 3: back to ring 0 */
+
+static uint64_t gdt[6] __attribute__((aligned(8)));
+static uint32_t tss[26];			/* 104 bytes, 32-bit TSS */
+static uint8_t kstack[4096] __attribute__((aligned(16)));
+static uint8_t ustack[4096] __attribute__((aligned(16)));
+uint32_t ring0_esp;				/* where ring 0 left off */
+volatile uint32_t user_vmcall_ran;		/* ring 3 got past VMCALL */
+
+static void on_back(uint32_t vec)
+{
+	/* From the INT 0x80 frame on the TSS stack straight back: see ring3(). */
+	asm volatile("movw $0x10, %%ax\n\t"
+		     "movw %%ax, %%ds\n\t"
+		     "movw %%ax, %%es\n\t"
+		     "movl ring0_esp, %%esp\n\t"
+		     "jmp ring0_back" : : : "eax", "memory");
+}
+
+static void ring3(void)
+{
+	struct { uint16_t limit; uint32_t base; } __attribute__((packed)) gdtr, idtr;
+	uint32_t t = (uint32_t)tss, vec;
+	uint8_t *gate;
+
+	gdt[0] = 0;
+	gdt[1] = 0x00cf9a000000ffffull;		/* 0x08: ring 0 code, as libguest */
+	gdt[2] = 0x00cf92000000ffffull;		/* 0x10: ring 0 data */
+	gdt[3] = 0x00cffa000000ffffull;		/* 0x1b: ring 3 code */
+	gdt[4] = 0x00cff2000000ffffull;		/* 0x23: ring 3 data */
+	gdt[5] = (sizeof(tss) - 1) | (uint64_t)(t & 0xffffff) << 16 |
+		 0x89ull << 40 | (uint64_t)(t >> 24) << 56;
+	tss[1] = (uint32_t)kstack + sizeof(kstack);	/* ESP0 */
+	tss[2] = 0x10;					/* SS0 */
+	tss[25] = sizeof(tss) << 16;			/* no I/O bitmap */
+	gdtr.limit = sizeof(gdt) - 1;
+	gdtr.base = (uint32_t)gdt;
+	asm volatile("lgdt %0\n\tltr %w1" : : "m"(gdtr), "r"(SEL_TSS) : "memory");
+	/* INT 0x80 may come from ring 3: its gate gets DPL 3. */
+	if (guest_set_irq_handler(VEC_BACK, on_back))
+		FAIL("ring3", "no handler for INT 0x80");
+	asm volatile("sidt %0" : "=m"(idtr));
+	gate = (uint8_t *)idtr.base + 8 * VEC_BACK;
+	gate[5] = 0xee;
+	user_vmcall_ran = 0;
+	guest_fault_arm((uint32_t)user_vmcall, (uint32_t)user_back);
+	asm volatile("pushl %%ebp\n\t"
+		     "movl %%esp, ring0_esp\n\t"
+		     "pushl $0x23\n\t"		/* SS */
+		     "pushl %0\n\t"			/* ESP */
+		     "pushl $0x2\n\t"			/* EFLAGS: IF off */
+		     "pushl $0x1b\n\t"		/* CS */
+		     "pushl $1f\n\t"
+		     "iret\n"
+		     "1:\tmovw $0x23, %%ax\n\t"
+		     "movw %%ax, %%ds\n\t"
+		     "movw %%ax, %%es\n\t"
+		     "movl $1, %%eax\n"		/* a hypercall number */
+		     ".globl user_vmcall\n"
+		     "user_vmcall:\n\t"
+		     "vmcall\n\t"
+		     "movl $1, user_vmcall_ran\n"
+		     ".globl user_back\n"
+		     "user_back:\n\t"
+		     "int $0x80\n"
+		     ".globl ring0_back\n"
+		     "ring0_back:\n\t"
+		     "popl %%ebp"
+		     : : "r"((uint32_t)ustack + sizeof(ustack))
+		     : "eax", "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");
+	vec = guest_fault_vector();
+	if (user_vmcall_ran || vec != 6)
+		FAIL("ring3", "VMCALL from ring 3: %s, vector %u",
+		     user_vmcall_ran ? "it ran" : "it faulted", vec);
+	guest_printf("hostile: ring3: done (VMCALL at CPL 3: #UD)\n");
 }
 
 /* ---- virtq: a virtio-mmio driver that breaks every rule it can ---- */
@@ -399,6 +485,7 @@ int guest_main(uint32_t magic, uint32_t mbi)
 	ipi_storm();
 	sipi_loop();
 	ioapic_storm();
+	ring3();
 	mmio_race();
 	virtq_abuse();
 	guest_printf("hostile: %u item(s) failed; reset-all from both vCPUs\n",

@@ -480,6 +480,20 @@ uint32_t guest_ud_fixup(struct gp_frame *f)
 	return fixup(f, 6);
 }
 
+void guest_fault_arm(uint32_t fault_eip, uint32_t resume_eip)
+{
+	uint32_t self = guest_this_vcpu();
+
+	fault_vector[self] = 0;
+	gp_resume_eip[self] = resume_eip;
+	__atomic_store_n(&gp_fault_eip[self], fault_eip, __ATOMIC_SEQ_CST);
+}
+
+uint32_t guest_fault_vector(void)
+{
+	return fault_vector[guest_this_vcpu()];
+}
+
 int rdpmc_safe(uint32_t counter, uint64_t *val)
 {
 	uint32_t self = guest_this_vcpu(), lo = 0, hi = 0;

@@ -19,7 +19,7 @@ BOUND_US=5000
 TEST_TIMEOUT=${TEST_TIMEOUT:-240}
 bochs_boot hostile tests/configs/hostile.ini
 expect_exit 64		# hostile's reset: a guest that did not finish cleanly
-for item in pit msr-flood insns ipi-storm sipi-loop ioapic mmio-race virtq; do
+for item in pit msr-flood insns ipi-storm sipi-loop ioapic ring3 mmio-race virtq; do
 	grep -aqE "^\[hostile\] hostile: $item: done " "$console" ||
 		fail+=("hostile's $item did not finish: $(grep -a "hostile: $item:" "$console" | head -n 1)")
 done
@@ -29,6 +29,7 @@ expect_line "[hostile] hostile: 0 item(s) failed; reset-all from both vCPUs"
 grep -aqE "^hvisor:   hostile +(RESET|CRASHED) " "$console" ||
 	fail+=("hostile is not RESET or CRASHED in the summary")
 grep -aqE "^hvisor:   tick +PASS " "$console" || fail+=("tick is not PASS in the summary")
+expect_line "hvisor:   hostile      1 VMCALL(s) from user space refused with #UD"
 # The MSR flood: 20000 #GPs, at most 10 lines per 5 s, the rest counted.
 lines=$(grep -ac "^hvisor: guest 'hostile': vCPU 0: read of unknown MSR" "$console" || true)
 [ "$lines" -le 20 ] || fail+=("$lines unknown-MSR lines for the flood: not rate limited")
