@@ -54,7 +54,7 @@ static void fail(int err, const char *fmt, const char *name)
 	hv_snprintf(reply.error, sizeof(reply.error), fmt, name);
 }
 
-static void do_list(void)
+static void do_list(const struct ctl_req *r)
 {
 	hv_snprintf(reply.scheduler, sizeof(reply.scheduler), "%s",
 		    sched_current_policy());
@@ -76,11 +76,9 @@ static void do_list(void)
 /* A guest's exits by reason, the CTL_REASONS_MAX busiest, busiest first. */
 static void top_reasons(const struct vm *vm, struct ctl_guest *g)
 {
-	uint64_t n[VCPU_EXIT_CODES] = { 0 };
+	uint64_t n[VCPU_EXIT_CODES];
 
-	for (uint32_t j = 0; j < vm->n_vcpus; j++)
-		for (uint32_t r = 0; r < VCPU_EXIT_CODES; r++)
-			n[r] += vm->vcpus[j].exits_by_reason[r];
+	vm_exits_by_reason(vm, n);
 	while (g->n_reasons < CTL_REASONS_MAX) {
 		uint32_t best = 0;
 
@@ -97,11 +95,11 @@ static void top_reasons(const struct vm *vm, struct ctl_guest *g)
 }
 
 /* list, and each started vCPU's counters, brought up to now. */
-static void do_top(void)
+static void do_top(const struct ctl_req *r)
 {
 	uint64_t now = rdtsc();
 
-	do_list();
+	do_list(r);
 	reply.now_us = sched_ticks_to_us(now);
 	for (uint32_t i = 0; i < reply.n_guests; i++) {
 		struct vm *vm = &vms[i];
@@ -198,7 +196,7 @@ static void do_set(const struct ctl_req *r)
 }
 
 /* trace-start: note where each ring is, record, and send the legend. */
-static void do_trace_start(void)
+static void do_trace_start(const struct ctl_req *r)
 {
 	struct ctl_trace *t = &reply.trace;
 
@@ -339,6 +337,14 @@ static void send_reply(void)
 		virtio_console_port_send(&ctl_vm->vcon, reply_buf, (size_t)n);
 }
 
+/* One handler per command; ctl_req_decode() gives only known ones. */
+static void (*const handlers[CTL_CMD_N])(const struct ctl_req *r) = {
+	[CTL_LIST] = do_list, [CTL_TOP] = do_top, [CTL_STOP] = do_guest,
+	[CTL_RESTART] = do_guest, [CTL_POLICY] = do_policy, [CTL_SET] = do_set,
+	[CTL_TRACE_START] = do_trace_start, [CTL_TRACE_STOP] = do_trace_stop,
+	[CTL_TRACE_READ] = do_trace_read,
+};
+
 static void answer(const uint8_t *msg, size_t len)
 {
 	struct ctl_req r;
@@ -350,22 +356,8 @@ static void answer(const uint8_t *msg, size_t len)
 		fail(err, "hvctl speaks another version of the protocol%s", "");
 	else if (err)
 		fail(err, "a malformed request%s", "");
-	else if (r.cmd == CTL_LIST)
-		do_list();
-	else if (r.cmd == CTL_TOP)
-		do_top();
-	else if (r.cmd == CTL_POLICY)
-		do_policy(&r);
-	else if (r.cmd == CTL_SET)
-		do_set(&r);
-	else if (r.cmd == CTL_TRACE_START)
-		do_trace_start();
-	else if (r.cmd == CTL_TRACE_STOP)
-		do_trace_stop(&r);
-	else if (r.cmd == CTL_TRACE_READ)
-		do_trace_read(&r);
 	else
-		do_guest(&r);
+		handlers[r.cmd](&r);
 	send_reply();
 }
 

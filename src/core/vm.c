@@ -399,20 +399,26 @@ static int append_reason(char *line, int size, int len, uint32_t r,
 	return len;
 }
 
+void vm_exits_by_reason(const struct vm *vm, uint64_t n[VCPU_EXIT_CODES])
+{
+	for (uint32_t r = 0; r < VCPU_EXIT_CODES; r++) {
+		n[r] = 0;
+		for (uint32_t j = 0; j < vm->n_vcpus; j++)
+			n[r] += vm->vcpus[j].exits_by_reason[r];
+	}
+}
+
 /* One line per VM: how many exits of each reason, for tuning and tests. */
 static void print_exit_reasons(const struct vm *vm)
 {
+	uint64_t n[VCPU_EXIT_CODES];
 	char line[512];
 	int len = 0;
 
-	for (uint32_t r = 0; r < VCPU_EXIT_CODES; r++) {
-		uint64_t n = 0;
-
-		for (uint32_t j = 0; j < vm->n_vcpus; j++)
-			n += vm->vcpus[j].exits_by_reason[r];
-		if (n)
-			len = append_reason(line, sizeof(line), len, r, n);
-	}
+	vm_exits_by_reason(vm, n);
+	for (uint32_t r = 0; r < VCPU_EXIT_CODES; r++)
+		if (n[r])
+			len = append_reason(line, sizeof(line), len, r, n[r]);
 	pr_info("hvisor:   %-12s exits:%s\n", vm->name, len ? line : " none");
 }
 

@@ -200,6 +200,8 @@ bool vm_stopped(const struct vm *vm);
 int vm_restart(struct vm *vm, const char *why);
 /* hvctl: stop @vm for good (code 0, "STOPPED" in the summary). */
 void vm_halt(struct vm *vm, const char *why);
+/* @vm's exits of each reason, all its vCPUs together (summary, hvctl top). */
+void vm_exits_by_reason(const struct vm *vm, uint64_t n[VCPU_EXIT_CODES]);
 /*
  * A warning @vm's behaviour caused, rate limited per guest and @kind;
  * what was suppressed is said with the next one and in the summary.
