@@ -13,6 +13,8 @@
 #   1:1-partition   the same under partition (one pCPU per vCPU)
 #   2:1-fair        4 vCPUs on 2 pCPUs, fair, every PV feature (the default)
 #   2:1-fair-nopv   the same with pv = none
+#   2:1-fair-skew   2:1-fair with skew_tick=1 on the guest's command line:
+#                   its per-CPU ticks out of step (RT tuning guides set it)
 #   2:1-rr          4 vCPUs on 2 pCPUs under rr
 #   2:1+hog-fair    2:1-fair beside a second guest, a 2-vCPU CPU hog
 #   2:1+hog-rr      the same under rr
@@ -82,8 +84,8 @@ out=${out:-$BUILD/bench-linux}
 # Stopped (Ctrl-C): take the boots' Bochs processes down too.
 trap 'trap - INT TERM; kill -- -$$ 2>/dev/null; exit 130' INT TERM
 
-all=(bare 1:1-fair 1:1-rr 1:1-partition 2:1-fair 2:1-fair-nopv 2:1-rr
-	2:1+hog-fair 2:1+hog-rr)
+all=(bare 1:1-fair 1:1-rr 1:1-partition 2:1-fair 2:1-fair-nopv
+	2:1-fair-skew 2:1-rr 2:1+hog-fair 2:1+hog-rr)
 setups=("$@")
 [ ${#setups[@]} -gt 0 ] || setups=("${all[@]}")
 for s in "${setups[@]}"; do
@@ -116,9 +118,9 @@ disk=$out/bench-disk.img
 # Guest time: boot, three workloads, the power-off; the hog outlives it.
 hog_ms=$(( (30 + 3 * secs) * 1000 ))
 
-# The INI of a hypervisor setup: NAME SCHEDULER VCPUS PV HOG.
+# The INI of a hypervisor setup: NAME SCHEDULER VCPUS PV HOG [CMDLINE...].
 write_ini() {
-	local ini=$1 sched=$2 vcpus=$3 pv=$4 hog=$5
+	local ini=$1 sched=$2 vcpus=$3 pv=$4 hog=$5 extra=${6:-}
 	cat >"$ini" <<EOF
 # scripts/bench-linux.sh: generated, do not edit.
 [hypervisor]
@@ -137,7 +139,7 @@ memory = 512M
 vcpus = $vcpus
 cpus = 0-1
 root = yes
-cmdline = $cmdline hvtest=cpus=$vcpus,bench=$secs
+cmdline = $cmdline ${extra:+$extra }hvtest=cpus=$vcpus,bench=$secs
 watchdog_s = 60
 pv = $pv
 virtio = blk:ram:$disk_bytes
@@ -196,11 +198,13 @@ make_iso() {
 	bare) bare_iso "$iso" || echo "grub-mkrescue failed" >"$d/error" ;;
 	*)
 		local sched=${s##*-} vcpus=2 pv="steal, tlb, yield, kick, ipi" hog=no
+		local extra=
 		case $s in 2:1*) vcpus=4 ;; esac
 		case $s in *-nopv) sched=fair pv=none ;; esac
+		case $s in *-skew) sched=fair extra=skew_tick=1 ;; esac
 		case $s in *+hog*) hog=yes ;; esac
 		ini=$d/hvisor.ini
-		write_ini "$ini" "$sched" "$vcpus" "$pv" "$hog"
+		write_ini "$ini" "$sched" "$vcpus" "$pv" "$hog" "$extra"
 		scripts/mkiso.sh -o "$iso" -e "$BUILD/hvisor.elf" -L "$BUILD/guests" \
 			-L "$BUILD/linux" "$ini" >"$d/mkiso.log" 2>&1 ||
 			echo "mkiso.sh failed (see mkiso.log)" >"$d/error"
