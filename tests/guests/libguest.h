@@ -159,16 +159,17 @@ static inline void wrmsr(uint32_t msr, uint64_t val)
 int rdmsr_safe(uint32_t msr, uint64_t *val);
 int wrmsr_safe(uint32_t msr, uint64_t val);
 /*
- * RDPMC and VMXOFF the same way, with #UD caught too: 0 when the
- * instruction ran, else minus the vector it raised (-13 #GP, -6 #UD).
- */
-/*
  * The same fix-up armed by hand: a #GP or #UD at @fault_eip on this
  * vCPU resumes at @resume_eip (in the faulting context, ring 3 too);
  * guest_fault_vector() then says which (13, 6), else 0.
  */
 void guest_fault_arm(uint32_t fault_eip, uint32_t resume_eip);
 uint32_t guest_fault_vector(void);
+/*
+ * RDPMC, VMXOFF and a CR4 write the same way, with #UD caught too: 0
+ * when the instruction ran, else minus the vector it raised (-13 #GP,
+ * -6 #UD).
+ */
 int rdpmc_safe(uint32_t counter, uint64_t *val);
 int vmxoff_safe(void);
 int write_cr4_safe(uint32_t val);
