@@ -134,27 +134,13 @@ sleeper_lateness() {
 }
 
 # steal_window GUEST TAG0 TAG1 GUEST_PCT: hvisor's steal % for GUEST
-# between the stats marks TAG0 and TAG1 (HV_STATS_MARK_PORT: the sum of
-# its vCPUs' wait over their run + wait + blocked) must be within 5 points
-# of GUEST_PCT, what the guest saw in /proc/stat over the same window.
+# between the stats marks TAG0 and TAG1 (scripts/lib/steal-window.awk)
+# must be within 5 points of GUEST_PCT, what the guest saw in /proc/stat
+# over the same window.
 # Sets hv_pct; adds a failure otherwise.
 steal_window() {
-	hv_pct=$(awk -v vm="$1" -v a="$2" -v b="$3" '
-		$1 == "sched-mark" && $2 == "vm=" vm && $4 ~ /^vcpu=/ {
-			t = substr($3, 5)
-			for (i = 5; i <= NF; i++) {
-				split($i, kv, "=")
-				f[kv[1]] = kv[2]
-			}
-			if (t == a) { w0 += f["wait_us"]; n0++
-				all0 += f["run_us"] + f["wait_us"] + f["blocked_us"] }
-			if (t == b) { w1 += f["wait_us"]; n1++
-				all1 += f["run_us"] + f["wait_us"] + f["blocked_us"] }
-		}
-		END {
-			if (n0 && n1 == n0 && all1 > all0)
-				printf "%.1f", 100 * (w1 - w0) / (all1 - all0)
-		}' "$console")
+	hv_pct=$(awk -v vm="$1" -v a="$2" -v b="$3" -f scripts/lib/steal-window.awk \
+		"$console")
 	if [ -z "$hv_pct" ]; then
 		fail+=("no sched-mark lines for $1 with tags $2 and $3")
 	elif ! awk -v g="$4" -v h="$hv_pct" 'BEGIN { d = g - h; exit !(d <= 5 && d >= -5) }'; then
