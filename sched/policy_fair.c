@@ -11,7 +11,9 @@
  * a sleeper keeps at most `latency` of lag credit, whatever it slept. When
  * that leaves it more than latency / 4 behind the running entity it
  * preempts at once, so a vCPU that uses less than its share runs within
- * the latency bound of its wake-up instead of a slice later.
+ * the latency bound of its wake-up instead of a slice later. (A wake-up
+ * is an interrupt too: sched.c first gives it an early run as below, and
+ * this rule decides only where the cap refuses that.)
  *
  * A vCPU that is runnable but waits (it was preempted) and gets an
  * interrupt runs at once for a short slice, and a running one that gets

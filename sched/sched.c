@@ -805,7 +805,7 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 {
 	struct sched_entity *prev, *next, *urgent;
 	struct sched_rq *rq;
-	bool put_back = false;
+	bool put_back = false, woke;
 
 	if (cpu >= sched_p.n_cpus)
 		return NULL;
@@ -843,6 +843,8 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 
 	if (put_back && next != prev)
 		switch_out(rq, prev, now);
+	/* Before switching in, which marks its wake-up served. */
+	woke = next && next->woken_at;
 	__atomic_store_n(&rq->need_resched, false, __ATOMIC_RELAXED);
 	rq->yielded = false;
 	rq->skip = NULL;
@@ -859,7 +861,17 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 		rq->slice_began = now;
 		rq->slice_end = now + (next == urgent ? sched_boost_slice() :
 				       sched_p.slice);
-		rq->irq_until = next == urgent ? rq->slice_end : 0;
+		/*
+		 * A vCPU woken from its halt is taking an interrupt too: for
+		 * as long as an early run, another's interrupt waits for it
+		 * (after-run) instead of cutting it mid-handler. Cut there,
+		 * it waited out the other's whole early run before it could
+		 * run what it woke: a sleeper whose timer came just before
+		 * the guest's tick on the other vCPU was late by 500-800 us
+		 * at every tick.
+		 */
+		rq->irq_until = next == urgent || woke ?
+				now + sched_boost_slice() : 0;
 		rq->irq_stretched = false;
 		/* Its early run starts: the one interrupted with it is next. */
 		if (next == urgent && rq->after && rq->after != next &&
@@ -921,10 +933,15 @@ void sched_block(struct sched_entity *se, uint64_t now)
 	spin_unlock(&rq->lock);
 }
 
+static enum trace_irq irq_after(struct sched_rq *rq, struct sched_entity *se);
+static enum trace_irq irq_queued(struct sched_rq *rq, struct sched_entity *se,
+				 uint64_t now, uint32_t *to_kick);
+
 void sched_wake(struct sched_entity *se, uint64_t now)
 {
 	struct sched_rq *rq = lock_se_rq(se);
 	uint32_t to_kick = NO_CPU, to_kick2 = NO_CPU;
+	enum trace_irq what;
 	bool preempt;
 
 	if (se->state != VCPU_BLOCKED) {
@@ -938,6 +955,13 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 		/* It blocked, but its CPU has not switched away yet. */
 		set_state(se, VCPU_RUNNING);
 		tr(TR_WAKE, se, 2 | rq->cpu << 8, now);
+		/*
+		 * Another's early run is due (its halt made the pick for it):
+		 * it runs right after that one, as an interrupt for it
+		 * would, not at its next turn.
+		 */
+		if (rq->next && rq->next != se && pol->interrupt)
+			tr(TR_IRQ, se, irq_after(rq, se) | rq->cpu << 8, now);
 		spin_unlock(&rq->lock);
 		return;
 	}
@@ -951,6 +975,33 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	tr(TR_WAKE, se, preempt | rq->cpu << 8, now);
 	set_state(se, VCPU_RUNNABLE);
 	pol->enqueue(rq, se);
+	/*
+	 * A wake-up is an interrupt for a halted vCPU: where another has the
+	 * pCPU it gets what an interrupt for a queued one gets, an early
+	 * run now or right after the one due, under the same cap. As a plain
+	 * wake-up it either cut the running one, though that was on an
+	 * early run of its own, and the next interrupt there took the pick
+	 * from it; or it waited out the running one's whole slice when it
+	 * was not far enough behind in virtual time.
+	 */
+	if (rq->curr && pol->interrupt) {
+		what = rq->next && rq->next != se ? irq_after(rq, se) :
+		       irq_queued(rq, se, now, &to_kick);
+		tr(TR_IRQ, se, what | rq->cpu << 8, now);
+		if (what != TRI_CAPPED && what != TRI_THIRD) {
+			if (preempt && what == TRI_NEXT)
+				to_kick = rq->cpu;
+			/* It waits for an early run: an idle CPU may be sooner. */
+			if ((what == TRI_AFTER_RUN || what == TRI_BEHIND) &&
+			    !pol->exclusive)
+				to_kick2 = idle_cpu_for(se, rq->cpu);
+			spin_unlock(&rq->lock);
+			kick(to_kick);
+			if (to_kick2 != to_kick)
+				kick(to_kick2);
+			return;
+		}
+	}
 	if (!rq->curr || preempt) {
 		set_resched(rq);
 		to_kick = rq->cpu;
@@ -979,8 +1030,9 @@ void sched_irq_open(struct sched_entity *se, uint64_t now)
 	struct sched_rq *rq = lock_se_rq(se);
 	uint64_t end = now + sched_boost_slice();
 
+	/* Not while another waits for its early run: that one would wait longer. */
 	if (rq->curr == se && se->state == VCPU_RUNNING && !rq->irq_stretched &&
-	    now < rq->irq_until) {
+	    now < rq->irq_until && (!rq->next || rq->next == se)) {
 		/* Only inside the run: under twice its length in all. */
 		rq->irq_stretched = true;
 		if (rq->slice_end < end)
@@ -1024,6 +1076,41 @@ static enum trace_irq irq_after(struct sched_rq *rq, struct sched_entity *se)
 		return TRI_CAPPED;
 	rq->after = se;
 	return TRI_BEHIND;
+}
+
+/*
+ * @se, queued here with nobody waiting for an early run, has an interrupt
+ * (or was woken by one). rq->lock held.
+ */
+static enum trace_irq irq_queued(struct sched_rq *rq, struct sched_entity *se,
+				 uint64_t now, uint32_t *to_kick)
+{
+	struct sched_entity *curr = rq->curr;
+	bool running = curr && curr->state == VCPU_RUNNING;
+
+	if (running)
+		account(rq, curr, now);
+	if (!boost_granted(rq, se, running ? curr : rq->head))
+		return TRI_CAPPED;
+	/*
+	 * It runs next: now, unless the running one is still on an
+	 * interrupt of its own, then when that is done. A pick that is
+	 * coming anyway takes it first.
+	 */
+	rq->next = se;
+	if (!running || rq->need_resched)
+		return TRI_NEXT;	/* the pick is on its way */
+	if (now >= rq->irq_until) {
+		set_resched(rq);
+		*to_kick = rq->cpu;
+		return TRI_PREEMPT;
+	}
+	if (rq->slice_end > rq->irq_until) {
+		/* Its pCPU armed the old end: it must look again. */
+		rq->slice_end = rq->irq_until;
+		*to_kick = rq->cpu;
+	}
+	return TRI_AFTER_RUN;
 }
 
 void sched_interrupt(struct sched_entity *se, uint64_t now)
@@ -1070,6 +1157,15 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 				rq->irq_stretched = false;
 				what = TRI_EXTEND;
 			}
+		} else if (running && !rq->head && !rq->need_resched) {
+			/*
+			 * Alone: nobody to keep out now, but a vCPU woken while
+			 * it takes this waits for it, as for an early run. Cut
+			 * before it had taken it, it waited out the other's
+			 * whole service and more (sleepers late by 500 us).
+			 */
+			rq->irq_until = end;
+			rq->irq_stretched = false;
 		} else if (running && rq->head && !rq->yielded && !rq->next) {
 			/*
 			 * Its slice is over and the pick is on its way: it
@@ -1085,33 +1181,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 			}
 		}
 	} else if (se->on_rq && !rq->next) {
-		if (running)
-			account(rq, curr, now);
-		if (!boost_granted(rq, se, running ? curr : rq->head)) {
-			what = TRI_CAPPED;
-		} else {
-			/*
-			 * It runs next: now, unless the running one is still on
-			 * an interrupt of its own, then when that is done. A pick
-			 * that is coming anyway takes it first.
-			 */
-			rq->next = se;
-			if (!running || rq->need_resched) {
-				/* The pick is on its way. */
-				what = TRI_NEXT;
-			} else if (now >= rq->irq_until) {
-				set_resched(rq);
-				to_kick = rq->cpu;
-				what = TRI_PREEMPT;
-			} else {
-				what = TRI_AFTER_RUN;
-				if (rq->slice_end > rq->irq_until) {
-					/* Its pCPU armed the old end: it must look again. */
-					rq->slice_end = rq->irq_until;
-					to_kick = rq->cpu;
-				}
-			}
-		}
+		what = irq_queued(rq, se, now, &to_kick);
 	}
 	tr(TR_IRQ, se, what | rq->cpu << 8, now);
 	spin_unlock(&rq->lock);

@@ -464,6 +464,160 @@ static void test_interrupt_no_stretch_by_hand(void **state)
 	tick_picks(0, t + US(600), b, t + US(850));
 }
 
+/*
+ * By hand: b, woken from its halt, runs what its interrupt woke; a's
+ * interrupt (the guest's tick on another vCPU) comes 90 us later. a runs
+ * when b halts again or b's boost slice ends, whichever is first, as
+ * behind an early run: cut there, b waited out a's whole early run in
+ * the middle of its handler (a sleeper late by 500-800 us in the
+ * overcommit rig, at every tick).
+ */
+static void test_woken_run_not_cut_by_hand(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, &a, &b);
+	tick_picks(0, t + US(1000), b, t + US(2000));
+	sched_block(&b->se, t + US(1100));
+	assert_true(sched_pick(0, t + US(1100)) == &a->se);
+
+	/* Its wake-up is its interrupt: an early run, now. */
+	sched_wake(&b->se, t + US(1900));
+	assert_true(sched_need_resched(0));
+	assert_int_equal(b->se.st.boosts, 1);
+	assert_true(sched_pick(0, t + US(1900)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(1900)) == t + US(2150));
+
+	sched_interrupt(&a->se, t + US(1990));
+	assert_false(sched_need_resched(0));
+	assert_int_equal(a->se.st.boosts, 1);
+	assert_true(sched_slice_end(0, t + US(1990)) == t + US(2150));
+
+	/* b is done and halts: a's early run starts there. */
+	sched_block(&b->se, t + US(2050));
+	assert_true(sched_pick(0, t + US(2050)) == &a->se);
+	assert_true(sched_slice_end(0, t + US(2050)) == t + US(2300));
+}
+
+/*
+ * By hand: b's timer wakes it, and in the same pass of the timer list
+ * the running a gets its own (the guest's tick is in phase on every
+ * vCPU). b's early run comes first and a's right after it. As a plain
+ * wake-up, b's only made the pick due, a's interrupt took that pick for
+ * an early run of its own and a further one stretched it: b's sleeper
+ * waited 400 us at every tick.
+ */
+static void test_wake_and_interrupt_together(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, &a, &b);
+	tick_picks(0, t + US(1000), b, t + US(2000));
+	sched_block(&b->se, t + US(1100));
+	assert_true(sched_pick(0, t + US(1100)) == &a->se);
+	sched_wake(&b->se, t + US(2000));
+	sched_interrupt(&a->se, t + US(2000));
+	assert_int_equal(a->se.st.irq_behind, 1);
+	assert_true(sched_pick(0, t + US(2000)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(2000)) == t + US(2250));
+	/* a's further interrupt does not stretch anything: it is next. */
+	sched_interrupt(&a->se, t + US(2100));
+	assert_true(sched_slice_end(0, t + US(2100)) == t + US(2250));
+	sched_block(&b->se, t + US(2130));
+	assert_true(sched_pick(0, t + US(2130)) == &a->se);
+	assert_true(sched_slice_end(0, t + US(2130)) == t + US(2380));
+}
+
+/*
+ * By hand: a wake-up not far enough behind the running one in virtual
+ * time to preempt it by the policy's wake rule still gets an early run,
+ * as an interrupt for a queued vCPU does; it used to wait out the
+ * running one's whole slice (a sleeper late by 740 us and more).
+ */
+static void test_wake_level_runs_early(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, &a, &b);
+	tick_picks(0, t + US(1000), b, t + US(2000));
+	sched_block(&b->se, t + US(1900));
+	assert_true(sched_pick(0, t + US(1900)) == &a->se);
+	/* a 1000 us run, b 900: 100 us apart, under latency / 4. */
+	sched_wake(&b->se, t + US(1950));
+	assert_true(sched_need_resched(0));
+	assert_true(sched_pick(0, t + US(1950)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(1950)) == t + US(2200));
+}
+
+/*
+ * By hand: b is on its early run and a waits for it to end (after-run);
+ * b's interrupt window opens. b's run is not restarted from there, as it
+ * is when nobody waits: a would wait up to twice as long.
+ */
+static void test_window_no_restart_while_waited_for(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, &a, &b);
+	sched_interrupt(&b->se, t + US(100));
+	assert_true(sched_pick(0, t + US(100)) == &b->se);
+	sched_interrupt(&a->se, t + US(150));
+	assert_false(sched_need_resched(0));
+	sched_irq_open(&b->se, t + US(200));
+	assert_true(sched_slice_end(0, t + US(200)) == t + US(350));
+	tick_picks(0, t + US(350), a, t + US(600));
+}
+
+/*
+ * By hand: a runs alone and takes an interrupt; b wakes 50 us later. b
+ * waits for a to take it (as behind an early run) instead of cutting a
+ * before it had: a's guest then waited out b's whole service with the
+ * interrupt still pending (its sleeper late by 500 us).
+ */
+static void test_alone_interrupt_guarded(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, &a, &b);
+	tick_picks(0, t + US(1000), b, t + US(2000));
+	sched_block(&b->se, t + US(1100));
+	assert_true(sched_pick(0, t + US(1100)) == &a->se);
+	sched_interrupt(&a->se, t + US(1500));
+	sched_wake(&b->se, t + US(1550));
+	assert_false(sched_need_resched(0));
+	assert_true(sched_slice_end(0, t + US(1550)) == t + US(1750));
+	tick_picks(0, t + US(1750), b, t + US(2000));
+}
+
+/*
+ * By hand: a, on its early run, halts while b waits for that run to end,
+ * and a timer wakes a again before its pCPU has switched away. b's early
+ * run goes first; a runs right after it, as an interrupt for it would
+ * have it, instead of at its next turn.
+ */
+static void test_still_on_wake_after_early_run(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, &a, &b);
+	tick_picks(0, t + US(1000), b, t + US(2000));
+	sched_interrupt(&a->se, t + US(1100));
+	assert_true(sched_pick(0, t + US(1100)) == &a->se);
+	sched_interrupt(&b->se, t + US(1200));
+	assert_false(sched_need_resched(0));
+	sched_block(&a->se, t + US(1250));
+	sched_wake(&a->se, t + US(1260));
+	assert_true(sched_pick(0, t + US(1260)) == &b->se);
+	assert_true(sched_slice_end(0, t + US(1260)) == t + US(1510));
+	tick_picks(0, t + US(1510), a, t + US(1760));
+}
+
 static char tr_lines[16][96];
 static int tr_n;
 
@@ -1883,6 +2037,12 @@ int main(void)
 		cmocka_unit_test(test_interrupt_remote_cut_kicks),
 		cmocka_unit_test(test_interrupt_after_by_hand),
 		cmocka_unit_test(test_interrupt_no_stretch_by_hand),
+		cmocka_unit_test(test_woken_run_not_cut_by_hand),
+		cmocka_unit_test(test_wake_and_interrupt_together),
+		cmocka_unit_test(test_wake_level_runs_early),
+		cmocka_unit_test(test_window_no_restart_while_waited_for),
+		cmocka_unit_test(test_alone_interrupt_guarded),
+		cmocka_unit_test(test_still_on_wake_after_early_run),
 		cmocka_unit_test(test_trace_interrupt_branches),
 		cmocka_unit_test(test_fair_interrupts_in_phase),
 		cmocka_unit_test(test_fair_cyclictest_pattern),
