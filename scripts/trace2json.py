@@ -15,8 +15,9 @@ that made them; --exits adds every VM exit. --from-mark/--to-mark keep
 the stretch between two guest marks (port 0xf5 writes, TR_MARK).
 
 --report N prints, instead of or beside the JSON, how long each vCPU's
-interrupts waited until it ran (p50/p99/max per vCPU) and the N longest
-waits with what ran on that pCPU meanwhile: the timeline of a stall.
+interrupts and wake-ups (each with the decision it got) waited until it
+ran (p50/p99/max per vCPU) and the N longest waits with what ran on that
+pCPU meanwhile: the timeline of a stall.
 Times are microseconds of TSC time (guest time under Bochs with
 clock sync=none).
 """
@@ -192,7 +193,13 @@ def report(recs, ents, khz, t0, top):
         kind = "wake"
         if ty == "irq":
             what = arg & 0xFF
-            kind = "irq " + (IRQ_WHAT[what] if what < len(IRQ_WHAT) else str(what))
+            what = IRQ_WHAT[what] if what < len(IRQ_WHAT) else str(what)
+            w = waits[-1] if waits else None
+            if w and w[1] == ent and w[2] == t and w[4] == "wake":
+                # A wake-up's decision as an interrupt: one wait, not two.
+                waits[-1] = w[:4] + ("wake " + what,)
+                continue
+            kind = "irq " + what
         waits.append((nxt - t, ent, t, arg >> 8, kind))
     by_ent = {}
     for w, ent, *_ in waits:
