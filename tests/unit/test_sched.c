@@ -465,6 +465,21 @@ static void test_interrupt_no_stretch_by_hand(void **state)
 }
 
 /*
+ * hogs_on_cpu0() on one pCPU, then b runs its slice from 1000 us and
+ * halts at @halt_us; a runs again.
+ */
+static void b_halts_at(struct sim_ent **a, struct sim_ent **b,
+		       uint64_t halt_us)
+{
+	uint64_t t = SIM_T0;
+
+	hogs_on_cpu0(1, a, b);
+	tick_picks(0, t + US(1000), *b, t + US(2000));
+	sched_block(&(*b)->se, t + US(halt_us));
+	assert_true(sched_pick(0, t + US(halt_us)) == &(*a)->se);
+}
+
+/*
  * By hand: b, woken from its halt, runs what its interrupt woke; a's
  * interrupt (the guest's tick on another vCPU) comes 90 us later. a runs
  * when b halts again or b's boost slice ends, whichever is first, as
@@ -477,10 +492,7 @@ static void test_woken_run_not_cut_by_hand(void **state)
 	struct sim_ent *a, *b;
 	uint64_t t = SIM_T0;
 
-	hogs_on_cpu0(1, &a, &b);
-	tick_picks(0, t + US(1000), b, t + US(2000));
-	sched_block(&b->se, t + US(1100));
-	assert_true(sched_pick(0, t + US(1100)) == &a->se);
+	b_halts_at(&a, &b, 1100);
 
 	/* Its wake-up is its interrupt: an early run, now. */
 	sched_wake(&b->se, t + US(1900));
@@ -513,10 +525,7 @@ static void test_wake_and_interrupt_together(void **state)
 	struct sim_ent *a, *b;
 	uint64_t t = SIM_T0;
 
-	hogs_on_cpu0(1, &a, &b);
-	tick_picks(0, t + US(1000), b, t + US(2000));
-	sched_block(&b->se, t + US(1100));
-	assert_true(sched_pick(0, t + US(1100)) == &a->se);
+	b_halts_at(&a, &b, 1100);
 	sched_wake(&b->se, t + US(2000));
 	sched_interrupt(&a->se, t + US(2000));
 	assert_int_equal(a->se.st.irq_behind, 1);
@@ -541,10 +550,7 @@ static void test_wake_level_runs_early(void **state)
 	struct sim_ent *a, *b;
 	uint64_t t = SIM_T0;
 
-	hogs_on_cpu0(1, &a, &b);
-	tick_picks(0, t + US(1000), b, t + US(2000));
-	sched_block(&b->se, t + US(1900));
-	assert_true(sched_pick(0, t + US(1900)) == &a->se);
+	b_halts_at(&a, &b, 1900);
 	/* a 1000 us run, b 900: 100 us apart, under latency / 4. */
 	sched_wake(&b->se, t + US(1950));
 	assert_true(sched_need_resched(0));
@@ -583,10 +589,7 @@ static void test_alone_interrupt_guarded(void **state)
 	struct sim_ent *a, *b;
 	uint64_t t = SIM_T0;
 
-	hogs_on_cpu0(1, &a, &b);
-	tick_picks(0, t + US(1000), b, t + US(2000));
-	sched_block(&b->se, t + US(1100));
-	assert_true(sched_pick(0, t + US(1100)) == &a->se);
+	b_halts_at(&a, &b, 1100);
 	sched_interrupt(&a->se, t + US(1500));
 	sched_wake(&b->se, t + US(1550));
 	assert_false(sched_need_resched(0));
