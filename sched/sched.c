@@ -984,25 +984,20 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	 * from it; or it waited out the running one's whole slice when it
 	 * was not far enough behind in virtual time.
 	 */
+	what = TRI_CAPPED;	/* not asked, or refused: the wake rule decides */
 	if (rq->curr && pol->interrupt) {
 		what = rq->next && rq->next != se ? irq_after(rq, se) :
 		       irq_queued(rq, se, now, &to_kick);
 		tr(TR_IRQ, se, what | rq->cpu << 8, now);
-		if (what != TRI_CAPPED && what != TRI_THIRD) {
-			if (preempt && what == TRI_NEXT)
-				to_kick = rq->cpu;
-			/* It waits for an early run: an idle CPU may be sooner. */
-			if ((what == TRI_AFTER_RUN || what == TRI_BEHIND) &&
-			    !pol->exclusive)
-				to_kick2 = idle_cpu_for(se, rq->cpu);
-			spin_unlock(&rq->lock);
-			kick(to_kick);
-			if (to_kick2 != to_kick)
-				kick(to_kick2);
-			return;
-		}
 	}
-	if (!rq->curr || preempt) {
+	if (what != TRI_CAPPED && what != TRI_THIRD) {
+		if (preempt && what == TRI_NEXT)
+			to_kick = rq->cpu;
+		/* It waits for an early run: an idle CPU may be sooner. */
+		if ((what == TRI_AFTER_RUN || what == TRI_BEHIND) &&
+		    !pol->exclusive)
+			to_kick2 = idle_cpu_for(se, rq->cpu);
+	} else if (!rq->curr || preempt) {
 		set_resched(rq);
 		to_kick = rq->cpu;
 	} else {
