@@ -13,6 +13,7 @@ import re
 import sys
 
 import matplotlib
+import numpy
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -114,6 +115,30 @@ def hist_pct(h, pct):
     return None
 
 
+def p99_interval(hists, reps=2000, seed=1):
+    """How far the pooled p99 moves with the luck of the boots.
+
+    One boot's p99 can move by half (which vCPUs meet at the guest's
+    ticks differs per boot), so a pooled p99 is worth as much as the
+    boots under it. Resample the boots with replacement, pool each draw's
+    histograms, take its p99: the 2.5th and 97.5th percentiles of those
+    (a percentile bootstrap). None under 3 boots, where it means nothing.
+    """
+    hists = [h for h in hists if h]
+    if len(hists) < 3:
+        return None
+    keys = sorted(set().union(*hists))
+    counts = numpy.array([[h.get(k, 0) for k in keys] for h in hists])
+    rng = numpy.random.default_rng(seed)
+    draws = rng.integers(0, len(hists), size=(reps, len(hists)))
+    cum = numpy.cumsum(counts[draws].sum(axis=1), axis=1)
+    # hist_pct(): the first bucket holding 99 % of the draw's samples.
+    idx = (cum * 100 >= cum[:, -1:] * 99).argmax(axis=1)
+    p99s = numpy.array(keys)[idx]
+    return (int(numpy.percentile(p99s, 2.5, method="lower")),
+            int(numpy.percentile(p99s, 97.5, method="higher")))
+
+
 def median(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -144,6 +169,7 @@ def pool(boots):
                     if "max_us" in b.get("cyclictest", {})), default=None)
     p["p99s"] = [b["cyclictest"].get("p99_us", "-") for b in ok
                  if "cyclictest" in b]
+    p["p99_ci"] = p99_interval([b["hist"] for b in ok])
     reads = [b["blkread"] for b in ok if "mb_per_s" in b.get("blkread", {})]
     p["blk"] = median(float(x["mb_per_s"]) for x in reads)
     p["blk_dev"] = reads[0]["dev"] if reads else None
@@ -181,15 +207,15 @@ def main():
     rows = []
     head = ("| setup | boots ok | sysbench cpu events/s | ratio to bare | "
             "sysbench threads p99 ms | cyclictest p50/p99/max us | "
-            "p99 per boot us | wake-ups over 1 ms | "
+            "p99 per boot us | p99 95 % interval us | wake-ups over 1 ms | "
             "steal % (guest / hvisor) | exits/s (top 4) | "
             "sched path preempt/wake (instr.) |")
     rows.append(head)
-    rows.append("|" + "---|" * 11)
+    rows.append("|" + "---|" * 12)
     for s in setups:
         r = res[s]
         if not r["ok"]:
-            rows.append("| %s | 0 of %d: %s |  |  |  |  |  |  |  |  |  |" %
+            rows.append("| %s | 0 of %d: %s |  |  |  |  |  |  |  |  |  |  |" %
                         (s, r["n"], "; ".join(r["errors"]).replace("|", "/")))
             continue
         ratio = ("%.2f" % (r["eps"] / bare_eps) if bare_eps
@@ -204,10 +230,11 @@ def main():
                             r["max"]) if h else "-"
         steal = "%s / %s" % (num(r["guest_steal"], "%.1f"),
                              num(r["hv_steal"], "%.1f") if s != "bare" else "-")
-        rows.append("| %s | %d of %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
+        ci = "%d-%d" % r["p99_ci"] if r["p99_ci"] else "-"
+        rows.append("| %s | %d of %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |"
                     % (s, len(r["ok"]), r["n"], num(r["eps"], "%.1f"), ratio,
                        num(r["thr_p99"], "%.2f"), cyc,
-                       ", ".join(r["p99s"]) or "-",
+                       ", ".join(r["p99s"]) or "-", ci,
                        num(r["over"], "%.2f %%"), steal,
                        exits_per_s(r) if s != "bare" else "-", pth))
     report = "\n".join(rows) + "\n"
@@ -236,7 +263,10 @@ def main():
             "\n".join(notes) + "\n"
     note = ("\nGuest virtual time (Bochs, clock sync=none); %s s per "
             "workload, %d boot(s) per setup: medians of the boots' figures, "
-            "cyclictest's percentiles over all boots' wake-ups together. "
+            "cyclictest's percentiles over all boots' wake-ups together; "
+            "the p99 interval is the middle 95 %% of that pooled p99 over "
+            "2,000 draws of the boots with replacement (a bootstrap; from "
+            "3 boots): what a second run of as many boots may show. "
             "cyclictest: one SCHED_FIFO thread per CPU at 1 ms beside one "
             "sysbench cpu hog per CPU. Steal is over the bench alone: the "
             "guest's from /proc/stat, hvisor's from its counters at the "
