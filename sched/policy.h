@@ -30,6 +30,7 @@ struct sched_rq {
 	uint64_t slice_began;		/* TSC it began (a long one: its first) */
 	uint64_t irq_until;		/* curr takes an interrupt: no boost before */
 	bool irq_stretched;		/* irq_until moved to the window once */
+	uint32_t guard_seq;		/* bumped by each new irq_until guard */
 	uint64_t next_balance;		/* TSC of the next periodic balance */
 	bool need_resched;
 	bool yielded;			/* curr gave up its slice */

@@ -873,6 +873,8 @@ struct sched_entity *sched_pick(uint32_t cpu, uint64_t now)
 		rq->irq_until = next == urgent || woke ?
 				now + sched_boost_slice() : 0;
 		rq->irq_stretched = false;
+		if (rq->irq_until)
+			rq->guard_seq++;
 		/* Its early run starts: the one interrupted with it is next. */
 		if (next == urgent && rq->after && rq->after != next &&
 		    rq->after->on_rq)
@@ -1038,6 +1040,50 @@ void sched_irq_open(struct sched_entity *se, uint64_t now)
 	spin_unlock(&rq->lock);
 }
 
+uint32_t sched_guard(uint32_t cpu, uint64_t now, bool *waited)
+{
+	struct sched_rq *rq;
+	struct sched_entity *curr, *next;
+
+	*waited = false;
+	if (cpu >= sched_p.n_cpus)
+		return 0;
+	rq = &rqs[cpu];
+	curr = __atomic_load_n(&rq->curr, __ATOMIC_RELAXED);
+	if (!curr || now >= __atomic_load_n(&rq->irq_until, __ATOMIC_RELAXED))
+		return 0;
+	next = __atomic_load_n(&rq->next, __ATOMIC_RELAXED);
+	*waited = next && next != curr;
+	/* Never 0, which means none. */
+	return __atomic_load_n(&rq->guard_seq, __ATOMIC_RELAXED) | 1u << 31;
+}
+
+/*
+ * A guard lasts as long as an early run because the scheduler cannot
+ * see when the guest is done; a collision then cost the one behind it
+ * the whole guard (250 us) where the guest needed 60 to 150. The pCPU
+ * loop can see it (the vCPU back in the user context the interrupt
+ * found it in, nothing in service or pending), and ends the guard here.
+ */
+bool sched_irq_done(struct sched_entity *se, uint64_t now)
+{
+	struct sched_rq *rq = lock_se_rq(se);
+	bool done = rq->curr == se && se->state == VCPU_RUNNING &&
+		    now < rq->irq_until && rq->next && rq->next != se;
+
+	if (done) {
+		account(rq, se, now);
+		rq->irq_until = now;
+		if (rq->slice_end > now)
+			rq->slice_end = now;
+		set_resched(rq);
+		se->st.irq_done++;
+		tr(TR_IRQ, se, TRI_DONE | rq->cpu << 8, now);
+	}
+	spin_unlock(&rq->lock);
+	return done;
+}
+
 /*
  * @se has an interrupt while rq->next waits for its early run: @se is
  * queued, being switched out for rq->next, or running the early run
@@ -1150,6 +1196,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 					rq->slice_end = end;
 				rq->irq_until = end;
 				rq->irq_stretched = false;
+				rq->guard_seq++;
 				what = TRI_EXTEND;
 			}
 		} else if (running && !rq->head && !rq->need_resched) {
@@ -1161,6 +1208,7 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 			 */
 			rq->irq_until = end;
 			rq->irq_stretched = false;
+			rq->guard_seq++;
 		} else if (running && rq->head && !rq->yielded && !rq->next) {
 			/*
 			 * Its slice is over and the pick is on its way: it

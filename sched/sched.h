@@ -43,6 +43,7 @@ struct sched_stats {
 	uint64_t boosts;	/* run early for an interrupt */
 	uint64_t irq_capped;	/* refused one: too far ahead of the other */
 	uint64_t irq_behind;	/* waited for another's early run first */
+	uint64_t irq_done;	/* guards ended early: done, another waited */
 	uint64_t wake_lat_max;	/* TSC ticks */
 	/* Bucket i counts values in [2^i, 2^(i+1)) us; bucket 0 also < 1 us. */
 	uint32_t wake_lat[SCHED_HIST_BUCKETS];
@@ -157,6 +158,19 @@ void sched_interrupt(struct sched_entity *se, uint64_t now);
  * counts from here, once, up to twice its length in all.
  */
 void sched_irq_open(struct sched_entity *se, uint64_t now);
+/*
+ * The guard of @cpu's running entity (it takes an interrupt: nobody cuts
+ * it before irq_until), for the pCPU loop, as a racy hint: 0 when it has
+ * none, else a number that changes with each new guard. *@waited:
+ * another waits for the guard to end.
+ */
+uint32_t sched_guard(uint32_t cpu, uint64_t now, bool *waited);
+/*
+ * The running entity @se is done with the interrupt of its guard (back
+ * where the interrupt found it): when another waits for that guard, it
+ * ends now and the other runs. False where nothing changed.
+ */
+bool sched_irq_done(struct sched_entity *se, uint64_t now);
 /* The running entity gives up the rest of its slice (PAUSE loop). */
 void sched_yield(struct sched_entity *se, uint64_t now);
 /* The slice timer fired on @cpu. */

@@ -104,6 +104,7 @@ static const char *const irq_names[] = {
 	[TRI_PREEMPT] = "preempt", [TRI_AFTER_RUN] = "after-run",
 	[TRI_BEHIND] = "behind", [TRI_CAPPED] = "capped",
 	[TRI_THIRD] = "third", [TRI_OPEN] = "open",
+	[TRI_DONE] = "done",
 };
 
 const char *trace_irq_name(uint32_t what)

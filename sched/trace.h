@@ -41,6 +41,7 @@ enum trace_irq {
 	TRI_CAPPED,	/* refused: too far ahead in virtual time */
 	TRI_THIRD,	/* a third while two wait: waits its turn */
 	TRI_OPEN,	/* running early: its window opened, the run restarts */
+	TRI_DONE,	/* guarded: back where it was interrupted, the guard ends */
 };
 
 #define TRACE_NONE	0xffff

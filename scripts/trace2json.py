@@ -27,7 +27,7 @@ import re
 import sys
 
 IRQ_WHAT = ["none", "extend", "next", "preempt", "after-run", "behind",
-            "capped", "third", "open"]
+            "capped", "third", "open", "done"]
 NONE = 0xFFFF
 
 

@@ -465,6 +465,54 @@ static void test_interrupt_no_stretch_by_hand(void **state)
 }
 
 /*
+ * By hand: the guard the pCPU loop watches (sched_guard()) and its early
+ * end (sched_irq_done()). b runs early for its interrupt and a's comes
+ * meanwhile; the loop sees b done at 180 us, 80 us into its 250: the
+ * guard ends there and a runs at once instead of at 350 us. Outside a
+ * guard, or with nobody waiting, "done" changes nothing.
+ */
+static void test_guard_done_by_hand(void **state)
+{
+	struct sim_ent *a, *b;
+	uint64_t t = SIM_T0;
+	uint32_t g, g2;
+	bool waited;
+
+	hogs_on_cpu0(1, &a, &b);
+	/* a's ordinary slice: no guard. */
+	assert_int_equal(sched_guard(0, t + US(50), &waited), 0);
+	assert_false(waited);
+	assert_false(sched_irq_done(&a->se, t + US(50)));
+
+	sched_interrupt(&b->se, t + US(100));
+	assert_true(sched_pick(0, t + US(100)) == &b->se);
+	g = sched_guard(0, t + US(110), &waited);
+	assert_int_not_equal(g, 0);
+	assert_false(waited);
+	/* Nobody waits: b keeps its guard. */
+	assert_false(sched_irq_done(&b->se, t + US(120)));
+	assert_true(sched_slice_end(0, t + US(120)) == t + US(350));
+
+	sched_interrupt(&a->se, t + US(150));
+	assert_int_equal(sched_guard(0, t + US(160), &waited), g);
+	assert_true(waited);
+	/* Only the running one can be done with its guard. */
+	assert_false(sched_irq_done(&a->se, t + US(170)));
+	assert_true(sched_irq_done(&b->se, t + US(180)));
+	assert_int_equal(b->se.st.irq_done, 1);
+	assert_true(sched_need_resched(0));
+	assert_int_equal(sched_guard(0, t + US(180), &waited), 0);
+	assert_true(sched_pick(0, t + US(180)) == &a->se);
+	/* a's early run: a guard of its own, its whole length. */
+	g2 = sched_guard(0, t + US(190), &waited);
+	assert_true(g2 && g2 != g);
+	assert_true(sched_slice_end(0, t + US(190)) == t + US(430));
+	/* Over at its end: done then changes nothing. */
+	assert_int_equal(sched_guard(0, t + US(430), &waited), 0);
+	assert_false(sched_irq_done(&a->se, t + US(440)));
+}
+
+/*
  * hogs_on_cpu0() on one pCPU, then b runs its slice from 1000 us and
  * halts at @halt_us; a runs again.
  */
@@ -2047,6 +2095,7 @@ int main(void)
 		cmocka_unit_test(test_alone_interrupt_guarded),
 		cmocka_unit_test(test_still_on_wake_after_early_run),
 		cmocka_unit_test(test_trace_interrupt_branches),
+		cmocka_unit_test(test_guard_done_by_hand),
 		cmocka_unit_test(test_fair_interrupts_in_phase),
 		cmocka_unit_test(test_fair_cyclictest_pattern),
 		cmocka_unit_test(test_fair_cyclictest_pattern_short_boost),

@@ -133,10 +133,10 @@ static void test_type_names(void **state)
 	for (int t = 0; t < TR_TYPES; t++)
 		assert_string_not_equal(trace_type_name(t), "?");
 	assert_string_equal(trace_type_name(TR_TYPES), "?");
-	for (uint32_t w = TRI_NONE; w <= TRI_OPEN; w++)
+	for (uint32_t w = TRI_NONE; w <= TRI_DONE; w++)
 		assert_string_not_equal(trace_irq_name(w), "?");
 	assert_string_equal(trace_irq_name(TRI_PREEMPT), "preempt");
-	assert_string_equal(trace_irq_name(TRI_OPEN + 1), "?");
+	assert_string_equal(trace_irq_name(TRI_DONE + 1), "?");
 }
 
 int main(void)
