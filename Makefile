@@ -70,7 +70,7 @@ EFI_SRC	:= $(wildcard src/boot/efi*.c)
 HOST_SRC := src/config.c src/conkeys.c src/boot/multiboot2.c src/boot/boot_info.c \
 	src/lib/fmt.c src/boot/efi_info.c guests/elf.c guests/mbi.c \
 	guests/linux.c guests/pvh.c guests/mb2hdr.c guests/modplace.c \
-	src/arch/spec_caps.c src/tracejson.c src/core/crashloop.c src/core/ratelimit.c src/core/ctlmsg.c src/core/decode.c src/core/intr.c src/core/pv.c vmx/intr.c src/lib/lockdep.c src/lib/logring.c $(wildcard mm/*.c dev/*.c sched/*.c)
+	src/arch/spec_caps.c src/tracejson.c src/core/crashloop.c src/core/ratelimit.c src/core/ctlmsg.c src/core/decode.c src/core/intr.c src/core/guard.c src/core/pv.c vmx/intr.c src/lib/lockdep.c src/lib/logring.c $(wildcard mm/*.c dev/*.c sched/*.c)
 HOST_SRC := $(sort $(wildcard $(HOST_SRC)))
 
 MB_OBJ	:= $(patsubst %,$(BUILD)/mb/%.o,$(CORE_C) $(CORE_S) $(MB_SRC))

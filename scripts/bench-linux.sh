@@ -15,6 +15,7 @@
 #   2:1-fair-nopv   the same with pv = none
 #   2:1-fair-skew   2:1-fair with skew_tick=1 on the guest's command line:
 #                   its per-CPU ticks out of step (RT tuning guides set it)
+#   2:1-fair-watch  2:1-fair with guard_watch = yes (hvisor.ini)
 #   2:1-rr          4 vCPUs on 2 pCPUs under rr
 #   2:1+hog-fair    2:1-fair beside a second guest, a 2-vCPU CPU hog
 #   2:1+hog-rr      the same under rr
@@ -85,7 +86,7 @@ out=${out:-$BUILD/bench-linux}
 trap 'trap - INT TERM; kill -- -$$ 2>/dev/null; exit 130' INT TERM
 
 all=(bare 1:1-fair 1:1-rr 1:1-partition 2:1-fair 2:1-fair-nopv
-	2:1-fair-skew 2:1-rr 2:1+hog-fair 2:1+hog-rr)
+	2:1-fair-skew 2:1-fair-watch 2:1-rr 2:1+hog-fair 2:1+hog-rr)
 setups=("$@")
 [ ${#setups[@]} -gt 0 ] || setups=("${all[@]}")
 for s in "${setups[@]}"; do
@@ -120,7 +121,7 @@ hog_ms=$(( (30 + 3 * secs) * 1000 ))
 
 # The INI of a hypervisor setup: NAME SCHEDULER VCPUS PV HOG [CMDLINE...].
 write_ini() {
-	local ini=$1 sched=$2 vcpus=$3 pv=$4 hog=$5 extra=${6:-}
+	local ini=$1 sched=$2 vcpus=$3 pv=$4 hog=$5 extra=${6:-} watch=${7:-no}
 	cat >"$ini" <<EOF
 # scripts/bench-linux.sh: generated, do not edit.
 [hypervisor]
@@ -130,6 +131,7 @@ slice_us = 1000
 latency_us = 1000
 trace_records = $trace
 trace_boot = $([ "$trace" -gt 0 ] && echo yes || echo no)
+guard_watch = $watch
 
 [guest linux]
 kind = linux
@@ -198,13 +200,14 @@ make_iso() {
 	bare) bare_iso "$iso" || echo "grub-mkrescue failed" >"$d/error" ;;
 	*)
 		local sched=${s##*-} vcpus=2 pv="steal, tlb, yield, kick, ipi" hog=no
-		local extra=
+		local extra= watch=no
 		case $s in 2:1*) vcpus=4 ;; esac
 		case $s in *-nopv) sched=fair pv=none ;; esac
 		case $s in *-skew) sched=fair extra=skew_tick=1 ;; esac
+		case $s in *-watch) sched=fair watch=yes ;; esac
 		case $s in *+hog*) hog=yes ;; esac
 		ini=$d/hvisor.ini
-		write_ini "$ini" "$sched" "$vcpus" "$pv" "$hog" "$extra"
+		write_ini "$ini" "$sched" "$vcpus" "$pv" "$hog" "$extra" "$watch"
 		scripts/mkiso.sh -o "$iso" -e "$BUILD/hvisor.elf" -L "$BUILD/guests" \
 			-L "$BUILD/linux" "$ini" >"$d/mkiso.log" 2>&1 ||
 			echo "mkiso.sh failed (see mkiso.log)" >"$d/error"

@@ -57,7 +57,8 @@ enum sec_kind {
 
 enum hyp_key {
 	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY,
-	HK_BOOST, HK_DELIVERY, HK_VID_GUARD, HK_TRACE, HK_TRACE_BOOT, HK_N
+	HK_BOOST, HK_DELIVERY, HK_VID_GUARD, HK_TRACE, HK_TRACE_BOOT,
+	HK_GUARD_WATCH, HK_N
 };
 
 enum guest_key {
@@ -533,6 +534,16 @@ static void parse_trace_boot(struct parse_ctx *c, const char *key,
 	c->trace_boot_line = c->line;
 }
 
+/* End an interrupt guard when the guest is done with it (src/core/guard.h). */
+static void parse_guard_watch(struct parse_ctx *c, const char *key,
+			      const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, bools, &v))
+		c->cfg->hyp.guard_watch = v;
+}
+
 static const struct key_desc hyp_keys[HK_N] = {
 	[HK_CONSOLE]	= { "console", parse_console, false },
 	[HK_LOG_LEVEL]	= { "log_level", parse_log_level, false },
@@ -544,6 +555,7 @@ static const struct key_desc hyp_keys[HK_N] = {
 	[HK_VID_GUARD]	= { "vid_guard", parse_vid_guard, false },
 	[HK_TRACE]	= { "trace_records", parse_trace, false },
 	[HK_TRACE_BOOT]	= { "trace_boot", parse_trace_boot, false },
+	[HK_GUARD_WATCH] = { "guard_watch", parse_guard_watch, false },
 };
 
 /* ---- [guest NAME] ------------------------------------------------------ */

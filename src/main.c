@@ -15,6 +15,7 @@
 #include "src/arch/x86.h"
 #include "src/boot/boot_info.h"
 #include "src/core/config.h"
+#include "src/core/guard.h"
 #include "src/conin.h"
 #include "src/arch/console.h"
 #include "src/core/hypercall.h"
@@ -170,11 +171,13 @@ static void start_scheduler(void)
 	if (sched_init(&p, &hv_sched_arch))
 		panic("scheduler initialisation failed");
 	start_trace();
-	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, early run %u us, "
+	guard_watch_enable(config.hyp.guard_watch);
+	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, early run %u us%s, "
 		"%s preemption, guest FPU state by %s\n",
 		sched_policy_name(p.policy), config.hyp.slice_us,
-		config.hyp.latency_us, config.hyp.boost_us, vendor_preemption(),
-		fpu_mode());
+		config.hyp.latency_us, config.hyp.boost_us,
+		config.hyp.guard_watch ? " (guard watch on)" : "",
+		vendor_preemption(), fpu_mode());
 }
 
 static void ap_main(struct percpu *c)

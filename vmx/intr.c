@@ -357,14 +357,28 @@ void vcpu_deliver_interrupts(struct vcpu *v)
 	intr_method->deliver(v);
 }
 
+/* vendor_intr_quiet(), with the guest interrupt status it read in @st. */
+static bool quiet_status(struct vcpu *v, uint64_t *st)
+{
+	/* Event injection hands each vector over itself: never quiet. */
+	if (!v->lapic || intr_method == &inject_method)
+		return false;
+	return !event_injecting() && vid_unarmed(v, st);
+}
+
 bool vendor_intr_quiet(struct vcpu *v)
 {
 	uint64_t st;
 
-	/* Event injection hands each vector over itself: never quiet. */
-	if (!v->lapic || intr_method == &inject_method)
-		return false;
-	return !event_injecting() && vid_unarmed(v, &st);
+	return quiet_status(v, &st);
+}
+
+bool vendor_intr_idle(struct vcpu *v)
+{
+	uint64_t st;
+
+	/* RVI is the low byte (0 once quiet), SVI the high one. */
+	return quiet_status(v, &st) && !(st & 0xff00);
 }
 
 void vmx_handle_apic_access(struct vcpu *v)

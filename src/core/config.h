@@ -62,6 +62,7 @@ struct hyp_config {
 	enum cfg_guard vid_guard;	/* vmx/intr.c: the Bochs IF=0 quirk */
 	uint32_t trace_records;		/* per pCPU, 0: no rings (sched/trace.h) */
 	bool trace_boot;		/* record from boot, print at the end */
+	bool guard_watch;		/* end interrupt guards when the guest is done */
 };
 
 #define CFG_NET_NAME_MAX	16

@@ -15,6 +15,7 @@
 #include "src/arch/x86.h"
 #include "src/core/dump.h"
 #include "src/core/exit.h"
+#include "src/core/guard.h"
 #include "src/core/intr.h"
 #include "src/core/mmio.h"
 #include "src/core/msr.h"
@@ -329,7 +330,8 @@ static bool reenter_ok(struct vcpu *v, uint64_t now, uint64_t deadline)
 static void run_one(struct percpu *cpu, struct vcpu *v)
 {
 	uint32_t code;
-	uint64_t now, deadline;
+	uint64_t now, deadline, look;
+	bool looked;
 
 	cpu->vcpu = v;
 	/* Another guest's vCPU ran here last: its branch history must go. */
@@ -355,9 +357,10 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 	}
 	deadline = run_deadline(v, cpu->id, now);
 	for (;;) {
+		look = guard_watch_next(v, cpu->id, now);
 		exit_cost_add(cpu, v);
 		spec_before_entry();
-		if (vendor_vcpu_run(v, now, deadline))
+		if (vendor_vcpu_run(v, now, look < deadline ? look : deadline))
 			return;
 		cpu->exited = v;
 		v->nr_exits++;
@@ -366,13 +369,30 @@ static void run_one(struct percpu *cpu, struct vcpu *v)
 		if (code < VCPU_EXIT_CODES)
 			v->exits_by_reason[code]++;
 		trace_rec(cpu->id, v->exit.tsc, TR_EXIT, v->se.tid, code);
-		if (v->exit.kind == VM_EXIT_PREEMPT)
+		/* The preemption timer for the guard watch's look, not a slice end. */
+		looked = v->exit.kind == VM_EXIT_PREEMPT && look < deadline &&
+			 v->exit.tsc < deadline;
+		if (!looked) {
+			if (v->exit.kind == VM_EXIT_PREEMPT)
+				cpu->preempt_exit_tsc = v->exit.tsc;
+			vcpu_handle_exit(v);
+			/* Frames a guest sent: moved with no lock held (vmnet.h). */
+			vmnet_poll(cpu->id);
+		}
+		/*
+		 * The look is due: its own exit, or any exit after its time
+		 * (without a preemption timer the look's is a host interrupt).
+		 */
+		if ((looked || (look < deadline && v->exit.tsc >= look)) &&
+		    guard_watch_poll(v, cpu->id, v->exit.tsc)) {
 			cpu->preempt_exit_tsc = v->exit.tsc;
-		vcpu_handle_exit(v);
-		/* Frames a guest sent: moved with no lock held (vmnet.h). */
-		vmnet_poll(cpu->id);
-		if (!exit_is_fast(v))
 			break;
+		}
+		if (!looked) {
+			if (!exit_is_fast(v))
+				break;
+			guard_watch_wrote(v, v->exit.tsc);
+		}
 		now = rdtsc();
 		deadline = run_deadline(v, cpu->id, now);
 		if (!reenter_ok(v, now, deadline))

@@ -13,6 +13,7 @@
 #include "sched/timer.h"
 #include "src/core/dump.h"
 #include "src/core/exit.h"
+#include "src/core/guard.h"
 #include "src/core/pv.h"
 #include "src/core/vcpu_life.h"
 
@@ -73,6 +74,7 @@ struct vcpu {
 	int64_t tsc_offset;
 	int64_t tsc_adjust;
 	struct sched_entity se;
+	struct guard_watch guard;	/* ends its interrupt guards early */
 	struct pv_steal steal;		/* KVM steal time, when the guest asked */
 	uint64_t pv_flushes;		/* PV TLB flushes done at entry */
 	uint64_t pv_yields;		/* KVM_HC_SCHED_YIELD calls */

@@ -83,6 +83,8 @@ void vendor_handle_exit(struct vcpu *v);
  * entry (vcpu_intr_quiet()), that entry's interrupt setup still holds.
  */
 bool vendor_intr_quiet(struct vcpu *v);
+/* vendor_intr_quiet(), and no vector in service either. */
+bool vendor_intr_idle(struct vcpu *v);
 
 uint64_t vcpu_get_reg(struct vcpu *v, enum vcpu_reg r);
 void vcpu_set_reg(struct vcpu *v, enum vcpu_reg r, uint64_t val);

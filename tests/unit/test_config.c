@@ -755,6 +755,19 @@ static void test_trace_records(void **state)
 		   "out of range (0..1048576)");
 }
 
+static void test_guard_watch(void **state)
+{
+	/* Off unless asked for; a bool like the others. */
+	expect_ok(parse(GUEST_A));
+	assert_false(cfg.hyp.guard_watch);
+	expect_ok(parse("[hypervisor]\nguard_watch = yes\n" GUEST_A));
+	assert_true(cfg.hyp.guard_watch);
+	expect_ok(parse("[hypervisor]\nguard_watch = no\n" GUEST_A));
+	assert_false(cfg.hyp.guard_watch);
+	expect_one(parse("[hypervisor]\nguard_watch = sometimes\n" GUEST_A),
+		   "t.ini:2: [hypervisor] guard_watch: ", "bad value 'sometimes'");
+}
+
 static void test_numbers(void **state)
 {
 	expect_ok(parse("[hypervisor]\nslice_us = 100\nlatency_us = 10\n" GUEST_A));
@@ -1260,6 +1273,7 @@ int main(void)
 		cmocka_unit_test(test_enums),
 		cmocka_unit_test(test_root_values),
 		cmocka_unit_test(test_trace_records),
+		cmocka_unit_test(test_guard_watch),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_bad_memory),
