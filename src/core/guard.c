@@ -36,11 +36,18 @@ void guard_watch_enable(bool on)
 	watch_on = on;
 }
 
-static bool back_where_found(struct vcpu *v, const struct guard_watch *w)
+/* The next look, GUARD_POLL_US from @now. */
+static uint64_t look_after(uint64_t now)
 {
-	return vcpu_get_reg(v, VCPU_CPL) == 3 &&
+	return now + GUARD_POLL_US * tsc_khz / 1000;
+}
+
+/* @same_thread: @v's FS base is the one the guard found. */
+static bool back_where_found(struct vcpu *v, const struct guard_watch *w,
+			     bool same_thread)
+{
+	return same_thread && vcpu_get_reg(v, VCPU_CPL) == 3 &&
 	       (vcpu_get_reg(v, VCPU_CR3) & ~CR3_PCID) == w->cr3 &&
-	       vcpu_get_reg(v, VCPU_FS_BASE) == w->fs_base &&
 	       vcpu_intr_quiet(v) && vendor_intr_idle(v);
 }
 
@@ -73,7 +80,7 @@ void guard_watch_wrote(struct vcpu *v, uint64_t now)
 	struct guard_watch *w = &v->guard;
 
 	if (w->seq && w->user) {
-		w->poll_at = now + GUARD_POLL_US * tsc_khz / 1000;
+		w->poll_at = look_after(now);
 		w->since_write = 0;
 	}
 }
@@ -81,23 +88,24 @@ void guard_watch_wrote(struct vcpu *v, uint64_t now)
 bool guard_watch_poll(struct vcpu *v, uint32_t cpu, uint64_t now)
 {
 	struct guard_watch *w = &v->guard;
-	bool waited;
+	bool waited, same_thread;
 
 	w->polls++;
 	if (sched_guard(cpu, now, &waited) != w->seq) {
 		w->poll_at = 0;		/* over, or a new one: noted at entry */
 		return false;
 	}
-	if (waited && back_where_found(v, w) && sched_irq_done(&v->se, now)) {
+	same_thread = vcpu_get_reg(v, VCPU_FS_BASE) == w->fs_base;
+	if (waited && back_where_found(v, w, same_thread) &&
+	    sched_irq_done(&v->se, now)) {
 		w->poll_at = 0;
 		w->ends++;
 		return true;
 	}
 	/* In another thread: look again once that one re-arms its timer. */
-	if (++w->since_write >= GUARD_LOOKS_ANY &&
-	    vcpu_get_reg(v, VCPU_FS_BASE) != w->fs_base)
+	if (++w->since_write >= GUARD_LOOKS_ANY && !same_thread)
 		w->poll_at = 0;
 	else
-		w->poll_at = now + GUARD_POLL_US * tsc_khz / 1000;
+		w->poll_at = look_after(now);
 	return false;
 }
