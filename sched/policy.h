@@ -31,6 +31,8 @@ struct sched_rq {
 	uint64_t irq_until;		/* curr takes an interrupt: no boost before */
 	bool irq_stretched;		/* irq_until moved to the window once */
 	uint32_t guard_seq;		/* bumped by each new irq_until guard */
+	struct sched_entity *swap;	/* curr, cut by irq_steal(): leaves */
+	uint32_t swap_cpu;		/* ...for this queue at the next pick */
 	uint64_t next_balance;		/* TSC of the next periodic balance */
 	bool need_resched;
 	bool yielded;			/* curr gave up its slice */

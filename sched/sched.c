@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sched/policy.h"
+#include "sched/timer.h"
 #include "sched/trace.h"
 
 #define NO_CPU	UINT32_MAX
@@ -482,6 +483,17 @@ static void move_entity(struct sched_rq *from, struct sched_rq *to,
 }
 
 /*
+ * May queued @se leave @src for the pCPU of @bit? Not one whose early run
+ * is due there (next, or after it): elsewhere it would wait its normal
+ * turn, a whole slice, with its interrupt.
+ */
+static bool pullable(struct sched_rq *src, struct sched_entity *se,
+		     uint64_t bit)
+{
+	return (se->affinity & bit) && se != src->next && se != src->after;
+}
+
+/*
  * @rq (unlocked) has nothing to run: take one waiting entity that may run
  * here from the busiest queue that has one. Queue lengths are read
  * without locks as a hint and checked again under both locks.
@@ -515,7 +527,7 @@ static void idle_pull(struct sched_rq *rq, uint64_t now)
 		done = rq->head != NULL;
 		if (!done) {
 			for (se = src->head; se; se = se->rq_next)
-				if (se->affinity & bit)
+				if (pullable(src, se, bit))
 					break;
 			if (se) {
 				move_entity(src, rq, se, now);
@@ -591,7 +603,7 @@ static void periodic_balance(struct sched_rq *rq, uint64_t now)
 	if (src->nr_queued + (src->curr != NULL) >=
 	    rq->nr_queued + (rq->curr != NULL) + 2) {
 		for (se = src->head; se; se = se->rq_next)
-			if (se->affinity & bit)
+			if (pullable(src, se, bit))
 				break;
 		if (se)
 			move_entity(src, rq, se, now);
@@ -623,6 +635,8 @@ static void forget(struct sched_rq *rq, struct sched_entity *se)
 		rq->after = NULL;
 	if (rq->skip == se)
 		rq->skip = NULL;
+	if (rq->swap == se)
+		rq->swap = NULL;
 }
 
 /*
@@ -637,15 +651,28 @@ static void evict_curr(struct sched_rq *rq, uint64_t now)
 	uint64_t bit = 1ULL << rq->cpu;
 	uint32_t c, to_kick = NO_CPU;
 	struct sched_rq *to;
+	bool swap;
 
-	if (!se || (__atomic_load_n(&se->affinity, __ATOMIC_RELAXED) & bit))
+	if (!se)
 		return;
-	c = home_for(__atomic_load_n(&se->affinity, __ATOMIC_RELAXED) & cpu_mask);
+	/*
+	 * Cut for a stolen interrupt (irq_steal()): it takes that one's
+	 * place, unless an interrupt of its own came meanwhile and it runs
+	 * right after the stolen one here (rq->after).
+	 */
+	swap = __atomic_load_n(&rq->swap, __ATOMIC_RELAXED) == se &&
+	       __atomic_load_n(&rq->after, __ATOMIC_RELAXED) != se;
+	if (!swap && (__atomic_load_n(&se->affinity, __ATOMIC_RELAXED) & bit))
+		return;
+	c = swap ? rq->swap_cpu :
+	    home_for(__atomic_load_n(&se->affinity, __ATOMIC_RELAXED) & cpu_mask);
 	if (c == NO_CPU || c == rq->cpu)
 		return;
 	to = &rqs[c];
 	lock_two(rq, to);
-	if (rq->curr == se && !(se->affinity & bit) &&
+	swap = rq->swap == se && rq->after != se;
+	rq->swap = NULL;
+	if (rq->curr == se && (swap || !(se->affinity & bit)) &&
 	    (se->affinity & (1ULL << c))) {
 		account(rq, se, now);
 		if (se->state == VCPU_RUNNING)
@@ -939,6 +966,112 @@ static enum trace_irq irq_after(struct sched_rq *rq, struct sched_entity *se);
 static enum trace_irq irq_queued(struct sched_rq *rq, struct sched_entity *se,
 				 uint64_t now, uint32_t *to_kick);
 
+/* @what left a queued entity waiting for another's early run or guard. */
+static bool irq_waits(enum trace_irq what)
+{
+	return what == TRI_AFTER_RUN || what == TRI_BEHIND;
+}
+
+/*
+ * @rq runs an entity that may be cut now for another's interrupt: no
+ * guard, nobody waiting for an early run there, no pick on its way.
+ */
+static bool irq_free(struct sched_rq *rq, uint64_t now)
+{
+	struct sched_entity *curr = __atomic_load_n(&rq->curr,
+						    __ATOMIC_RELAXED);
+
+	return curr &&
+	       __atomic_load_n(&curr->state, __ATOMIC_RELAXED) == VCPU_RUNNING &&
+	       !__atomic_load_n(&rq->need_resched, __ATOMIC_RELAXED) &&
+	       now >= __atomic_load_n(&rq->irq_until, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&rq->next, __ATOMIC_RELAXED) &&
+	       !__atomic_load_n(&rq->after, __ATOMIC_RELAXED);
+}
+
+/* @se, queued on @rq, still waits there for another's early run or guard. */
+static bool irq_still_waits(struct sched_rq *rq, struct sched_entity *se,
+			    uint64_t now)
+{
+	return se->cpu == rq->cpu && se->on_rq && rq->curr != se &&
+	       se->state == VCPU_RUNNABLE &&
+	       ((rq->next == se && now < rq->irq_until) || rq->after == se);
+}
+
+/*
+ * Would the policy let @se run early on @to, ahead of its running entity,
+ * judged in @to's virtual time? Refused there, it would wait its normal
+ * turn instead of one early run. Both queues locked.
+ */
+static bool steal_granted(struct sched_rq *from, struct sched_rq *to,
+			  struct sched_entity *se)
+{
+	bool ok;
+
+	if (pol->migrate)
+		pol->migrate(from, to, se);
+	ok = pol->interrupt(to, se, to->curr);
+	if (pol->migrate)
+		pol->migrate(to, from, se);
+	return ok;
+}
+
+/*
+ * @se's interrupt must wait on its pCPU for another's early run (two
+ * guest timers in phase there). Where another pCPU runs an entity it may
+ * cut (irq_free()), @se moves there and runs now, as Xen's credit2
+ * tickles the pCPU whose vCPU matters least; the one it cuts takes its
+ * place on the queue it left (rq->swap, at that pCPU's next pick). The
+ * queues keep their lengths, so the balancer has nothing to undo, and
+ * vCPUs whose timers keep colliding part for good. Returns true when it
+ * moved.
+ */
+static bool irq_steal(struct sched_entity *se, uint64_t now)
+{
+	uint64_t allowed = se->affinity & cpu_mask;
+	uint32_t c;
+
+	if (!sched_p.irq_steal || pol->exclusive || !pol->interrupt)
+		return false;
+	for (c = 0; c < sched_p.n_cpus; c++) {
+		uint32_t home = __atomic_load_n(&se->cpu, __ATOMIC_ACQUIRE);
+		struct sched_rq *from = &rqs[home], *to = &rqs[c];
+		uint32_t to_kick = NO_CPU;
+		enum trace_irq what;
+		bool moved;
+
+		/*
+		 * Nor where a timer (a guest's, of a vCPU there) comes due
+		 * during its early run: that vCPU's interrupt would wait for
+		 * it, and the pCPU serve two in a row after all.
+		 */
+		if (c == home || !(allowed & (1ULL << c)) || !irq_free(to, now) ||
+		    timer_next(c) < now + sched_boost_slice())
+			continue;
+		lock_two(from, to);
+		moved = irq_still_waits(from, se, now) && irq_free(to, now) &&
+			steal_granted(from, to, se);
+		if (moved) {
+			rq_dequeue(from, se);
+			reassign(from, to, se, now);
+			pol->enqueue(to, se);
+			se->st.irq_steals++;
+			what = irq_queued(to, se, now, &to_kick);
+			if (what == TRI_PREEMPT || what == TRI_NEXT) {
+				to->swap = to->curr;
+				to->swap_cpu = from->cpu;
+			}
+			tr(TR_IRQ, se, what | to->cpu << 8, now);
+		}
+		unlock_two(from, to);
+		if (moved) {
+			kick(to_kick);
+			return true;
+		}
+	}
+	return false;
+}
+
 void sched_wake(struct sched_entity *se, uint64_t now)
 {
 	struct sched_rq *rq = lock_se_rq(se);
@@ -1012,6 +1145,9 @@ void sched_wake(struct sched_entity *se, uint64_t now)
 	kick(to_kick);
 	if (to_kick2 != to_kick)
 		kick(to_kick2);
+	/* Where an idle pCPU was kicked, that one comes and pulls. */
+	if (irq_waits(what) && to_kick2 == NO_CPU)
+		irq_steal(se, now);
 }
 
 /*
@@ -1085,15 +1221,6 @@ bool sched_irq_done(struct sched_entity *se, uint64_t now)
 }
 
 /*
- * @se has an interrupt while rq->next waits for its early run: @se is
- * queued, being switched out for rq->next, or running the early run
- * rq->next waits out. Two interrupts that came together (a guest's timers
- * in phase), or one more for a vCPU already on its early run. @se runs
- * right after rq->next, briefly, unless it is too far ahead of rq->next
- * or a third one got there first. Without this it waited its normal
- * turn: a whole slice of the other. rq->lock held, @se charged up to now.
- */
-/*
  * May @se run early for its interrupt, ahead of @other? Counted either
  * way: a boost, or one refused by the policy's cap.
  */
@@ -1108,6 +1235,15 @@ static bool boost_granted(struct sched_rq *rq, struct sched_entity *se,
 	return true;
 }
 
+/*
+ * @se has an interrupt while rq->next waits for its early run: @se is
+ * queued, being switched out for rq->next, or running the early run
+ * rq->next waits out. Two interrupts that came together (a guest's timers
+ * in phase), or one more for a vCPU already on its early run. @se runs
+ * right after rq->next, briefly, unless it is too far ahead of rq->next
+ * or a third one got there first. Without this it waited its normal
+ * turn: a whole slice of the other. rq->lock held, @se charged up to now.
+ */
 static enum trace_irq irq_after(struct sched_rq *rq, struct sched_entity *se)
 {
 	se->st.irq_behind++;
@@ -1229,6 +1365,8 @@ void sched_interrupt(struct sched_entity *se, uint64_t now)
 	tr(TR_IRQ, se, what | rq->cpu << 8, now);
 	spin_unlock(&rq->lock);
 	kick(to_kick);
+	if (irq_waits(what) && !ours)
+		irq_steal(se, now);
 }
 
 /*

@@ -44,6 +44,7 @@ struct sched_stats {
 	uint64_t irq_capped;	/* refused one: too far ahead of the other */
 	uint64_t irq_behind;	/* waited for another's early run first */
 	uint64_t irq_done;	/* guards ended early: done, another waited */
+	uint64_t irq_steals;	/* moved to another pCPU to take one now */
 	uint64_t wake_lat_max;	/* TSC ticks */
 	/* Bucket i counts values in [2^i, 2^(i+1)) us; bucket 0 also < 1 us. */
 	uint32_t wake_lat[SCHED_HIST_BUCKETS];
@@ -84,6 +85,7 @@ struct sched_params {
 	uint64_t slice;		/* TSC ticks */
 	uint64_t latency;	/* TSC ticks: the wake-up latency bound */
 	uint64_t boost;		/* TSC ticks of an early run; 0: latency / 4 */
+	bool irq_steal;		/* an interrupt that would wait may move pCPU */
 };
 
 /* What the scheduler needs from the machine. */

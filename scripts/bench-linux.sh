@@ -16,6 +16,8 @@
 #   2:1-fair-skew   2:1-fair with skew_tick=1 on the guest's command line:
 #                   its per-CPU ticks out of step (RT tuning guides set it)
 #   2:1-fair-watch  2:1-fair with guard_watch = yes (hvisor.ini)
+#   2:1-fair-nosteal 2:1-fair with irq_steal = no (hvisor.ini): an
+#                   interrupt that must wait on its pCPU stays there
 #   2:1-rr          4 vCPUs on 2 pCPUs under rr
 #   2:1+hog-fair    2:1-fair beside a second guest, a 2-vCPU CPU hog
 #   2:1+hog-rr      the same under rr
@@ -86,7 +88,8 @@ out=${out:-$BUILD/bench-linux}
 trap 'trap - INT TERM; kill -- -$$ 2>/dev/null; exit 130' INT TERM
 
 all=(bare 1:1-fair 1:1-rr 1:1-partition 2:1-fair 2:1-fair-nopv
-	2:1-fair-skew 2:1-fair-watch 2:1-rr 2:1+hog-fair 2:1+hog-rr)
+	2:1-fair-skew 2:1-fair-watch 2:1-fair-nosteal 2:1-rr 2:1+hog-fair
+	2:1+hog-rr)
 setups=("$@")
 [ ${#setups[@]} -gt 0 ] || setups=("${all[@]}")
 for s in "${setups[@]}"; do
@@ -119,9 +122,11 @@ disk=$out/bench-disk.img
 # Guest time: boot, three workloads, the power-off; the hog outlives it.
 hog_ms=$(( (30 + 3 * secs) * 1000 ))
 
-# The INI of a hypervisor setup: NAME SCHEDULER VCPUS PV HOG [CMDLINE...].
+# The INI of a hypervisor setup:
+# NAME SCHEDULER VCPUS PV HOG [CMDLINE [WATCH [STEAL]]].
 write_ini() {
 	local ini=$1 sched=$2 vcpus=$3 pv=$4 hog=$5 extra=${6:-} watch=${7:-no}
+	local steal=${8:-yes}
 	cat >"$ini" <<EOF
 # scripts/bench-linux.sh: generated, do not edit.
 [hypervisor]
@@ -132,6 +137,7 @@ latency_us = 1000
 trace_records = $trace
 trace_boot = $([ "$trace" -gt 0 ] && echo yes || echo no)
 guard_watch = $watch
+irq_steal = $steal
 
 [guest linux]
 kind = linux
@@ -200,14 +206,16 @@ make_iso() {
 	bare) bare_iso "$iso" || echo "grub-mkrescue failed" >"$d/error" ;;
 	*)
 		local sched=${s##*-} vcpus=2 pv="steal, tlb, yield, kick, ipi" hog=no
-		local extra= watch=no
+		local extra= watch=no steal=yes
 		case $s in 2:1*) vcpus=4 ;; esac
 		case $s in *-nopv) sched=fair pv=none ;; esac
 		case $s in *-skew) sched=fair extra=skew_tick=1 ;; esac
 		case $s in *-watch) sched=fair watch=yes ;; esac
+		case $s in *-nosteal) sched=fair steal=no ;; esac
 		case $s in *+hog*) hog=yes ;; esac
 		ini=$d/hvisor.ini
-		write_ini "$ini" "$sched" "$vcpus" "$pv" "$hog" "$extra" "$watch"
+		write_ini "$ini" "$sched" "$vcpus" "$pv" "$hog" "$extra" "$watch" \
+			"$steal"
 		scripts/mkiso.sh -o "$iso" -e "$BUILD/hvisor.elf" -L "$BUILD/guests" \
 			-L "$BUILD/linux" "$ini" >"$d/mkiso.log" 2>&1 ||
 			echo "mkiso.sh failed (see mkiso.log)" >"$d/error"

@@ -58,7 +58,7 @@ enum sec_kind {
 enum hyp_key {
 	HK_CONSOLE, HK_LOG_LEVEL, HK_SCHEDULER, HK_SLICE, HK_LATENCY,
 	HK_BOOST, HK_DELIVERY, HK_VID_GUARD, HK_TRACE, HK_TRACE_BOOT,
-	HK_GUARD_WATCH, HK_N
+	HK_GUARD_WATCH, HK_IRQ_STEAL, HK_N
 };
 
 enum guest_key {
@@ -544,6 +544,16 @@ static void parse_guard_watch(struct parse_ctx *c, const char *key,
 		c->cfg->hyp.guard_watch = v;
 }
 
+/* Move a vCPU whose interrupt would wait to a pCPU that can take it now. */
+static void parse_irq_steal(struct parse_ctx *c, const char *key,
+			    const char *val)
+{
+	int v;
+
+	if (!GET_CHOICE(c, key, val, bools, &v))
+		c->cfg->hyp.irq_steal = v;
+}
+
 static const struct key_desc hyp_keys[HK_N] = {
 	[HK_CONSOLE]	= { "console", parse_console, false },
 	[HK_LOG_LEVEL]	= { "log_level", parse_log_level, false },
@@ -556,6 +566,7 @@ static const struct key_desc hyp_keys[HK_N] = {
 	[HK_TRACE]	= { "trace_records", parse_trace, false },
 	[HK_TRACE_BOOT]	= { "trace_boot", parse_trace_boot, false },
 	[HK_GUARD_WATCH] = { "guard_watch", parse_guard_watch, false },
+	[HK_IRQ_STEAL]	= { "irq_steal", parse_irq_steal, false },
 };
 
 /* ---- [guest NAME] ------------------------------------------------------ */
@@ -1640,6 +1651,7 @@ static void set_defaults(struct hv_config *cfg)
 	cfg->hyp.slice_us = 1000;
 	cfg->hyp.latency_us = 1000;
 	cfg->hyp.boost_us = 250;	/* latency_us / 4 unless set */
+	cfg->hyp.irq_steal = true;
 	cfg->hyp.delivery = CFG_DELIVERY_AUTO;
 	cfg->hyp.vid_guard = CFG_GUARD_AUTO;
 	cfg->hyp.trace_records = 4096;	/* hvctl trace's rings, 64 KiB a pCPU */

@@ -161,6 +161,7 @@ static void start_scheduler(void)
 		.slice = (uint64_t)config.hyp.slice_us * tsc_khz / 1000,
 		.latency = (uint64_t)config.hyp.latency_us * tsc_khz / 1000,
 		.boost = (uint64_t)config.hyp.boost_us * tsc_khz / 1000,
+		.irq_steal = config.hyp.irq_steal,
 	};
 
 	irq_register(VEC_TIMER, irq_nop);
@@ -172,11 +173,12 @@ static void start_scheduler(void)
 		panic("scheduler initialisation failed");
 	start_trace();
 	guard_watch_enable(config.hyp.guard_watch);
-	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, early run %u us%s, "
+	pr_info("hvisor: scheduler %s, slice %u us, latency %u us, early run %u us%s%s, "
 		"%s preemption, guest FPU state by %s\n",
 		sched_policy_name(p.policy), config.hyp.slice_us,
 		config.hyp.latency_us, config.hyp.boost_us,
 		config.hyp.guard_watch ? " (guard watch on)" : "",
+		config.hyp.irq_steal ? "" : " (interrupt steal off)",
 		vendor_preemption(), fpu_mode());
 }
 

@@ -63,6 +63,7 @@ struct hyp_config {
 	uint32_t trace_records;		/* per pCPU, 0: no rings (sched/trace.h) */
 	bool trace_boot;		/* record from boot, print at the end */
 	bool guard_watch;		/* end interrupt guards when the guest is done */
+	bool irq_steal;			/* a waiting interrupt may move pCPU */
 };
 
 #define CFG_NET_NAME_MAX	16

@@ -343,13 +343,14 @@ void vms_print_sched(bool machine)
 
 		pr_info("sched-stat vcpu=%s run_us=%lu wait_us=%lu blocked_us=%lu "
 			"switches=%lu migrations=%lu wakeups=%lu yields=%lu boosts=%lu "
-			"irq_capped=%lu irq_behind=%lu irq_done=%lu guard_looks=%lu "
+			"irq_capped=%lu irq_behind=%lu irq_done=%lu irq_steals=%lu "
+			"guard_looks=%lu "
 			"lat_p50_us=%lu lat_p99_us=%lu lat_max_us=%lu "
 			"irq_p50_us=%lu irq_p99_us=%lu irq_max_us=%lu\n", ents[i]->name,
 			to_us(st->run), to_us(st->wait), to_us(st->blocked),
 			st->switches, st->migrations, st->wakeups, st->yields,
 			st->boosts, st->irq_capped, st->irq_behind, st->irq_done,
-			se_to_vcpu(ents[i])->guard.polls,
+			st->irq_steals, se_to_vcpu(ents[i])->guard.polls,
 			sched_hist_pct_us(st->wake_lat, 50),
 			sched_hist_pct_us(st->wake_lat, 99),
 			to_us(st->wake_lat_max),

@@ -140,6 +140,7 @@ static void sim_init(enum sched_policy_id policy, uint32_t n_cpus,
 	sim.p.tsc_khz = SIM_KHZ;
 	sim.p.slice = US(slice_us);
 	sim.p.latency = US(latency_us);
+	sim.p.irq_steal = true;
 	sim.now = SIM_T0;
 	sim.ipi_delay = US(2);
 	sim.rng = 0x9e3779b97f4a7c15ULL;

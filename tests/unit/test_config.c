@@ -755,17 +755,39 @@ static void test_trace_records(void **state)
 		   "out of range (0..1048576)");
 }
 
+/*
+ * A yes/no key of [hypervisor] whose value lands in *@field: @dflt when
+ * absent, both values, and an error naming file, line and key for a
+ * third.
+ */
+static void check_hyp_bool(const char *key, const bool *field, bool dflt)
+{
+	char ini[256], prefix[64];
+
+	expect_ok(parse(GUEST_A));
+	assert_int_equal(*field, dflt);
+	snprintf(ini, sizeof(ini), "[hypervisor]\n%s = %s\n" GUEST_A, key,
+		 dflt ? "no" : "yes");
+	expect_ok(parse(ini));
+	assert_int_equal(*field, !dflt);
+	snprintf(ini, sizeof(ini), "[hypervisor]\n%s = %s\n" GUEST_A, key,
+		 dflt ? "yes" : "no");
+	expect_ok(parse(ini));
+	assert_int_equal(*field, dflt);
+	snprintf(ini, sizeof(ini), "[hypervisor]\n%s = sometimes\n" GUEST_A,
+		 key);
+	snprintf(prefix, sizeof(prefix), "t.ini:2: [hypervisor] %s: ", key);
+	expect_one(parse(ini), prefix, "bad value 'sometimes'");
+}
+
 static void test_guard_watch(void **state)
 {
-	/* Off unless asked for; a bool like the others. */
-	expect_ok(parse(GUEST_A));
-	assert_false(cfg.hyp.guard_watch);
-	expect_ok(parse("[hypervisor]\nguard_watch = yes\n" GUEST_A));
-	assert_true(cfg.hyp.guard_watch);
-	expect_ok(parse("[hypervisor]\nguard_watch = no\n" GUEST_A));
-	assert_false(cfg.hyp.guard_watch);
-	expect_one(parse("[hypervisor]\nguard_watch = sometimes\n" GUEST_A),
-		   "t.ini:2: [hypervisor] guard_watch: ", "bad value 'sometimes'");
+	check_hyp_bool("guard_watch", &cfg.hyp.guard_watch, false);
+}
+
+static void test_irq_steal(void **state)
+{
+	check_hyp_bool("irq_steal", &cfg.hyp.irq_steal, true);
 }
 
 static void test_numbers(void **state)
@@ -1274,6 +1296,7 @@ int main(void)
 		cmocka_unit_test(test_root_values),
 		cmocka_unit_test(test_trace_records),
 		cmocka_unit_test(test_guard_watch),
+		cmocka_unit_test(test_irq_steal),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_bad_memory),

@@ -764,14 +764,16 @@ static uint64_t pooled_pct(struct sim_ent **e, int n, unsigned int pct)
 
 /*
  * cyclictest's pattern at 2:1, as bench-linux.sh runs it: four busy
- * vCPUs on two pCPUs, one thread each waking every 1, 1.5, 2 and 2.5 ms
- * from its own start, so two or three timers come close together every
- * few ms, in whatever pairs the placement makes; each interrupt needs
- * 60 to 180 us to be served. Over a dozen start phases (the first: all
- * four in step), no interrupt waits more than one early run of another:
- * nothing falls back to waiting a whole slice. That early run (250 us)
- * is what a collision costs, and in most phases the p99 of the waits
- * is just that: the floor under the Linux rig's cyclictest p99
+ * vCPUs on two pCPUs, one thread each waking every 1 ms from its own
+ * start (with -h, cyclictest gives every thread the same interval), so
+ * the threads keep their phases for good and those that start close
+ * together collide at every wake-up, in whatever pairs the placement
+ * makes; each interrupt needs 60 to 180 us to be served. Over a dozen
+ * start phases (the first: all four in step), no interrupt waits more
+ * than one early run of another: nothing falls back to waiting a whole
+ * slice. That early run (250 us) is what a collision costs where the
+ * other pCPU cannot take it, and in many phases the p99 of the waits is
+ * just that: the floor under the Linux rig's cyclictest p99
  * (docs/BENCHMARKS.md).
  *
  * cyclictest_pattern() runs it with early runs of @boost_us (0: the
@@ -795,7 +797,7 @@ static int cyclictest_pattern(uint64_t boost_us, uint64_t floor_us)
 			      1442695040888963407ULL;
 			start[i] = US(100) + (k ? (rng >> 33) % US(600) : 0);
 			t[i] = sim_ticked(names[i], 256, 0x3,
-					  US(1000 + 500 * i), start[i], US(60));
+					  US(1000), start[i], US(60));
 			t[i]->burst_max = US(180);
 			assert_int_equal(sim_add(t[i]), 0);
 		}
@@ -823,10 +825,9 @@ static void test_fair_cyclictest_pattern(void **state)
 }
 
 /*
- * The same with 200 us early runs (hvisor's default, boost_us): no wait
- * ever reaches 210 us, where 250 us runs made them wait up to 260 in
- * the phases above; every interrupt here is served within 180 us, so
- * none falls back to a whole slice.
+ * The same with 200 us early runs (boost_us = 200): no wait ever reaches
+ * 210 us; every interrupt here is served within 180 us, so none falls
+ * back to a whole slice.
  */
 static void test_fair_cyclictest_pattern_short_boost(void **state)
 {
@@ -1029,6 +1030,113 @@ static void test_interrupt_remote_cut_kicks(void **state)
 	sim_this = 0;
 	sched_tick(0, t + US(350));
 	assert_true(sched_pick(0, t + US(350)) == &b->se);
+}
+
+/*
+ * Three hogs on two pCPUs, a and b on pCPU 0 (a running), c on pCPU 1:
+ * a takes an interrupt at 100 us (a guard to 350 us), and b's comes at
+ * 150 us, which would wait for that guard.
+ */
+static void steal_setup(struct sim_ent **a, struct sim_ent **b,
+			struct sim_ent **c, bool steal)
+{
+	uint64_t t = SIM_T0;
+
+	sim_init(SCHED_FAIR, 2, 1000, 1000);
+	sim.p.irq_steal = steal;
+	assert_int_equal(sched_init(&sim.p, &sim_arch), 0);
+	*a = sim_hog("a", 256, 0x3);
+	*c = sim_hog("c", 256, 0x3);
+	*b = sim_hog("b", 256, 0x3);
+	assert_int_equal(sim_add(*a), 0);
+	assert_int_equal(sim_add(*c), 0);
+	assert_int_equal(sim_add(*b), 0);
+	assert_int_equal((*b)->se.cpu, 0);
+	assert_int_equal((*c)->se.cpu, 1);
+	sim_this = 1;
+	assert_true(sched_pick(1, t) == &(*c)->se);
+	sim_this = 0;
+	assert_true(sched_pick(0, t) == &(*a)->se);
+	sched_interrupt(&(*a)->se, t + US(100));
+	sim.cpu[1].kicks = 0;
+}
+
+static void noop_timer(struct sw_timer *t, uint64_t now)
+{
+}
+
+/*
+ * By hand: b's interrupt would wait for a's guard (after-run) while
+ * pCPU 1 runs c with nothing to guard: b moves there and runs at once,
+ * and c, cut for it, takes b's place on pCPU 0. Not when pCPU 1 has a
+ * guard of its own, nor when a timer there comes due within b's early
+ * run; and c keeps its pCPU when its own interrupt came meanwhile.
+ */
+static void test_interrupt_steal_by_hand(void **state)
+{
+	struct sw_timer tm = { .fn = noop_timer };
+	struct sim_ent *a, *b, *c;
+	uint64_t t = SIM_T0;
+
+	steal_setup(&a, &b, &c, true);
+	sched_interrupt(&b->se, t + US(150));
+	assert_int_equal(b->se.st.irq_steals, 1);
+	assert_int_equal(b->se.cpu, 1);
+	assert_true(sched_need_resched(1));
+	assert_int_equal(sim.cpu[1].kicks, 1);
+	/* pCPU 0 keeps a's guard, with nobody waiting for it now. */
+	assert_false(sched_need_resched(0));
+	sim_this = 1;
+	assert_true(sched_pick(1, t + US(152)) == &b->se);
+	assert_true(sched_slice_end(1, t + US(152)) == t + US(402));
+	assert_int_equal(c->se.cpu, 0);
+	assert_int_equal(c->se.state, VCPU_RUNNABLE);
+	assert_int_equal(b->se.st.migrations + c->se.st.migrations, 2);
+
+	/* pCPU 1 on a guard of its own: b waits for a's. */
+	steal_setup(&a, &b, &c, true);
+	sim_this = 1;
+	sched_interrupt(&c->se, t + US(120));
+	sim_this = 0;
+	sched_interrupt(&b->se, t + US(150));
+	assert_int_equal(b->se.st.irq_steals, 0);
+	assert_int_equal(b->se.cpu, 0);
+	tick_picks(0, t + US(350), b, t + US(600));
+
+	/* Switched off (irq_steal = no): b waits. */
+	steal_setup(&a, &b, &c, false);
+	sched_interrupt(&b->se, t + US(150));
+	assert_int_equal(b->se.st.irq_steals, 0);
+	assert_int_equal(b->se.cpu, 0);
+
+	/*
+	 * c far behind in virtual time (5 ms): the policy's cap refuses b
+	 * an early run ahead of it there, so b keeps its place here.
+	 */
+	steal_setup(&a, &b, &c, true);
+	c->se.vruntime -= MS(5);
+	sched_interrupt(&b->se, t + US(150));
+	assert_int_equal(b->se.st.irq_steals, 0);
+	assert_int_equal(b->se.cpu, 0);
+	tick_picks(0, t + US(350), b, t + US(600));
+
+	/* A timer on pCPU 1 due within b's early run: b waits. */
+	steal_setup(&a, &b, &c, true);
+	timer_arm(&tm, 1, t + US(300));
+	sched_interrupt(&b->se, t + US(150));
+	assert_int_equal(b->se.st.irq_steals, 0);
+	assert_int_equal(b->se.cpu, 0);
+	timer_cancel(&tm);
+
+	/* c's own interrupt before pCPU 1 picks: c runs after b, there. */
+	steal_setup(&a, &b, &c, true);
+	sched_interrupt(&b->se, t + US(150));
+	assert_int_equal(b->se.cpu, 1);
+	sim_this = 1;
+	sched_interrupt(&c->se, t + US(151));
+	assert_true(sched_pick(1, t + US(152)) == &b->se);
+	assert_int_equal(c->se.cpu, 1);
+	tick_picks(1, t + US(402), c, t + US(652));
 }
 
 /*
@@ -2086,6 +2194,7 @@ int main(void)
 		cmocka_unit_test(test_fair_interrupt_flood_bounded),
 		cmocka_unit_test(test_interrupt_by_hand),
 		cmocka_unit_test(test_interrupt_remote_cut_kicks),
+		cmocka_unit_test(test_interrupt_steal_by_hand),
 		cmocka_unit_test(test_interrupt_after_by_hand),
 		cmocka_unit_test(test_interrupt_no_stretch_by_hand),
 		cmocka_unit_test(test_woken_run_not_cut_by_hand),
