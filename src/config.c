@@ -534,24 +534,28 @@ static void parse_trace_boot(struct parse_ctx *c, const char *key,
 	c->trace_boot_line = c->line;
 }
 
-/* End an interrupt guard when the guest is done with it (src/core/guard.h). */
-static void parse_guard_watch(struct parse_ctx *c, const char *key,
-			      const char *val)
+/* A yes/no key: *@dst changes only when @val is one of bools[]. */
+static void set_bool(struct parse_ctx *c, const char *key, const char *val,
+		     bool *dst)
 {
 	int v;
 
 	if (!GET_CHOICE(c, key, val, bools, &v))
-		c->cfg->hyp.guard_watch = v;
+		*dst = v;
+}
+
+/* End an interrupt guard when the guest is done with it (src/core/guard.h). */
+static void parse_guard_watch(struct parse_ctx *c, const char *key,
+			      const char *val)
+{
+	set_bool(c, key, val, &c->cfg->hyp.guard_watch);
 }
 
 /* Move a vCPU whose interrupt would wait to a pCPU that can take it now. */
 static void parse_irq_steal(struct parse_ctx *c, const char *key,
 			    const char *val)
 {
-	int v;
-
-	if (!GET_CHOICE(c, key, val, bools, &v))
-		c->cfg->hyp.irq_steal = v;
+	set_bool(c, key, val, &c->cfg->hyp.irq_steal);
 }
 
 static const struct key_desc hyp_keys[HK_N] = {
